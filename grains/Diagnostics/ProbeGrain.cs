@@ -1,0 +1,26 @@
+namespace Tributary.Diagnostics;
+
+/// <inheritdoc cref="IProbeGrain"/>
+public sealed class ProbeGrain(
+    [PersistentState("probe", StorageNames.GrainState)] IPersistentState<ProbeState> state,
+    ILocalSiloDetails silo,
+    TimeProvider time) : Grain, IProbeGrain
+{
+    public async Task<ProbeReading> Write(string value)
+    {
+        state.State.Value = value;
+        state.State.Writes++;
+        state.State.UpdatedAt = time.GetUtcNow();
+        await state.WriteStateAsync();
+        return Reading();
+    }
+
+    public Task<ProbeReading> Read() => Task.FromResult(Reading());
+
+    private ProbeReading Reading() => new(
+        ProbeKey.NameOf(this.GetPrimaryKeyString()),
+        state.State.Value,
+        state.State.Writes,
+        state.State.UpdatedAt,
+        silo.SiloAddress.ToParsableString());
+}

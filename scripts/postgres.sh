@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# A private PostgreSQL cluster for run.sh and test.sh: one mechanism, two users.
+#
+#   scripts/postgres.sh install                 install the server from Debian's packages if missing
+#   scripts/postgres.sh start DIR [--ephemeral]  init DIR if new, start on a free loopback port, print the port
+#   scripts/postgres.sh stop DIR                 fast shutdown
+#   scripts/postgres.sh port DIR                 the port a running cluster in DIR listens on
+#
+# --ephemeral turns fsync off: for throwaway test clusters only, never for ./.data.
+set -euo pipefail
+
+find_bin() {
+  local tool=$1
+  if command -v "$tool" >/dev/null 2>&1; then command -v "$tool"; return 0; fi
+  local candidate
+  candidate=$(ls -d /usr/lib/postgresql/*/bin/"$tool" 2>/dev/null | sort -V | tail -n 1 || true)
+  [ -n "$candidate" ] && { echo "$candidate"; return 0; }
+  return 1
+}
+
+install_server() {
+  if find_bin initdb >/dev/null && find_bin pg_ctl >/dev/null; then return 0; fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "PostgreSQL server binaries (initdb, pg_ctl) are missing and this is not root." >&2
+    echo "Install them with: sudo apt-get install -y postgresql" >&2
+    exit 1
+  fi
+  echo "Installing PostgreSQL from Debian's packages..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq postgresql >&2
+  # Debian's package starts a system cluster; ours are private, so leave theirs alone.
+}
+
+# initdb and postgres refuse to run as root: run them as the postgres user then.
+as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+pick_port() {
+  local p
+  for p in $(seq 54320 54999); do
+    if port_free "$p"; then echo "$p"; return 0; fi
+  done
+  echo "No free loopback port between 54320 and 54999." >&2
+  exit 1
+}
+
+start() {
+  local dir=$1 ephemeral=${2:-}
+  install_server
+  local initdb pg_ctl
+  initdb=$(find_bin initdb); pg_ctl=$(find_bin pg_ctl)
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  if [ "$(id -u)" -eq 0 ]; then
+    if ! runuser -u postgres -- test -x "$(dirname "$dir")"; then
+      echo "The postgres user cannot reach $(dirname "$dir"); make its parents traversable (chmod o+x) or pick another folder." >&2
+      exit 1
+    fi
+    chown postgres:postgres "$dir"; chmod 700 "$dir"
+  fi
+  if [ ! -f "$dir/PG_VERSION" ]; then
+    as_owner "$initdb" -D "$dir" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+  fi
+  if as_owner "$pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+    cat "$dir/tributary.port"
+    return 0
+  fi
+  local port
+  if [ -f "$dir/tributary.port" ] && port_free "$(cat "$dir/tributary.port")"; then
+    port=$(cat "$dir/tributary.port")
+  else
+    port=$(pick_port)
+  fi
+  local opts="-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=300"
+  if [ "$ephemeral" = "--ephemeral" ]; then
+    opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  fi
+  echo "$port" > "$dir/tributary.port.tmp"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$dir/tributary.port.tmp"; fi
+  mv "$dir/tributary.port.tmp" "$dir/tributary.port"
+  as_owner "$pg_ctl" -D "$dir" -l "$dir/server.log" -o "$opts" -w -t 60 start >/dev/null
+  echo "$port"
+}
+
+stop() {
+  local dir=$1
+  [ -f "$dir/PG_VERSION" ] || return 0
+  as_owner "$(find_bin pg_ctl)" -D "$dir" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+cmd=${1:-}
+case "$cmd" in
+  install) install_server ;;
+  start) [ $# -ge 2 ] || { echo "usage: $0 start DIR [--ephemeral]" >&2; exit 2; }; start "$2" "${3:-}" ;;
+  stop) [ $# -ge 2 ] || { echo "usage: $0 stop DIR" >&2; exit 2; }; stop "$2" ;;
+  port) cat "$2/tributary.port" ;;
+  *) echo "usage: $0 install | start DIR [--ephemeral] | stop DIR | port DIR" >&2; exit 2 ;;
+esac

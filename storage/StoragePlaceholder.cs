@@ -1,0 +1,3 @@
+namespace Tributary.Storage;
+
+internal static class StoragePlaceholder;
