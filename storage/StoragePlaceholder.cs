@@ -1,3 +1,0 @@
-namespace Tributary.Storage;
-
-internal static class StoragePlaceholder;
