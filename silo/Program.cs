@@ -1,1 +1,1 @@
-return 0;
+return await Tributary.Silo.SiloProgram.RunAsync(args);

@@ -1,6 +1,8 @@
 namespace Tributary.Diagnostics;
 
 /// <inheritdoc cref="IProbeGrain"/>
+/// <remarks>Random placement spreads probes over every silo, so a handful of them exercises each one.</remarks>
+[Orleans.Placement.RandomPlacement]
 public sealed class ProbeGrain(
     [PersistentState("probe", StorageNames.GrainState)] IPersistentState<ProbeState> state,
     ILocalSiloDetails silo,

@@ -1,0 +1,78 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Tributary.Api.Auth;
+
+/// <summary>The API keys the gateway accepts. Section <c>Auth</c>; <c>TRIBUTARY_ADMIN_KEY</c> adds one admin key.</summary>
+/// <remarks>
+/// Keys are compared by SHA-256 hash in constant time, so configuration may hold only the hash
+/// (<c>Sha256</c>) and a timing probe learns nothing. Keys never appear in logs or errors.
+/// </remarks>
+public sealed class GatewayAuthOptions
+{
+    public const string Section = "Auth";
+    public const string AdminKeyVariable = "TRIBUTARY_ADMIN_KEY";
+    public const int MinimumKeyLength = 16;
+
+    public List<ApiKeyEntry> ApiKeys { get; set; } = [];
+
+    /// <summary>Every problem with the configured keys, each a sentence naming the setting.</summary>
+    public IReadOnlyList<string> Validate(bool hasAdminKeyFromEnvironment)
+    {
+        var problems = new List<string>();
+        for (var i = 0; i < ApiKeys.Count; i++)
+        {
+            var entry = ApiKeys[i];
+            var at = $"{Section}:ApiKeys:{i}";
+            if (string.IsNullOrWhiteSpace(entry.Name))
+            {
+                problems.Add($"{at}:Name is required.");
+            }
+
+            if (!ApiKeyScopes.IsKnown(entry.Scope))
+            {
+                problems.Add($"{at}:Scope must be '{ApiKeyScopes.Operator}' or '{ApiKeyScopes.Admin}', was '{entry.Scope}'.");
+            }
+
+            var hasKey = !string.IsNullOrEmpty(entry.Key);
+            var hasHash = !string.IsNullOrEmpty(entry.Sha256);
+            if (hasKey == hasHash)
+            {
+                problems.Add($"{at} needs exactly one of Key or Sha256.");
+            }
+            else if (hasKey && entry.Key!.Length < MinimumKeyLength)
+            {
+                problems.Add($"{at}:Key must be at least {MinimumKeyLength} characters.");
+            }
+            else if (hasHash && (entry.Sha256!.Length != 64 || !entry.Sha256.All(char.IsAsciiHexDigit)))
+            {
+                problems.Add($"{at}:Sha256 must be 64 hex digits (sha256sum of the key).");
+            }
+        }
+
+        if (ApiKeys.Count == 0 && !hasAdminKeyFromEnvironment)
+        {
+            problems.Add($"{Section}:ApiKeys is empty and {AdminKeyVariable} is unset: no one could call the API.");
+        }
+
+        return problems;
+    }
+
+    public static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+}
+
+/// <summary>One configured key.</summary>
+public sealed class ApiKeyEntry
+{
+    /// <summary>Who holds the key; shown in logs instead of the key.</summary>
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary><c>operator</c> (the API) or <c>admin</c> (also the dashboard and admin routes).</summary>
+    public string Scope { get; set; } = ApiKeyScopes.Operator;
+
+    /// <summary>The key itself (from a secret store or the environment), or…</summary>
+    public string? Key { get; set; }
+
+    /// <summary>…its SHA-256 as hex, so configuration never holds the key.</summary>
+    public string? Sha256 { get; set; }
+}

@@ -1,0 +1,111 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Json;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Scalar.AspNetCore;
+using Tributary.Api.Auth;
+using Tributary.Api.Endpoints;
+using Tributary.Api.Errors;
+using Tributary.Api.Health;
+using Tributary.Storage.Configuration;
+
+namespace Tributary.Api;
+
+/// <summary>
+/// The gateway: an Orleans client behind ASP.NET Core minimal APIs. <see cref="Build"/> is the whole
+/// composition, so the tests host exactly what production runs, on a real port.
+/// </summary>
+public static partial class GatewayApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>Builds the gateway. <paramref name="configure"/> lets a test add configuration before services are read.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var configuration = builder.Configuration;
+
+        // Fail at start, with sentences naming the settings, rather than on the first request.
+        var connectionString = DatabaseConnection.Resolve(configuration);
+        var keyOptions = configuration.GetSection(GatewayAuthOptions.Section).Get<GatewayAuthOptions>() ?? new GatewayAuthOptions();
+        var problems = keyOptions.Validate(!string.IsNullOrEmpty(configuration[GatewayAuthOptions.AdminKeyVariable]));
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("Configuration error: " + string.Join(" ", problems));
+        }
+
+        if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["ASPNETCORE_URLS"]))
+        {
+            var port = configuration["TRIBUTARY_API_PORT"];
+            builder.WebHost.UseUrls(string.IsNullOrEmpty(port) ? DefaultUrl : $"http://127.0.0.1:{port}");
+        }
+
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = configuration["Cluster:ClusterId"] ?? "tributary";
+                options.ServiceId = configuration["Cluster:ServiceId"] ?? "tributary";
+            });
+            client.UseAdoNetClustering(options =>
+            {
+                options.Invariant = "Npgsql";
+                options.ConnectionString = connectionString;
+            });
+            client.Configure<GatewayOptions>(configuration.GetSection("Cluster:Gateway"));
+            client.AddDashboard();
+            // Silos may still be starting (run.sh, a rolling deploy): keep trying instead of crashing.
+            client.UseConnectionRetryFilter(RetryConnectionAsync);
+        });
+
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.Configure<GatewayAuthOptions>(configuration.GetSection(GatewayAuthOptions.Section));
+        builder.Services.AddSingleton<ApiKeyRegistry>();
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(ApiKeyScopes.Policies.Operator, p => p.RequireClaim(ApiKeyScopes.ClaimType, ApiKeyScopes.Operator))
+            .AddPolicy(ApiKeyScopes.Policies.Admin, p => p.RequireClaim(ApiKeyScopes.ClaimType, ApiKeyScopes.Admin))
+            // Every endpoint needs a key unless it says AllowAnonymous (the probes).
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireClaim(ApiKeyScopes.ClaimType, ApiKeyScopes.Operator).Build());
+
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Bind failures throw, so BadRequestExceptionHandler can name the field instead of a bare 400.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.AllowTrailingCommas = false);
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database")
+            .AddCheck<ClusterHealthCheck>("cluster");
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<ApiKeySecurityTransformer>());
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapSystemEndpoints();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs", options => options.WithTitle("Tributary API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapGet("/", () => TypedResults.Redirect("/docs")).ExcludeFromDescription();
+        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(ApiKeyScopes.Policies.Admin);
+
+        // One line per domain.
+        app.MapClusterEndpoints();
+        app.MapDiagnosticsEndpoints();
+        return app;
+    }
+
+    private static async Task<bool> RetryConnectionAsync(Exception exception, CancellationToken cancellationToken)
+    {
+        Console.Error.WriteLine($"Gateway: no silo reachable yet ({exception.GetType().Name}); retrying in 2 s.");
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        return !cancellationToken.IsCancellationRequested;
+    }
+}

@@ -1,0 +1,91 @@
+using Npgsql;
+using Tributary.Storage;
+using Tributary.Storage.Configuration;
+
+namespace Tributary.Silo;
+
+/// <summary>
+/// The silo process. <c>Tributary.Silo</c> runs a silo; <c>Tributary.Silo migrate</c> only brings the
+/// database schema up to date and exits. Exit codes: 0 ok, 1 runtime failure, 2 bad configuration.
+/// </summary>
+public static partial class SiloProgram
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
+        if (command is not ("run" or "migrate"))
+        {
+            await Console.Error.WriteLineAsync($"Unknown command '{command}'. Use 'run' (default) or 'migrate'.");
+            return 2;
+        }
+
+        var builder = Host.CreateApplicationBuilder(command == "run" ? args : args[1..]);
+        string connectionString;
+        SiloHostOptions hostOptions;
+        try
+        {
+            connectionString = DatabaseConnection.Resolve(builder.Configuration);
+            hostOptions = builder.Configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or FormatException or ArgumentException)
+        {
+            await Console.Error.WriteLineAsync($"Configuration error: {exception.Message}");
+            return 2;
+        }
+
+        var problems = hostOptions.Validate();
+        if (problems.Count > 0)
+        {
+            await Console.Error.WriteLineAsync("Configuration error: " + string.Join(" ", problems));
+            return 2;
+        }
+
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton<DatabaseMigrator>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = hostOptions.ShutdownTimeout);
+        if (command == "run")
+        {
+            builder.UseOrleans(silo => silo.AddTributary(builder.Configuration, connectionString).UseTributaryEndpoints(hostOptions));
+        }
+
+        using var host = builder.Build();
+        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tributary.Silo");
+        var database = DatabaseConnection.Redact(connectionString);
+        var migrateOnStart = builder.Configuration.GetValue($"{DatabaseOptions.Section}:{nameof(DatabaseOptions.MigrateOnStart)}", true);
+        try
+        {
+            var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
+            if (command == "migrate" || migrateOnStart)
+            {
+                var result = await host.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+                LogMigrated(logger, result.Applied.Count, result.AlreadyApplied.Count, database);
+            }
+
+            // The providers stop with a vague error when a query is missing: say which, before Orleans starts.
+            await OrleansQueryCatalog.EnsureCompleteAsync(dataSource, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or OrleansSchemaIncompleteException or InvalidOperationException)
+        {
+            LogDatabaseNotReady(logger, database, exception.Message);
+            return 1;
+        }
+
+        if (command == "migrate")
+        {
+            return 0;
+        }
+
+        LogStarting(logger, hostOptions.SiloPort, hostOptions.GatewayPort);
+        await host.RunAsync();
+        return 0;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is current ({Applied} migrations applied now, {Existing} already) on {Database}")]
+    private static partial void LogMigrated(ILogger logger, int applied, int existing, string database);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The database {Database} is not ready for the silo: {Reason}")]
+    private static partial void LogDatabaseNotReady(ILogger logger, string database, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Starting silo on silo port {SiloPort}, gateway port {GatewayPort}")]
+    private static partial void LogStarting(ILogger logger, int siloPort, int gatewayPort);
+}

@@ -1,0 +1,64 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Tributary.Diagnostics;
+
+namespace Tributary.Silo;
+
+/// <summary>
+/// Everything that makes a silo a Tributary silo: the PostgreSQL providers, the dashboard, the domains.
+/// The host in <see cref="SiloProgram"/> and the test clusters both call this, so tests run the real wiring.
+/// </summary>
+public static class TributarySilo
+{
+    /// <summary>The ADO.NET invariant for Npgsql; Orleans resolves the provider factory from it.</summary>
+    public const string Invariant = "Npgsql";
+
+    /// <summary>Providers, cluster identity and domains. Endpoints are set by the caller (the host or TestingHost).</summary>
+    public static ISiloBuilder AddTributary(this ISiloBuilder silo, IConfiguration configuration, string connectionString)
+    {
+        silo.Configure<ClusterOptions>(options =>
+        {
+            options.ClusterId = configuration[$"{ClusterIdentity.Section}:ClusterId"] ?? ClusterIdentity.DefaultClusterId;
+            options.ServiceId = configuration[$"{ClusterIdentity.Section}:ServiceId"] ?? ClusterIdentity.DefaultServiceId;
+        });
+        silo.Configure<ClusterMembershipOptions>(configuration.GetSection($"{ClusterIdentity.Section}:Membership"));
+
+        silo.UseAdoNetClustering(options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+        });
+        silo.AddAdoNetGrainStorage(StorageNames.GrainState, options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+        });
+        silo.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = Invariant;
+            options.ConnectionString = connectionString;
+        });
+
+        var hostOptions = configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
+        silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = hostOptions.MinimumReminderPeriod);
+
+        // The dashboard's grain service must run on every silo or the gateway's dashboard breaks.
+        silo.AddDashboard();
+        silo.Services.TryAddSingleton(TimeProvider.System);
+
+        // One line per domain: each domain owns its registrations.
+        silo.AddDiagnosticsDomain();
+        return silo;
+    }
+
+    /// <summary>Silo and gateway ports and the advertised address, from <see cref="SiloHostOptions"/>.</summary>
+    public static ISiloBuilder UseTributaryEndpoints(this ISiloBuilder silo, SiloHostOptions options)
+    {
+        var address = options.ResolveAdvertisedAddress();
+        silo.ConfigureEndpoints(address, options.SiloPort, options.GatewayPort, options.ListenOnAnyHostAddress);
+        silo.Configure<SiloOptions>(o => o.SiloName = options.Name ?? $"{Dns.GetHostName()}:{options.SiloPort}");
+        return silo;
+    }
+}

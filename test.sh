@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# ./test.sh [FILTER]  — installs what the tests need, starts a throwaway PostgreSQL, builds, runs every test
+# project (or only those whose name contains FILTER), and ends with the line "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+filter=${1:-}
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "The .NET SDK is missing: install .NET 10 (https://dot.net) and run ./test.sh again." >&2
+  exit 1
+fi
+scripts/postgres.sh install
+
+work=$(mktemp -d /tmp/tributary-test.XXXXXX)
+chmod 755 "$work"   # initdb runs as the postgres user when we are root: it must enter this folder
+cleanup() {
+  scripts/postgres.sh stop "$work/pg" || true
+  rm -rf "$work" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+port=$(scripts/postgres.sh start "$work/pg" --ephemeral)
+export TRIBUTARY_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Maximum Pool Size=20"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+echo "PostgreSQL for tests on 127.0.0.1:$port"
+
+echo "Building (Release)..."
+dotnet build Cluster.sln -c Release -nologo -clp:ErrorsOnly
+
+status=0
+results="$work/results"
+for project in tests/*.Tests/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  if [ -n "$filter" ] && [[ "$name" != *"$filter"* ]]; then continue; fi
+  echo "=== $name"
+  # A hung test fails the run with a dump instead of eating CI's 90 minutes.
+  set +e
+  dotnet test "$project" -c Release --no-build --nologo \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+    --results-directory "$results" --blame-hang-timeout 5m 2>&1 | grep -vE '^\s*$|^\s+Passed '
+  code=${PIPESTATUS[0]}
+  set -e
+  if [ "$code" -ne 0 ]; then status=1; fi
+done
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); passed=$((passed + ${p:-0}))
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters"); failed=$((failed + ${f:-0}))
+  n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters"); skipped=$((skipped + ${n:-0}))
+done
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
+  echo "No test ran." >&2
+  status=1
+fi
+if [ "$failed" -ne 0 ]; then status=1; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Configuration;
+using Tributary.Api;
+
+namespace Tributary.Cluster.Tests;
+
+/// <summary>The gateway refuses to start on bad settings, with a sentence naming the setting.</summary>
+public sealed class GatewayConfigurationTests
+{
+    [Theory]
+    [InlineData("Auth:ApiKeys:0:Key", "too-short", "Auth:ApiKeys:0:Key must be at least 16 characters.")]
+    [InlineData("Auth:ApiKeys:0:Scope", "root", "Auth:ApiKeys:0:Scope must be 'operator' or 'admin', was 'root'.")]
+    [InlineData("Auth:ApiKeys:0:Sha256", "abc", "Auth:ApiKeys:0 needs exactly one of Key or Sha256.")]
+    public void A_bad_key_entry_stops_start_up_naming_the_setting(string key, string value, string sentence)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:ConnectionString"] = "Host=127.0.0.1;Port=1;Username=nobody",
+            ["Auth:ApiKeys:0:Name"] = "ops",
+            ["Auth:ApiKeys:0:Scope"] = "operator",
+            ["Auth:ApiKeys:0:Key"] = "a-long-enough-operator-key",
+            [key] = value,
+        };
+
+        var error = Assert.Throws<InvalidOperationException>(() => GatewayApp.Build([], b => b.Configuration.AddInMemoryCollection(settings)));
+
+        Assert.Contains(sentence, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("a-long-enough-operator-key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_key_at_all_stops_start_up()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:ConnectionString"] = "Host=127.0.0.1;Port=1;Username=nobody",
+            ["TRIBUTARY_ADMIN_KEY"] = string.Empty,
+        };
+
+        var error = Assert.Throws<InvalidOperationException>(() => GatewayApp.Build([], b => b.Configuration.AddInMemoryCollection(settings)));
+
+        Assert.Equal("Configuration error: Auth:ApiKeys is empty and TRIBUTARY_ADMIN_KEY is unset: no one could call the API.", error.Message);
+    }
+}

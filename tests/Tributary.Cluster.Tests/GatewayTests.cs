@@ -1,0 +1,180 @@
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Tributary.Cluster.Tests;
+
+/// <summary>The gateway over real HTTP, in front of a real silo process on a real PostgreSQL.</summary>
+public sealed class GatewayTests(SingleSiloCluster fixture) : IClassFixture<SingleSiloCluster>
+{
+    private readonly GatewayHost _gateway = fixture.Cluster.Gateway;
+
+    [Fact]
+    public async Task Ping_needs_no_key_and_reports_the_active_silos()
+    {
+        using var client = _gateway.CreateClient();
+        var response = await client.GetAsync("/ping");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("ok", body.GetProperty("status").GetString());
+        Assert.Equal(1, body.GetProperty("silosActive").GetInt32());
+        Assert.Equal("0.1.0", body.GetProperty("version").GetString());
+    }
+
+    [Fact]
+    public async Task Health_needs_no_key_and_checks_database_and_cluster()
+    {
+        using var client = _gateway.CreateClient();
+        var response = await client.GetAsync("/health");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("healthy", body.GetProperty("status").GetString());
+        var checks = body.GetProperty("checks").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
+        Assert.Equal(new Dictionary<string, string?> { ["database"] = "healthy", ["cluster"] = "healthy" }, checks);
+    }
+
+    [Fact]
+    public async Task An_api_route_without_a_key_is_401_problem_json_with_a_challenge()
+    {
+        using var client = _gateway.CreateClient();
+        var response = await client.GetAsync("/api/cluster/silos");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(401, problem.GetProperty("status").GetInt32());
+        Assert.Equal("Send an API key in the X-Api-Key header.", problem.GetProperty("detail").GetString());
+        var challenge = string.Join(", ", response.Headers.WwwAuthenticate.Select(h => h.ToString()));
+        Assert.Contains("ApiKey", challenge, StringComparison.Ordinal);
+        Assert.Contains("Basic", challenge, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_key_is_401_and_the_key_is_not_echoed()
+    {
+        using var client = _gateway.CreateClient("not-a-key-that-anyone-configured");
+        var response = await client.GetAsync("/api/cluster/silos");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("The API key is not valid.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-a-key-that-anyone-configured", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_dashboard_is_403_for_an_operator_key_and_open_to_an_admin_key()
+    {
+        using var operatorClient = _gateway.CreateClient(GatewayHost.OperatorKey);
+        var forbidden = await operatorClient.GetAsync("/dashboard");
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal("application/problem+json", forbidden.Content.Headers.ContentType?.MediaType);
+
+        using var adminClient = _gateway.CreateClient(GatewayHost.AdminKey);
+        var allowed = await adminClient.GetAsync("/dashboard");
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal("text/html", allowed.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_browser_may_send_the_key_as_the_basic_password()
+    {
+        using var client = _gateway.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"anyone:{GatewayHost.AdminKey}")));
+
+        var response = await client.GetAsync("/dashboard");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Operator_routes_accept_an_operator_key()
+    {
+        using var client = _gateway.CreateClient(GatewayHost.OperatorKey);
+        var silos = await client.GetFromJsonAsync<List<SiloView>>("/api/cluster/silos");
+
+        var silo = Assert.Single(silos!);
+        Assert.Equal("Active", silo.Status);
+        Assert.Equal("silo-1", silo.Name);
+    }
+
+    [Fact]
+    public async Task A_probe_written_through_the_gateway_reads_back_with_its_silo()
+    {
+        using var client = _gateway.CreateClient(GatewayHost.OperatorKey);
+        var name = $"round-trip-{Guid.NewGuid():N}";
+
+        var written = await client.PutAsJsonAsync($"/api/diagnostics/probes/{name}", new { value = "hello" });
+        Assert.Equal(HttpStatusCode.OK, written.StatusCode);
+        await client.PutAsJsonAsync($"/api/diagnostics/probes/{name}", new { value = "hello again" });
+        var read = await client.GetFromJsonAsync<JsonElement>($"/api/diagnostics/probes/{name}");
+
+        Assert.Equal(name, read.GetProperty("name").GetString());
+        Assert.Equal("hello again", read.GetProperty("value").GetString());
+        Assert.Equal(2, read.GetProperty("writes").GetInt32());
+        Assert.EndsWith($":{fixture.Cluster.Silos[0].SiloPort}", read.GetProperty("silo").GetString()!.Split('@')[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_malformed_body_is_400_problem_json_naming_the_field_and_changes_nothing()
+    {
+        using var client = _gateway.CreateClient(GatewayHost.OperatorKey);
+        var name = $"malformed-{Guid.NewGuid():N}";
+
+        var response = await client.PutAsync($"/api/diagnostics/probes/{name}", new StringContent("""{"value": 42}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var errors = problem.GetProperty("errors");
+        Assert.Equal(["value"], errors.EnumerateObject().Select(p => p.Name));
+        Assert.StartsWith("Not valid JSON here", errors.GetProperty("value")[0].GetString(), StringComparison.Ordinal);
+
+        var unchanged = await client.GetFromJsonAsync<JsonElement>($"/api/diagnostics/probes/{name}");
+        Assert.Equal(JsonValueKind.Null, unchanged.GetProperty("value").ValueKind);
+        Assert.Equal(0, unchanged.GetProperty("writes").GetInt32());
+    }
+
+    [Fact]
+    public async Task Truncated_json_is_400_problem_json_with_a_position()
+    {
+        using var client = _gateway.CreateClient(GatewayHost.OperatorKey);
+
+        var response = await client.PutAsync("/api/diagnostics/probes/truncated", new StringContent("""{"value": "abc""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var reason = Assert.Single(problem.GetProperty("errors").EnumerateObject()).Value[0].GetString();
+        Assert.Contains("(line 1, byte", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invalid_fields_are_400_validation_problems_naming_each_field()
+    {
+        using var client = _gateway.CreateClient(GatewayHost.OperatorKey);
+
+        var response = await client.PutAsJsonAsync("/api/diagnostics/probes/bad name!", new { value = (string?)null });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["name", "value"], errors.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal("Required: the text to store.", errors.GetProperty("value")[0].GetString());
+    }
+
+    [Fact]
+    public async Task The_openapi_document_needs_a_key_and_describes_routes_and_the_key_scheme()
+    {
+        using var anonymous = _gateway.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/openapi/v1.json")).StatusCode);
+
+        using var client = _gateway.CreateClient(GatewayHost.OperatorKey);
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        Assert.True(document.GetProperty("paths").TryGetProperty("/api/diagnostics/probes/{name}", out _));
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
+        Assert.Equal("X-Api-Key", scheme.GetProperty("name").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/docs")).StatusCode);
+    }
+}

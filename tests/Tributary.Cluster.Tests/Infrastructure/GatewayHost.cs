@@ -1,0 +1,76 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Tributary.Api;
+
+namespace Tributary.Cluster.Tests.Infrastructure;
+
+/// <summary>The real gateway, hosted in the test process on a real loopback port.</summary>
+public sealed class GatewayHost : IAsyncDisposable
+{
+    public const string AdminKey = "test-admin-key-0123456789abcdef";
+    public const string OperatorKey = "test-operator-key-0123456789abcdef";
+
+    private readonly WebApplication _app;
+
+    private GatewayHost(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts the gateway against a cluster; returns once its Orleans client is connected.</summary>
+    public static async Task<GatewayHost> StartAsync(string connectionString, string clusterId, string serviceId, IDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Database:ConnectionString"] = connectionString,
+            ["Cluster:ClusterId"] = clusterId,
+            ["Cluster:ServiceId"] = serviceId,
+            ["Cluster:Gateway:GatewayListRefreshPeriod"] = "00:00:01",
+            ["TRIBUTARY_ADMIN_KEY"] = AdminKey,
+            ["Auth:ApiKeys:0:Name"] = "test operator",
+            ["Auth:ApiKeys:0:Scope"] = "operator",
+            ["Auth:ApiKeys:0:Key"] = OperatorKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var app = GatewayApp.Build([], builder => builder.Configuration.AddInMemoryCollection(settings));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await app.StartAsync(timeout.Token);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new GatewayHost(app, new Uri(address));
+    }
+
+    /// <summary>An HTTP client for the gateway, sending <paramref name="apiKey"/> in X-Api-Key when given.</summary>
+    public HttpClient CreateClient(string? apiKey = null)
+    {
+        var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _app.StopAsync(timeout.Token);
+        await _app.DisposeAsync();
+    }
+}

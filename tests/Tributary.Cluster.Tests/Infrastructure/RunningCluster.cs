@@ -1,0 +1,75 @@
+using Tributary.Testing;
+
+namespace Tributary.Cluster.Tests.Infrastructure;
+
+/// <summary>Silo processes plus the in-process gateway, on a fresh database of their own.</summary>
+public sealed class RunningCluster : IAsyncDisposable
+{
+    private readonly List<SiloProcess> _silos = [];
+
+    private RunningCluster(ClusterSettings settings) => Settings = settings;
+
+    public ClusterSettings Settings { get; }
+    public IReadOnlyList<SiloProcess> Silos => _silos;
+    public GatewayHost Gateway { get; private set; } = null!;
+
+    /// <summary>Starts <paramref name="siloCount"/> silos at once (they race for the migration lock) and the gateway.</summary>
+    public static async Task<RunningCluster> StartAsync(string purpose, int siloCount)
+    {
+        var server = await PostgresServer.GetAsync();
+        var cluster = new RunningCluster(ClusterSettings.Create(await server.CreateDatabaseAsync(purpose)));
+        try
+        {
+            for (var i = 1; i <= siloCount; i++)
+            {
+                cluster._silos.Add(SiloProcess.Start($"silo-{i}", cluster.Settings.ForSilo()));
+            }
+
+            var gateway = GatewayHost.StartAsync(cluster.Settings.ConnectionString, cluster.Settings.ClusterId, cluster.Settings.ServiceId);
+            // The gateway's client retries until a silo answers; fail fast, with its words, if a silo dies instead.
+            while (!gateway.IsCompleted)
+            {
+                if (cluster._silos.FirstOrDefault(s => s.HasExited) is { } dead)
+                {
+                    throw new InvalidOperationException($"{dead.Name} exited with {dead.ExitCode} during start-up:\n{dead.Output}");
+                }
+
+                await Task.WhenAny(gateway, Task.Delay(200));
+            }
+
+            cluster.Gateway = await gateway;
+            await cluster.WaitForActiveSilosAsync(siloCount);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Waits until the gateway's view of membership has exactly <paramref name="count"/> active silos.</summary>
+    public async Task WaitForActiveSilosAsync(int count)
+    {
+        using var client = Gateway.CreateClient(GatewayHost.OperatorKey);
+        await Eventually.TrueAsync(
+            async () => (await client.GetFromJsonAsync<List<SiloView>>("/api/cluster/silos"))!.Count == count,
+            $"the cluster reports {count} active silo(s); silo output:\n{string.Join("\n---\n", _silos.Select(s => s.Output))}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Gateway is not null)
+        {
+            await Gateway.DisposeAsync();
+        }
+
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>The gateway's silo listing, as the tests read it.</summary>
+public sealed record SiloView(string Address, string? Name, string Status);

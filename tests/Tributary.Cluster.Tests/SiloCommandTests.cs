@@ -1,0 +1,68 @@
+using Npgsql;
+using Tributary.Storage;
+using Tributary.Testing;
+
+namespace Tributary.Cluster.Tests;
+
+/// <summary>The silo process' own commands and its refusals, as an operator sees them: exit codes and sentences.</summary>
+public sealed class SiloCommandTests
+{
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Migrate_applies_everything_once_then_nothing()
+    {
+        var settings = ClusterSettings.Create(await (await PostgresServer.GetAsync()).CreateDatabaseAsync("migrate"));
+
+        await using var first = SiloProcess.Start("migrate-1", settings.ForSilo(), "migrate");
+        Assert.Equal(0, await first.WaitForExitAsync(ExitTimeout));
+        await using var second = SiloProcess.Start("migrate-2", settings.ForSilo(), "migrate");
+        Assert.Equal(0, await second.WaitForExitAsync(ExitTimeout));
+
+        Assert.Contains("(0 migrations applied now,", second.Output, StringComparison.Ordinal);
+        await using var dataSource = NpgsqlDataSource.Create(settings.ConnectionString);
+        await OrleansQueryCatalog.EnsureCompleteAsync(dataSource, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_missing_query_key_stops_the_silo_with_its_name()
+    {
+        var settings = ClusterSettings.Create(await (await PostgresServer.GetAsync()).CreateDatabaseAsync("missing_key"));
+        await using (var migrate = SiloProcess.Start("migrate", settings.ForSilo(), "migrate"))
+        {
+            Assert.Equal(0, await migrate.WaitForExitAsync(ExitTimeout));
+        }
+
+        await using (var dataSource = NpgsqlDataSource.Create(settings.ConnectionString))
+        {
+            await using var delete = dataSource.CreateCommand("DELETE FROM orleansquery WHERE querykey = 'ReadRangeRows2Key'");
+            Assert.Equal(1, await delete.ExecuteNonQueryAsync());
+        }
+
+        await using var silo = SiloProcess.Start("silo", settings.ForSilo(migrateOnStart: false));
+
+        Assert.Equal(1, await silo.WaitForExitAsync(ExitTimeout));
+        Assert.Contains("ReadRangeRows2Key", silo.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_setting_stops_the_silo_with_a_sentence_naming_it()
+    {
+        var settings = ClusterSettings.Create("Host=127.0.0.1;Port=1;Username=nobody").ForSilo();
+        settings["Silo:AdvertisedAddress"] = "not-an-ip";
+
+        await using var silo = SiloProcess.Start("bad-config", settings);
+
+        Assert.Equal(2, await silo.WaitForExitAsync(ExitTimeout));
+        Assert.Contains("Silo:AdvertisedAddress must be an IP address or 'auto', was 'not-an-ip'.", silo.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task No_database_setting_stops_the_silo_saying_how_to_set_one()
+    {
+        await using var silo = SiloProcess.Start("no-database", new Dictionary<string, string>());
+
+        Assert.Equal(2, await silo.WaitForExitAsync(ExitTimeout));
+        Assert.Contains("No database configured: set Database:ConnectionString", silo.Output, StringComparison.Ordinal);
+    }
+}
