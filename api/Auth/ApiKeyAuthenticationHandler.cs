@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -74,15 +73,15 @@ public sealed partial class ApiKeyAuthenticationHandler(
             return header.ToString();
         }
 
-        if (AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var authorization)
-            && authorization.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase)
-            && authorization.Parameter is { } parameter)
+        const string basic = "Basic ";
+        var authorization = Request.Headers.Authorization.ToString();
+        if (authorization.StartsWith(basic, StringComparison.OrdinalIgnoreCase))
         {
             try
             {
-                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(parameter));
+                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(authorization[basic.Length..].Trim()));
                 var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-                return colon >= 0 ? decoded[(colon + 1)..] : null;
+                return colon >= 0 && colon < decoded.Length - 1 ? decoded[(colon + 1)..] : null;
             }
             catch (FormatException)
             {
