@@ -1,0 +1,15 @@
+namespace Tributary.Storage.Tests.Providers;
+
+public sealed class DeletingNoteGrain(
+    [PersistentState(NoteGrain.StateName, TestSilo.DeletingStorageName)] IPersistentState<NoteState> note) : Grain, IDeletingNoteGrain
+{
+    public async Task SetAsync(string text)
+    {
+        note.State.Text = text;
+        await note.WriteStateAsync();
+    }
+
+    public Task<string?> GetAsync() => Task.FromResult(note.State.Text);
+
+    public Task ClearAsync() => note.ClearStateAsync();
+}

@@ -1,0 +1,14 @@
+namespace Tributary.Storage.Tests.Providers;
+
+public sealed class TickerGrain(ILocalSiloDetails silo) : Grain, ITickerGrain, IRemindable
+{
+    public const string ReminderName = "tick";
+
+    public Task StartAsync(TimeSpan period) => this.RegisterOrUpdateReminder(ReminderName, period, period);
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        TickLog.Record(this.GetPrimaryKeyString(), silo.SiloAddress.ToString());
+        return Task.CompletedTask;
+    }
+}
