@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Options;
+
+namespace Tributary.Simulators.Tests;
+
+/// <summary>Bad settings stop start-up with a sentence naming the setting.</summary>
+public sealed class StartupValidationTests
+{
+    [Theory]
+    [InlineData("Simulators:WealthX:TotalDossiers=-1", "Simulators:WealthX:TotalDossiers must be 0..50000000, was -1.")]
+    [InlineData("Simulators:WealthX:Username= ", "Simulators:WealthX:Username must be set: the value clients send in the 'username' header.")]
+    [InlineData("Simulators:Faults:0:Route=*", "Simulators:Faults:0:Kind must be one of 429, 5xx, latency, malformed, reset; was missing.")]
+    [InlineData("Simulators:RequestLog:Capacity=0", "Simulators:RequestLog:Capacity must be 1..10000000, was 0.")]
+    public async Task AnInvalidSettingFailsStartUp(string setting, string message)
+    {
+        await using var app = SimulatorInstance.Build(
+            $"Simulators:WealthX:Username={SimulatorInstance.Username}",
+            $"Simulators:WealthX:Password={SimulatorInstance.Password}",
+            setting);
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains(message, failure.Failures);
+    }
+
+    [Fact]
+    public async Task AFaultRuleForAnUnknownRouteFailsStartUp()
+    {
+        await using var app = SimulatorInstance.Build(
+            $"Simulators:WealthX:Username={SimulatorInstance.Username}",
+            $"Simulators:WealthX:Password={SimulatorInstance.Password}",
+            "Simulators:Faults:0:Route=wealthx.nothing",
+            "Simulators:Faults:0:Kind=reset");
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains(
+            "Simulators:Faults:0:Route must name a simulated route ('wealthx.alldossiers', 'wealthx.notfound') or be '*'; was 'wealthx.nothing'.",
+            failure.Failures);
+    }
+}
