@@ -1,0 +1,74 @@
+namespace Tributary.Jobs;
+
+/// <summary>
+/// The single writer of one job's runs (key <see cref="JobKey.For"/>): starts runs, keeps one at a time,
+/// and resumes an unfinished run from its checkpoint after the silo that ran it died.
+/// </summary>
+public interface IJobGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Starts a run, or returns the running run's id when one is already under way (single-flight).
+    /// Returns at once: the run goes on beside the grain.
+    /// </summary>
+    Task<RunTicket> Trigger(RunRequest request);
+
+    /// <summary>Resumes the current run's loop if it is not running on this activation (heartbeats call this; idempotent).</summary>
+    Task<RunTicket?> EnsureRunning();
+
+    /// <summary>The current or last run's id and status.</summary>
+    Task<JobSnapshot> GetSnapshot();
+}
+
+/// <summary>What starts a run.</summary>
+/// <param name="Trigger"><c>manual</c>, <c>schedule</c> or <c>replay</c>.</param>
+/// <param name="AccountId">Optional scope (FinTrack jobs: one account).</param>
+/// <param name="Parameters">Job-specific options (e.g. <c>from</c>/<c>to</c> for history), already validated by the caller.</param>
+/// <param name="ScheduledFor">For schedule triggers: the cron occurrence this run serves (makes duplicate ticks idempotent).</param>
+[GenerateSerializer, Immutable, Alias("Tributary.Jobs.RunRequest")]
+public sealed record RunRequest(
+    [property: Id(0)] string Trigger,
+    [property: Id(1)] string? AccountId = null,
+    [property: Id(2)] IReadOnlyDictionary<string, string>? Parameters = null,
+    [property: Id(3)] DateTimeOffset? ScheduledFor = null)
+{
+    public const string Manual = "manual";
+    public const string Schedule = "schedule";
+    public const string Replay = "replay";
+}
+
+/// <summary>The run a trigger started or joined.</summary>
+/// <param name="Started">False when the trigger joined a run already under way (or already served this occurrence).</param>
+[GenerateSerializer, Immutable, Alias("Tributary.Jobs.RunTicket")]
+public sealed record RunTicket([property: Id(0)] Guid RunId, [property: Id(1)] bool Started, [property: Id(2)] string Status);
+
+/// <summary>A job's current state as its grain knows it.</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Jobs.JobSnapshot")]
+public sealed record JobSnapshot(
+    [property: Id(0)] string Job,
+    [property: Id(1)] Guid? CurrentRunId,
+    [property: Id(2)] Guid? LastRunId,
+    [property: Id(3)] string? LastStatus,
+    [property: Id(4)] DateTimeOffset? LastFinishedAt);
+
+/// <summary>Run statuses, as stored and as the API shows them.</summary>
+public static class RunStatus
+{
+    public const string Queued = "queued";
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string PartiallySucceeded = "partially_succeeded";
+    public const string Failed = "failed";
+    public const string Paused = "paused";
+
+    public static bool IsFinal(string status) => status is Succeeded or PartiallySucceeded or Failed;
+}
+
+/// <summary>Grain keys for jobs: never the raw name (hex-like string keys collide in AdoNet storage).</summary>
+public static class JobKey
+{
+    public const string Prefix = "job:";
+
+    public static string For(string job) => Prefix + job;
+
+    public static string NameOf(string key) => key.StartsWith(Prefix, StringComparison.Ordinal) ? key[Prefix.Length..] : key;
+}

@@ -1,0 +1,101 @@
+namespace Tributary.Jobs;
+
+/// <summary>
+/// What a domain tells the job runtime about one of its jobs: the work items of a run and how to process
+/// a batch of them. The runtime owns everything else: single-flight, batching, parallelism, retries,
+/// circuit breaking, dead letters, checkpoints, events.
+/// </summary>
+/// <remarks>
+/// <see cref="ExecuteBatchAsync"/> must commit its data with idempotent upserts before it returns: the
+/// runtime checkpoints the batch afterwards, so a crash in between re-runs the batch and rewrites the same rows.
+/// </remarks>
+public interface IJobDefinition
+{
+    /// <summary>Unique job name, e.g. <c>fetch_market_data</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Plural noun of the items, PascalCase, for event data: <c>Assets</c> gives <c>totalAssets</c>.</summary>
+    string ItemsName { get; }
+
+    /// <summary>Defaults; configuration (<c>Jobs:{Name}:*</c>) overrides them.</summary>
+    JobSettings Defaults { get; }
+
+    /// <summary>The ordered work items (ids) of a run. Called once per run; the list is stored with the run.</summary>
+    Task<IReadOnlyList<string>> PlanAsync(JobPlanContext context, CancellationToken cancellationToken);
+
+    /// <summary>Processes and commits one batch. Throw <see cref="PermanentBatchException"/> for bad data (no retry).</summary>
+    Task<BatchResult> ExecuteBatchAsync(JobBatchContext batch, CancellationToken cancellationToken);
+}
+
+/// <summary>Input to <see cref="IJobDefinition.PlanAsync"/>.</summary>
+public sealed record JobPlanContext(Guid RunId, string Job, RunRequest Request);
+
+/// <summary>One batch of a run.</summary>
+/// <param name="Attempt">1 for the first try.</param>
+public sealed record JobBatchContext(Guid RunId, string Job, int BatchIndex, int Attempt, IReadOnlyList<string> Items, RunRequest Request);
+
+/// <summary>What a batch did.</summary>
+/// <param name="ItemsProcessed">Items committed (rows upserted, holdings computed, ...).</param>
+public sealed record BatchResult(int ItemsProcessed);
+
+/// <summary>A batch failure that retrying cannot fix (bad data, 400 from upstream): dead-lettered at once.</summary>
+public sealed class PermanentBatchException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>How the runtime runs a job. Section <c>Jobs:{name}</c>.</summary>
+public sealed class JobSettings
+{
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Grow the batch while batches are fast and clean, shrink on timeouts and 429s, within [Min, Max].</summary>
+    public bool DynamicBatchSizing { get; set; }
+
+    public int MinBatchSize { get; set; } = 10;
+    public int MaxBatchSize { get; set; } = 1_000;
+
+    /// <summary>Batches of one run processed at once.</summary>
+    public int MaxParallelBatches { get; set; } = 2;
+
+    /// <summary>Tries per batch before it is dead-lettered (1 = no retry).</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>First retry delay; doubles per attempt, with jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The upstream a batch calls (circuit breaker and rate limiter key), or null for database-only jobs.</summary>
+    public string? Upstream { get; set; }
+
+    public JobSettings Clone() => (JobSettings)MemberwiseClone();
+
+    /// <summary>Every problem, each a sentence naming <c>Jobs:{job}:{Setting}</c>.</summary>
+    public IReadOnlyList<string> Validate(string job)
+    {
+        var at = $"Jobs:{job}";
+        var problems = new List<string>();
+        if (MinBatchSize < 1 || MaxBatchSize < MinBatchSize)
+        {
+            problems.Add($"{at}:MinBatchSize..MaxBatchSize must be a range of at least 1, was {MinBatchSize}..{MaxBatchSize}.");
+        }
+
+        if (BatchSize < 1 || BatchSize > 100_000)
+        {
+            problems.Add($"{at}:BatchSize must be 1..100000, was {BatchSize}.");
+        }
+
+        if (MaxParallelBatches is < 1 or > 64)
+        {
+            problems.Add($"{at}:MaxParallelBatches must be 1..64, was {MaxParallelBatches}.");
+        }
+
+        if (MaxAttempts is < 1 or > 20)
+        {
+            problems.Add($"{at}:MaxAttempts must be 1..20, was {MaxAttempts}.");
+        }
+
+        if (RetryBaseDelay < TimeSpan.Zero)
+        {
+            problems.Add($"{at}:RetryBaseDelay must not be negative, was {RetryBaseDelay}.");
+        }
+
+        return problems;
+    }
+}
