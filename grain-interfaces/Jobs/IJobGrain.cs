@@ -37,6 +37,8 @@ public sealed record RunRequest(
 }
 
 /// <summary>The run a trigger started or joined.</summary>
+/// <param name="RunId">The run's id.</param>
+/// <param name="Status">The run's status when the trigger returned.</param>
 /// <param name="Started">False when the trigger joined a run already under way (or already served this occurrence).</param>
 [GenerateSerializer, Immutable, Alias("Tributary.Jobs.RunTicket")]
 public sealed record RunTicket([property: Id(0)] Guid RunId, [property: Id(1)] bool Started, [property: Id(2)] string Status);
