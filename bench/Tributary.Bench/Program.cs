@@ -1,0 +1,3 @@
+// Benchmarks print their figures; each issue adds its own (see bench/README.md).
+Console.WriteLine("usage: dotnet run -c Release --project bench/Tributary.Bench -- <benchmark>");
+return 2;
