@@ -1,0 +1,69 @@
+namespace Tributary.Storage.Jobs;
+
+/// <summary>A run as stored in <c>job_runs</c>.</summary>
+public sealed record JobRunRecord(
+    Guid RunId,
+    string Job,
+    string Trigger,
+    string Status,
+    string? AccountId,
+    IReadOnlyDictionary<string, string> Parameters,
+    DateTimeOffset? ScheduledFor,
+    long? ReplayOf,
+    IReadOnlyList<string> Items,
+    int BatchSize,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    int TotalBatches,
+    int FailedBatches,
+    int ItemsProcessed,
+    string? Error);
+
+/// <summary>A batch as stored in <c>job_run_batches</c>: the slice of the run's items and how it went.</summary>
+public sealed record JobBatchRecord(
+    Guid RunId,
+    int BatchIndex,
+    int ItemOffset,
+    int ItemCount,
+    string Status,
+    int ItemsProcessed,
+    int Attempts,
+    int? DurationMs,
+    string? Error,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt)
+{
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string DeadLettered = "dead_lettered";
+
+    public int End => ItemOffset + ItemCount;
+}
+
+/// <summary>A dead-lettered batch, replayable as a new run.</summary>
+public sealed record DeadLetterRecord(
+    long DeadLetterId,
+    string Job,
+    Guid RunId,
+    int BatchIndex,
+    IReadOnlyList<string> Items,
+    string? AccountId,
+    IReadOnlyDictionary<string, string> Parameters,
+    string Error,
+    int Attempts,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ReplayedAt,
+    Guid? ReplayRunId);
+
+/// <summary>What a new run starts with.</summary>
+public sealed record NewRun(
+    Guid RunId,
+    string Job,
+    string Trigger,
+    string? AccountId,
+    IReadOnlyDictionary<string, string> Parameters,
+    DateTimeOffset? ScheduledFor,
+    long? ReplayOf,
+    IReadOnlyList<string> Items,
+    int BatchSize);

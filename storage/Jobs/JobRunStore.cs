@@ -1,0 +1,281 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using Tributary.Storage.Events;
+
+namespace Tributary.Storage.Jobs;
+
+/// <summary>
+/// The job runtime's rows: runs, batch checkpoints, dead letters. Every state change that is announced
+/// commits together with its outbox event.
+/// </summary>
+public sealed class JobRunStore(NpgsqlDataSource dataSource)
+{
+    private const string RunColumns =
+        "run_id, job, trigger, status, account_id, parameters::text, scheduled_for, replay_of, items, batch_size, " +
+        "created_at, started_at, finished_at, total_batches, failed_batches, items_processed, error";
+
+    private const string BatchColumns =
+        "run_id, batch_index, item_offset, item_count, status, items_processed, attempts, duration_ms, error, started_at, finished_at";
+
+    private const string DeadLetterColumns =
+        "dead_letter_id, job, run_id, batch_index, items, account_id, parameters::text, error, attempts, created_at, replayed_at, replay_run_id";
+
+    /// <summary>
+    /// Inserts a running run. For a schedule occurrence already served, inserts nothing and returns the
+    /// run that served it (<c>Created = false</c>): duplicate ticks cannot start a second run.
+    /// </summary>
+    public async Task<(JobRunRecord Run, bool Created)> CreateRunAsync(NewRun run, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"""
+            INSERT INTO job_runs (run_id, job, trigger, status, account_id, parameters, scheduled_for, replay_of, items, batch_size, started_at)
+            VALUES (@run_id, @job, @trigger, 'running', @account_id, @parameters, @scheduled_for, @replay_of, @items, @batch_size, now())
+            ON CONFLICT (job, scheduled_for) WHERE scheduled_for IS NOT NULL DO NOTHING
+            RETURNING {RunColumns}
+            """);
+        command.Parameters.AddWithValue("run_id", run.RunId);
+        command.Parameters.AddWithValue("job", run.Job);
+        command.Parameters.AddWithValue("trigger", run.Trigger);
+        command.Parameters.AddWithValue("account_id", (object?)run.AccountId ?? DBNull.Value);
+        command.Parameters.Add(new NpgsqlParameter("parameters", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(run.Parameters) });
+        command.Parameters.Add(new NpgsqlParameter("scheduled_for", NpgsqlDbType.TimestampTz) { Value = (object?)run.ScheduledFor?.ToUniversalTime() ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("replay_of", NpgsqlDbType.Bigint) { Value = (object?)run.ReplayOf ?? DBNull.Value });
+        command.Parameters.AddWithValue("items", run.Items.ToArray());
+        command.Parameters.AddWithValue("batch_size", run.BatchSize);
+        var created = await ReadSingleAsync(command, ReadRun, cancellationToken);
+        if (created is not null)
+        {
+            return (created, true);
+        }
+
+        var existing = await FindOccurrenceAsync(run.Job, run.ScheduledFor!.Value, cancellationToken)
+            ?? throw new InvalidOperationException($"Run for {run.Job} at {run.ScheduledFor:O} neither inserted nor found.");
+        return (existing, false);
+    }
+
+    public async Task<JobRunRecord?> FindOccurrenceAsync(string job, DateTimeOffset scheduledFor, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {RunColumns} FROM job_runs WHERE job = @job AND scheduled_for = @at");
+        command.Parameters.AddWithValue("job", job);
+        command.Parameters.AddWithValue("at", scheduledFor.ToUniversalTime());
+        return await ReadSingleAsync(command, ReadRun, cancellationToken);
+    }
+
+    public async Task<JobRunRecord?> GetRunAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {RunColumns} FROM job_runs WHERE run_id = @id");
+        command.Parameters.AddWithValue("id", runId);
+        return await ReadSingleAsync(command, ReadRun, cancellationToken);
+    }
+
+    /// <summary>Newest first; filters are optional.</summary>
+    public async Task<IReadOnlyList<JobRunRecord>> ListRunsAsync(string? job, string? status, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"""
+            SELECT {RunColumns} FROM job_runs
+            WHERE (@job::text IS NULL OR job = @job) AND (@status::text IS NULL OR status = @status)
+            ORDER BY created_at DESC, run_id
+            LIMIT @limit
+            """);
+        command.Parameters.Add(new NpgsqlParameter("job", NpgsqlDbType.Text) { Value = (object?)job ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Text) { Value = (object?)status ?? DBNull.Value });
+        command.Parameters.AddWithValue("limit", limit);
+        return await ReadAllAsync(command, ReadRun, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<JobBatchRecord>> GetBatchesAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {BatchColumns} FROM job_run_batches WHERE run_id = @id ORDER BY batch_index");
+        command.Parameters.AddWithValue("id", runId);
+        return await ReadAllAsync(command, ReadBatch, cancellationToken);
+    }
+
+    /// <summary>Records that a batch (a slice of the run's items) is being processed: the checkpoint before the work.</summary>
+    public async Task ClaimBatchAsync(Guid runId, int batchIndex, int itemOffset, int itemCount, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            INSERT INTO job_run_batches (run_id, batch_index, item_offset, item_count, status)
+            VALUES (@run, @index, @offset, @count, 'running')
+            ON CONFLICT (run_id, batch_index) DO NOTHING
+            """);
+        command.Parameters.AddWithValue("run", runId);
+        command.Parameters.AddWithValue("index", batchIndex);
+        command.Parameters.AddWithValue("offset", itemOffset);
+        command.Parameters.AddWithValue("count", itemCount);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Marks a batch done and appends its progress event, in one transaction.</summary>
+    public async Task CompleteBatchAsync(Guid runId, int batchIndex, int itemsProcessed, int attempts, TimeSpan duration, OutboxEvent progress, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await UpdateBatchAsync(connection, transaction, runId, batchIndex, JobBatchRecord.Succeeded, itemsProcessed, attempts, duration, null, cancellationToken);
+        await Outbox.AppendAsync(connection, transaction, progress, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Marks a batch dead-lettered, stores what is needed to replay it, and appends the event, in one transaction.</summary>
+    public async Task DeadLetterBatchAsync(JobRunRecord run, int batchIndex, IReadOnlyList<string> items, string error, int attempts, TimeSpan duration, OutboxEvent progress, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await UpdateBatchAsync(connection, transaction, run.RunId, batchIndex, JobBatchRecord.DeadLettered, 0, attempts, duration, error, cancellationToken);
+        await using (var insert = new NpgsqlCommand(
+            """
+            INSERT INTO job_dead_letters (job, run_id, batch_index, items, account_id, parameters, error, attempts)
+            VALUES (@job, @run, @index, @items, @account, @parameters, @error, @attempts)
+            ON CONFLICT (run_id, batch_index) DO UPDATE SET error = excluded.error, attempts = excluded.attempts
+            """, connection, transaction))
+        {
+            insert.Parameters.AddWithValue("job", run.Job);
+            insert.Parameters.AddWithValue("run", run.RunId);
+            insert.Parameters.AddWithValue("index", batchIndex);
+            insert.Parameters.AddWithValue("items", items.ToArray());
+            insert.Parameters.AddWithValue("account", (object?)run.AccountId ?? DBNull.Value);
+            insert.Parameters.Add(new NpgsqlParameter("parameters", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(run.Parameters) });
+            insert.Parameters.AddWithValue("error", error);
+            insert.Parameters.AddWithValue("attempts", attempts);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await Outbox.AppendAsync(connection, transaction, progress, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Ends a run: totals from its batches, the final status, and the completion event built from the
+    /// finished run, committed together. Returns the finished run. A run already final is returned unchanged.
+    /// </summary>
+    public async Task<JobRunRecord> FinishRunAsync(Guid runId, string status, string? error, Func<JobRunRecord, OutboxEvent> completion, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var update = new NpgsqlCommand(
+            $"""
+            UPDATE job_runs r SET
+                status = @status,
+                error = @error,
+                finished_at = now(),
+                total_batches = b.total,
+                failed_batches = b.failed,
+                items_processed = b.items
+            FROM (SELECT count(*)::int AS total,
+                         count(*) FILTER (WHERE status = 'dead_lettered')::int AS failed,
+                         coalesce(sum(items_processed), 0)::int AS items
+                  FROM job_run_batches WHERE run_id = @run) b
+            WHERE r.run_id = @run AND r.status NOT IN ('succeeded', 'partially_succeeded', 'failed')
+            RETURNING {string.Join(", ", RunColumns.Split(", ").Select(c => "r." + c))}
+            """, connection, transaction);
+        update.Parameters.AddWithValue("run", runId);
+        update.Parameters.AddWithValue("status", status);
+        update.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
+        var finished = await ReadSingleAsync(update, ReadRun, cancellationToken);
+        if (finished is null)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return await GetRunAsync(runId, cancellationToken) ?? throw new InvalidOperationException($"Run {runId} does not exist.");
+        }
+
+        await Outbox.AppendAsync(connection, transaction, completion(finished), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return finished;
+    }
+
+    public async Task<IReadOnlyList<DeadLetterRecord>> ListDeadLettersAsync(string? job, bool includeReplayed, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"""
+            SELECT {DeadLetterColumns} FROM job_dead_letters
+            WHERE (@job::text IS NULL OR job = @job) AND (@all OR replayed_at IS NULL)
+            ORDER BY dead_letter_id
+            LIMIT @limit
+            """);
+        command.Parameters.Add(new NpgsqlParameter("job", NpgsqlDbType.Text) { Value = (object?)job ?? DBNull.Value });
+        command.Parameters.AddWithValue("all", includeReplayed);
+        command.Parameters.AddWithValue("limit", limit);
+        return await ReadAllAsync(command, ReadDeadLetter, cancellationToken);
+    }
+
+    public async Task<DeadLetterRecord?> GetDeadLetterAsync(long deadLetterId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {DeadLetterColumns} FROM job_dead_letters WHERE dead_letter_id = @id");
+        command.Parameters.AddWithValue("id", deadLetterId);
+        return await ReadSingleAsync(command, ReadDeadLetter, cancellationToken);
+    }
+
+    /// <summary>Marks dead letters as replayed by <paramref name="replayRunId"/> once that run finished.</summary>
+    public async Task MarkReplayedAsync(IReadOnlyCollection<long> deadLetterIds, Guid replayRunId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE job_dead_letters SET replayed_at = now(), replay_run_id = @run WHERE dead_letter_id = ANY(@ids) AND replayed_at IS NULL");
+        command.Parameters.AddWithValue("ids", deadLetterIds.ToArray());
+        command.Parameters.AddWithValue("run", replayRunId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task UpdateBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid runId, int batchIndex, string status,
+        int itemsProcessed, int attempts, TimeSpan duration, string? error, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            UPDATE job_run_batches
+            SET status = @status, items_processed = @items, attempts = @attempts, duration_ms = @duration, error = @error, finished_at = now()
+            WHERE run_id = @run AND batch_index = @index
+            """, connection, transaction);
+        command.Parameters.AddWithValue("status", status);
+        command.Parameters.AddWithValue("items", itemsProcessed);
+        command.Parameters.AddWithValue("attempts", attempts);
+        command.Parameters.AddWithValue("duration", (int)Math.Min(int.MaxValue, duration.TotalMilliseconds));
+        command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
+        command.Parameters.AddWithValue("run", runId);
+        command.Parameters.AddWithValue("index", batchIndex);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+        {
+            throw new InvalidOperationException($"Batch {batchIndex} of run {runId} was never claimed.");
+        }
+    }
+
+    private static JobRunRecord ReadRun(NpgsqlDataReader r) => new(
+        r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableString(r, 4), ReadParameters(r.GetString(5)),
+        r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.IsDBNull(7) ? null : r.GetInt64(7),
+        r.GetFieldValue<string[]>(8), r.GetInt32(9), r.GetFieldValue<DateTimeOffset>(10),
+        r.IsDBNull(11) ? null : r.GetFieldValue<DateTimeOffset>(11), r.IsDBNull(12) ? null : r.GetFieldValue<DateTimeOffset>(12),
+        r.GetInt32(13), r.GetInt32(14), r.GetInt32(15), NullableString(r, 16));
+
+    private static JobBatchRecord ReadBatch(NpgsqlDataReader r) => new(
+        r.GetGuid(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetString(4), r.GetInt32(5), r.GetInt32(6),
+        r.IsDBNull(7) ? null : r.GetInt32(7), NullableString(r, 8), r.GetFieldValue<DateTimeOffset>(9),
+        r.IsDBNull(10) ? null : r.GetFieldValue<DateTimeOffset>(10));
+
+    private static DeadLetterRecord ReadDeadLetter(NpgsqlDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetGuid(2), r.GetInt32(3), r.GetFieldValue<string[]>(4), NullableString(r, 5),
+        ReadParameters(r.GetString(6)), r.GetString(7), r.GetInt32(8), r.GetFieldValue<DateTimeOffset>(9),
+        r.IsDBNull(10) ? null : r.GetFieldValue<DateTimeOffset>(10), r.IsDBNull(11) ? null : r.GetGuid(11));
+
+    private static string? NullableString(NpgsqlDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
+
+    private static Dictionary<string, string> ReadParameters(string json) =>
+        JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
+
+    private static async Task<T?> ReadSingleAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken) where T : class
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? read(reader) : null;
+    }
+
+    private static async Task<IReadOnlyList<T>> ReadAllAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var rows = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+}
