@@ -1,0 +1,45 @@
+namespace Tributary.Connectors;
+
+/// <summary>
+/// An upstream call failed. Every connector throws this, so the job runtime decides about retries the
+/// same way for all of them: transient (429, 5xx, timeouts, resets, malformed bodies) or permanent
+/// (400, 401, 403, 404), and how long the upstream asked us to wait.
+/// </summary>
+/// <remarks>Messages name the upstream and say what to do; they never contain credentials.</remarks>
+public sealed class UpstreamException : Exception
+{
+    public UpstreamException()
+    {
+    }
+
+    public UpstreamException(string message)
+        : base(message)
+    {
+    }
+
+    public UpstreamException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    public UpstreamException(string upstream, string message, int? statusCode, bool isTransient, TimeSpan? retryAfter = null, Exception? inner = null)
+        : base(message, inner)
+    {
+        Upstream = upstream;
+        StatusCode = statusCode;
+        IsTransient = isTransient;
+        RetryAfter = retryAfter;
+    }
+
+    /// <summary>Which upstream, e.g. <c>marketdata</c>.</summary>
+    public string Upstream { get; } = string.Empty;
+
+    /// <summary>The HTTP status, or null when no response came (timeout, reset).</summary>
+    public int? StatusCode { get; }
+
+    /// <summary>True when the same call may succeed later.</summary>
+    public bool IsTransient { get; }
+
+    /// <summary>The upstream's Retry-After, when it sent one.</summary>
+    public TimeSpan? RetryAfter { get; }
+}
