@@ -2,7 +2,9 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Npgsql;
 using Tributary.Diagnostics;
+using Tributary.Jobs;
 
 namespace Tributary.Silo;
 
@@ -18,11 +20,17 @@ public static class TributarySilo
     /// <summary>Providers, cluster identity and domains. Endpoints are set by the caller (the host or TestingHost).</summary>
     public static ISiloBuilder AddTributary(this ISiloBuilder silo, IConfiguration configuration, string connectionString)
     {
-        silo.Configure<ClusterOptions>(options =>
+        // The host always has these (appsettings.json); a TestingHost cluster sets its own ids and leaves them out.
+        var clusterId = configuration[$"{ClusterIdentity.Section}:ClusterId"];
+        var serviceId = configuration[$"{ClusterIdentity.Section}:ServiceId"];
+        if (clusterId is not null || serviceId is not null)
         {
-            options.ClusterId = configuration[$"{ClusterIdentity.Section}:ClusterId"] ?? ClusterIdentity.DefaultClusterId;
-            options.ServiceId = configuration[$"{ClusterIdentity.Section}:ServiceId"] ?? ClusterIdentity.DefaultServiceId;
-        });
+            silo.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = clusterId ?? ClusterIdentity.DefaultClusterId;
+                options.ServiceId = serviceId ?? ClusterIdentity.DefaultServiceId;
+            });
+        }
         silo.Configure<ClusterMembershipOptions>(configuration.GetSection($"{ClusterIdentity.Section}:Membership"));
 
         silo.UseAdoNetClustering(options =>
@@ -47,9 +55,11 @@ public static class TributarySilo
         // The dashboard's grain service must run on every silo or the gateway's dashboard breaks.
         silo.AddDashboard();
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
 
         // One line per domain: each domain owns its registrations.
         silo.AddDiagnosticsDomain();
+        silo.AddJobRuntime(configuration);
         return silo;
     }
 

@@ -17,6 +17,10 @@ public interface IJobGrain : IGrainWithStringKey
 
     /// <summary>The current or last run's id and status.</summary>
     Task<JobSnapshot> GetSnapshot();
+
+    /// <summary>Called by the run's own loop when the run reached a final status; frees the job for the next run.</summary>
+    [Orleans.Concurrency.OneWay]
+    Task RunFinished(Guid runId, string status);
 }
 
 /// <summary>What starts a run.</summary>

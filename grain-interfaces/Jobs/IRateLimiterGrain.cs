@@ -1,0 +1,33 @@
+namespace Tributary.Jobs;
+
+/// <summary>
+/// A token bucket shared by every silo for one upstream credential (key <see cref="RateLimitKey.For"/>).
+/// Callers ask for a slot and wait the returned delay themselves: the grain never blocks.
+/// </summary>
+public interface IRateLimiterGrain : IGrainWithStringKey
+{
+    /// <summary>Reserves <paramref name="permits"/> and returns how long the caller must wait before using them.</summary>
+    Task<TimeSpan> Reserve(int permits = 1);
+
+    /// <summary>The upstream said Retry-After: nobody gets a slot before <paramref name="until"/>.</summary>
+    Task PauseUntil(DateTimeOffset until);
+
+    /// <summary>The limit in force and whether it is paused.</summary>
+    Task<RateLimitState> GetState();
+}
+
+/// <summary>A limiter's state.</summary>
+[GenerateSerializer, Immutable, Alias("Tributary.Jobs.RateLimitState")]
+public sealed record RateLimitState(
+    [property: Id(0)] double PermitsPerSecond,
+    [property: Id(1)] int Burst,
+    [property: Id(2)] DateTimeOffset? PausedUntil,
+    [property: Id(3)] long Granted);
+
+/// <summary>Keys of rate limiter grains: one per upstream and credential.</summary>
+public static class RateLimitKey
+{
+    public static string For(string upstream, string credential = "default") => $"ratelimit:{upstream}:{credential}";
+
+    public static string UpstreamOf(string key) => key.Split(':') is [_, var upstream, ..] ? upstream : key;
+}

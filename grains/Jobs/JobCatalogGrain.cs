@@ -1,0 +1,10 @@
+using Orleans.Concurrency;
+
+namespace Tributary.Jobs;
+
+/// <inheritdoc cref="IJobCatalogGrain"/>
+[StatelessWorker]
+public sealed class JobCatalogGrain(JobCatalog catalog) : Grain, IJobCatalogGrain
+{
+    public Task<IReadOnlyList<JobInfo>> List() => Task.FromResult(catalog.Describe());
+}

@@ -1,0 +1,226 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tributary.Storage.Jobs;
+
+namespace Tributary.Jobs;
+
+/// <inheritdoc cref="IJobGrain"/>
+/// <remarks>
+/// The run's loop runs on the thread pool beside the grain, not inside a grain call: triggers return at once
+/// and calls keep being answered while batches run. A watchdog reminder lives as long as a run does; each
+/// tick (late, missed or duplicated alike) only resumes a loop that is not running, so ticks are idempotent.
+/// </remarks>
+public sealed partial class JobGrain(
+    [PersistentState("job", StorageNames.GrainState)] IPersistentState<JobState> state,
+    JobCatalog catalog,
+    JobRunStore store,
+    RunExecutor executor,
+    IOptions<JobRuntimeOptions> options,
+    TimeProvider time,
+    ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable, IDisposable
+{
+    private const string WatchdogReminder = "job-watchdog";
+    private Task? _loop;
+    private CancellationTokenSource? _stop;
+
+    private string Job => JobKey.NameOf(this.GetPrimaryKeyString());
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Reactivated after its silo died, or after idle collection: pick the run up where its batches left it.
+        if (state.State.CurrentRunId is not null)
+        {
+            await ResumeAsync();
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // The loop stops at the next await; its claimed batch is re-run by whoever resumes the run.
+        _stop?.Cancel();
+        return Task.CompletedTask;
+    }
+
+    public async Task<RunTicket> Trigger(RunRequest request)
+    {
+        if (!catalog.TryGet(Job, out var definition, out var settings))
+        {
+            throw new UnknownJobException(Job);
+        }
+
+        if (request.ScheduledFor is { } occurrence && await store.FindOccurrenceAsync(Job, occurrence, CancellationToken.None) is { } served)
+        {
+            return new RunTicket(served.RunId, false, served.Status);
+        }
+
+        if (state.State.CurrentRunId is { } current)
+        {
+            await ResumeAsync();
+            return new RunTicket(current, false, RunStatus.Running);
+        }
+
+        var runId = Guid.NewGuid();
+        var (items, accountId, parameters, replayOf) = request.Trigger == RunRequest.Replay
+            ? await ReplayPlanAsync(request)
+            : (await definition.PlanAsync(new JobPlanContext(runId, Job, request), CancellationToken.None),
+               request.AccountId, request.Parameters ?? new Dictionary<string, string>(), (IReadOnlyList<long>)[]);
+
+        var (run, created) = await store.CreateRunAsync(
+            new NewRun(runId, Job, request.Trigger, accountId, parameters, request.ScheduledFor, replayOf.Count == 1 ? replayOf[0] : null, items, settings.BatchSize),
+            CancellationToken.None);
+        if (!created)
+        {
+            return new RunTicket(run.RunId, false, run.Status);
+        }
+
+        state.State.CurrentRunId = run.RunId;
+        state.State.CurrentReplayOf = [.. replayOf];
+        await state.WriteStateAsync();
+        await this.RegisterOrUpdateReminder(WatchdogReminder, options.Value.WatchdogPeriod, options.Value.WatchdogPeriod);
+        LogRunStarted(logger, Job, run.RunId, request.Trigger, items.Count);
+        StartLoop(run, definition, settings);
+        return new RunTicket(run.RunId, true, RunStatus.Running);
+    }
+
+    public async Task<RunTicket?> EnsureRunning()
+    {
+        if (state.State.CurrentRunId is not { } current)
+        {
+            return null;
+        }
+
+        await ResumeAsync();
+        return new RunTicket(current, false, RunStatus.Running);
+    }
+
+    public Task<JobSnapshot> GetSnapshot() => Task.FromResult(new JobSnapshot(
+        Job, state.State.CurrentRunId, state.State.LastRunId, state.State.LastStatus, state.State.LastFinishedAt));
+
+    public async Task RunFinished(Guid runId, string status)
+    {
+        if (state.State.CurrentRunId != runId)
+        {
+            return;
+        }
+
+        if (state.State.CurrentReplayOf.Count > 0)
+        {
+            await store.MarkReplayedAsync(state.State.CurrentReplayOf, runId, CancellationToken.None);
+        }
+
+        state.State.LastRunId = runId;
+        state.State.LastStatus = status;
+        state.State.LastFinishedAt = time.GetUtcNow();
+        state.State.CurrentRunId = null;
+        state.State.CurrentReplayOf = [];
+        await state.WriteStateAsync();
+        _loop = null;
+        if (await this.GetReminder(WatchdogReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != WatchdogReminder)
+        {
+            return;
+        }
+
+        if (state.State.CurrentRunId is null)
+        {
+            await this.UnregisterReminder(await this.GetReminder(WatchdogReminder) ?? throw new InvalidOperationException("Reminder vanished."));
+            return;
+        }
+
+        await ResumeAsync();
+    }
+
+    /// <summary>Restarts the loop of the current run unless it is running here; finishes the bookkeeping of a run that already ended.</summary>
+    private async Task ResumeAsync()
+    {
+        if (_loop is { IsCompleted: false } || state.State.CurrentRunId is not { } runId)
+        {
+            return;
+        }
+
+        var run = await store.GetRunAsync(runId, CancellationToken.None);
+        if (run is null || RunStatus.IsFinal(run.Status) || !catalog.TryGet(Job, out var definition, out var settings))
+        {
+            await RunFinished(runId, run?.Status ?? RunStatus.Failed);
+            return;
+        }
+
+        LogRunResuming(logger, Job, runId);
+        StartLoop(run, definition, settings);
+    }
+
+    public void Dispose() => _stop?.Dispose();
+
+    private void StartLoop(JobRunRecord run, IJobDefinition definition, JobSettings settings)
+    {
+        _stop?.Dispose();
+        _stop = new CancellationTokenSource();
+        var token = _stop.Token;
+        var self = this.AsReference<IJobGrain>();
+        var jobLogger = logger;
+        _loop = Task.Run(async () =>
+        {
+            string status;
+            try
+            {
+                status = await executor.ExecuteAsync(run, definition, settings, token);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                // Storage unreachable or a bug: the run stays 'running' and the watchdog retries it.
+                LogLoopFailed(jobLogger, run.Job, run.RunId, exception);
+                return;
+            }
+
+            await self.RunFinished(run.RunId, status);
+        }, CancellationToken.None);
+    }
+
+    private async Task<(IReadOnlyList<string> Items, string? AccountId, IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<long> ReplayOf)> ReplayPlanAsync(RunRequest request)
+    {
+        var ids = (request.Parameters?.GetValueOrDefault("deadLetterIds") ?? string.Empty)
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(id => long.Parse(id, CultureInfo.InvariantCulture))
+            .ToList();
+        var letters = new List<DeadLetterRecord>();
+        foreach (var id in ids)
+        {
+            var letter = await store.GetDeadLetterAsync(id, CancellationToken.None);
+            if (letter is null || letter.Job != Job)
+            {
+                throw new ArgumentException($"Dead letter {id} does not belong to job '{Job}'.");
+            }
+
+            letters.Add(letter);
+        }
+
+        if (letters.Count == 0)
+        {
+            throw new ArgumentException("A replay needs at least one dead letter id.");
+        }
+
+        var items = letters.SelectMany(l => l.Items).Distinct(StringComparer.Ordinal).ToList();
+        return (items, letters[0].AccountId, letters[0].Parameters, ids);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Job}/{RunId} started by {Trigger} with {Items} items")]
+    private static partial void LogRunStarted(ILogger logger, string job, Guid runId, string trigger, int items);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Job}/{RunId} resuming from its checkpoint")]
+    private static partial void LogRunResuming(ILogger logger, string job, Guid runId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run {Job}/{RunId} loop failed; the watchdog will resume it")]
+    private static partial void LogLoopFailed(ILogger logger, string job, Guid runId, Exception exception);
+}

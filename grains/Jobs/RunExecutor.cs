@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using Tributary.Storage.Events;
+using Tributary.Storage.Jobs;
+
+namespace Tributary.Jobs;
+
+/// <summary>
+/// Runs one run's batches to the end, beside the grain that owns the run. Batches already checkpointed
+/// are skipped; batches claimed but never finished (the silo died) are re-run from the same slice; new
+/// batches are carved from the stored plan at the current batch size. Each batch commits its data, then
+/// its checkpoint and progress event; the run ends with its final status and completion event together.
+/// </summary>
+public sealed partial class RunExecutor(
+    JobRunStore store,
+    UpstreamCircuits circuits,
+    IGrainFactory grains,
+    TimeProvider time,
+    ILogger<RunExecutor> logger)
+{
+    /// <summary>Processes the run and returns its final status. Cancellation leaves the run resumable.</summary>
+    public async Task<string> ExecuteAsync(JobRunRecord run, IJobDefinition definition, JobSettings settings, CancellationToken cancellationToken)
+    {
+        var batches = await store.GetBatchesAsync(run.RunId, cancellationToken);
+        var redo = new Queue<JobBatchRecord>(batches.Where(b => b.Status == JobBatchRecord.Running).OrderBy(b => b.BatchIndex));
+        var nextIndex = batches.Count == 0 ? 0 : batches.Max(b => b.BatchIndex) + 1;
+        var nextOffset = batches.Count == 0 ? 0 : batches.Max(b => b.End);
+        var done = batches.Count - redo.Count;
+        LogRunResumed(logger, run.Job, run.RunId, done, redo.Count, run.Items.Count - nextOffset);
+
+        var sizer = new BatchSizer(settings, run.BatchSize);
+        var carving = new SemaphoreSlim(1, 1);
+
+        async Task<(int Index, int Offset, int Count)?> NextAsync()
+        {
+            await carving.WaitAsync(cancellationToken);
+            try
+            {
+                if (redo.TryDequeue(out var unfinished))
+                {
+                    return (unfinished.BatchIndex, unfinished.ItemOffset, unfinished.ItemCount);
+                }
+
+                if (nextOffset >= run.Items.Count)
+                {
+                    return null;
+                }
+
+                var slice = (Index: nextIndex, Offset: nextOffset, Count: Math.Min(sizer.Current, run.Items.Count - nextOffset));
+                // The claim is the checkpoint before the work: after a crash this slice is re-run, not re-carved.
+                await store.ClaimBatchAsync(run.RunId, slice.Index, slice.Offset, slice.Count, cancellationToken);
+                nextIndex++;
+                nextOffset += slice.Count;
+                return slice;
+            }
+            finally
+            {
+                carving.Release();
+            }
+        }
+
+        async Task WorkAsync()
+        {
+            while (await NextAsync() is { } slice)
+            {
+                await ProcessBatchAsync(run, definition, settings, sizer, slice.Index, slice.Offset, slice.Count, cancellationToken);
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, settings.MaxParallelBatches).Select(_ => WorkAsync()));
+
+        var final = await store.GetBatchesAsync(run.RunId, cancellationToken);
+        var failed = final.Count(b => b.Status == JobBatchRecord.DeadLettered);
+        var status = failed == 0 ? RunStatus.Succeeded : failed == final.Count ? RunStatus.Failed : RunStatus.PartiallySucceeded;
+        var error = failed == 0 ? null : $"{failed} of {final.Count} batches were dead-lettered.";
+        var finished = await store.FinishRunAsync(run.RunId, status, error, r => CompletionEvent(r, definition), cancellationToken);
+        LogRunFinished(logger, run.Job, run.RunId, finished.Status, finished.TotalBatches, finished.FailedBatches);
+        return finished.Status;
+    }
+
+    private async Task ProcessBatchAsync(JobRunRecord run, IJobDefinition definition, JobSettings settings, BatchSizer sizer,
+        int index, int offset, int count, CancellationToken cancellationToken)
+    {
+        var items = run.Items.Skip(offset).Take(count).ToList();
+        var request = new RunRequest(run.Trigger, run.AccountId, run.Parameters, run.ScheduledFor);
+        var attempts = 0;
+        var started = Stopwatch.GetTimestamp();
+        var pipeline = RetryPipeline(run, settings, sizer, index);
+        try
+        {
+            var result = await pipeline.ExecuteAsync(async token =>
+            {
+                attempts++;
+                if (settings.Upstream is { } upstream)
+                {
+                    await WaitForRateLimitAsync(upstream, token);
+                }
+
+                var context = new JobBatchContext(run.RunId, run.Job, index, attempts, items, request);
+                return await circuits.For(settings.Upstream).ExecuteAsync(
+                    async t => await definition.ExecuteBatchAsync(context, t), token);
+            }, cancellationToken);
+
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            sizer.Succeeded(elapsed, attempts);
+            await store.CompleteBatchAsync(run.RunId, index, result.ItemsProcessed, attempts, elapsed,
+                BatchEvent(EventTypes.BatchCompleted, run, index, items.Count, result.ItemsProcessed, attempts, elapsed, null), cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A failing batch never fails its siblings: it goes to the dead letters and the run goes on.
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            var reason = $"{exception.GetType().Name}: {exception.Message}";
+            LogBatchDeadLettered(logger, run.Job, run.RunId, index, attempts, reason);
+            await store.DeadLetterBatchAsync(run, index, items, reason, attempts, elapsed,
+                BatchEvent(EventTypes.BatchDeadLettered, run, index, items.Count, 0, attempts, elapsed, reason), cancellationToken);
+        }
+    }
+
+    private ResiliencePipeline RetryPipeline(JobRunRecord run, JobSettings settings, BatchSizer sizer, int index)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = time };
+        if (settings.MaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = settings.MaxAttempts - 1,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = settings.RetryBaseDelay,
+                MaxDelay = TimeSpan.FromMinutes(5),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException && !RetryHint.IsPermanent(e)),
+                // An upstream's Retry-After wins over our own backoff: retrying earlier only counts against the limit.
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is { } e ? RetryHint.RetryAfter(e) : null),
+                OnRetry = async args =>
+                {
+                    var exception = args.Outcome.Exception!;
+                    if (RetryHint.IsThrottling(exception))
+                    {
+                        sizer.Throttled();
+                    }
+
+                    if (settings.Upstream is { } upstream && RetryHint.RetryAfter(exception) is { } after)
+                    {
+                        await grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For(upstream)).PauseUntil(time.GetUtcNow() + after);
+                    }
+
+                    LogBatchRetry(logger, run.Job, run.RunId, index, args.AttemptNumber + 1, args.RetryDelay, exception.Message);
+                },
+            });
+        }
+
+        return builder.Build();
+    }
+
+    private async Task WaitForRateLimitAsync(string upstream, CancellationToken cancellationToken)
+    {
+        var wait = await grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For(upstream)).Reserve();
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, time, cancellationToken);
+        }
+    }
+
+    private OutboxEvent BatchEvent(string type, JobRunRecord run, int index, int size, int itemsProcessed, int attempts, TimeSpan elapsed, string? error)
+    {
+        var data = new JsonObject
+        {
+            ["runId"] = run.RunId.ToString(),
+            ["job"] = run.Job,
+            ["batchIndex"] = index,
+            ["batchSize"] = size,
+            ["itemsProcessed"] = itemsProcessed,
+            ["attempts"] = attempts,
+            ["durationMs"] = (long)elapsed.TotalMilliseconds,
+            ["account_id"] = run.AccountId,
+        };
+        if (error is not null)
+        {
+            data["error"] = error;
+        }
+
+        return new OutboxEvent(type, $"/jobs/{run.Job}", run.RunId.ToString(), run.Job, time.GetUtcNow(), data);
+    }
+
+    private OutboxEvent CompletionEvent(JobRunRecord run, IJobDefinition definition)
+    {
+        var processing = (run.FinishedAt ?? time.GetUtcNow()) - (run.StartedAt ?? run.CreatedAt);
+        var data = new JsonObject
+        {
+            ["status"] = run.Status,
+            ["totalBatches"] = run.TotalBatches,
+            ["totalItems"] = run.Items.Count,
+            [$"total{definition.ItemsName}"] = run.Items.Count,
+            ["itemsProcessed"] = run.ItemsProcessed,
+            ["failedBatches"] = run.FailedBatches,
+            ["processingTimeMs"] = (long)processing.TotalMilliseconds,
+            ["runId"] = run.RunId.ToString(),
+            ["job"] = run.Job,
+            ["trigger"] = run.Trigger,
+            ["account_id"] = run.AccountId,
+        };
+        return new OutboxEvent(EventTypes.RunCompleted, $"/jobs/{run.Job}", run.RunId.ToString(), run.Job, time.GetUtcNow(), data);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Job}/{RunId}: {Done} batches done, {Redo} to redo, {Left} items left to carve")]
+    private static partial void LogRunResumed(ILogger logger, string job, Guid runId, int done, int redo, int left);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {Job}/{RunId} finished {Status}: {Batches} batches, {Failed} dead-lettered")]
+    private static partial void LogRunFinished(ILogger logger, string job, Guid runId, string status, int batches, int failed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {Job}/{RunId} batch {Index}: attempt {Attempt} in {Delay} after: {Reason}")]
+    private static partial void LogBatchRetry(ILogger logger, string job, Guid runId, int index, int attempt, TimeSpan delay, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run {Job}/{RunId} batch {Index} dead-lettered after {Attempts} attempt(s): {Reason}")]
+    private static partial void LogBatchDeadLettered(ILogger logger, string job, Guid runId, int index, int attempts, string reason);
+}

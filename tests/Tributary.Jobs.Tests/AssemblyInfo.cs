@@ -1,0 +1,2 @@
+// The test jobs share static knobs (failing items, the gate): one test at a time.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]

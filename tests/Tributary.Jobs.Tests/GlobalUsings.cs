@@ -1,0 +1,3 @@
+global using Orleans.TestingHost;
+global using Tributary.Testing;
+global using Xunit;

@@ -1,0 +1,163 @@
+using System.Text.Json;
+using Npgsql;
+using Tributary.Storage.Jobs;
+
+namespace Tributary.Jobs.Tests;
+
+/// <summary>Runs of test jobs on a real cluster and database: batches, checkpoints, retries, dead letters, events.</summary>
+public sealed class RunTests
+{
+    private static readonly Dictionary<string, string> Twenty = new() { ["count"] = "20" };
+
+    [Fact]
+    public async Task A_run_commits_every_batch_once_and_announces_each_batch_and_its_completion()
+    {
+        TestJobs.Failing.Clear();
+        TestJobs.BadData.Clear();
+        await using var cluster = await JobTestCluster.StartAsync("run_ok");
+
+        var ticket = await cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_counting")).Trigger(new RunRequest(RunRequest.Manual, Parameters: Twenty));
+        var run = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, ticket.RunId);
+
+        Assert.True(ticket.Started);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(5, run.TotalBatches);
+        Assert.Equal(0, run.FailedBatches);
+        Assert.Equal(20, run.ItemsProcessed);
+        Assert.Equal(20L, await RunAssertions.ScalarAsync<long>(cluster.ConnectionString, "SELECT count(*) FROM test_job_items WHERE writes = 1"));
+
+        var events = await RunAssertions.EventsAsync(cluster.ConnectionString, ticket.RunId);
+        Assert.Equal(5, events.Count(e => e.GetProperty("type").GetString() == "tributary.job.batch.completed"));
+        var completion = Assert.Single(events, e => e.GetProperty("type").GetString() == "tributary.job.run.completed");
+        Assert.Equal("1.0", completion.GetProperty("specversion").GetString());
+        Assert.Equal("/jobs/test_counting", completion.GetProperty("source").GetString());
+        var data = completion.GetProperty("data");
+        Assert.Equal("succeeded", data.GetProperty("status").GetString());
+        Assert.Equal(5, data.GetProperty("totalBatches").GetInt32());
+        Assert.Equal(20, data.GetProperty("totalItems").GetInt32());
+        Assert.Equal(0, data.GetProperty("failedBatches").GetInt32());
+        Assert.Equal(ticket.RunId.ToString(), data.GetProperty("runId").GetString());
+        Assert.Equal(JsonValueKind.Number, data.GetProperty("processingTimeMs").ValueKind);
+        Assert.Equal("tributary.job.run.completed", events[^1].GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task A_failing_batch_is_dead_lettered_its_siblings_commit_and_a_replay_completes_it()
+    {
+        TestJobs.BadData.Clear();
+        TestJobs.Failing.Clear();
+        TestJobs.Failing["item-007"] = 0;
+        await using var cluster = await JobTestCluster.StartAsync("run_dead_letter");
+        var job = cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_counting"));
+
+        var first = await job.Trigger(new RunRequest(RunRequest.Manual, Parameters: Twenty));
+        var failed = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, first.RunId);
+
+        Assert.Equal(RunStatus.PartiallySucceeded, failed.Status);
+        Assert.Equal(1, failed.FailedBatches);
+        Assert.Equal(16, failed.ItemsProcessed);
+        Assert.Equal(16L, await RunAssertions.ScalarAsync<long>(cluster.ConnectionString, "SELECT count(*) FROM test_job_items"));
+        await using var dataSource = NpgsqlDataSource.Create(cluster.ConnectionString);
+        var store = new JobRunStore(dataSource);
+        var letter = Assert.Single(await store.ListDeadLettersAsync("test_counting", includeReplayed: false, 100, CancellationToken.None));
+        Assert.Equal(["item-005", "item-006", "item-007", "item-008"], letter.Items);
+        Assert.Equal(2, letter.Attempts);
+        Assert.Equal("InvalidOperationException: Upstream refused item item-007 (attempt 2).", letter.Error);
+
+        TestJobs.Failing.Clear();
+        var replay = await job.Trigger(new RunRequest(RunRequest.Replay, Parameters: new Dictionary<string, string> { ["deadLetterIds"] = letter.DeadLetterId.ToString() }));
+        var replayed = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, replay.RunId);
+
+        Assert.Equal(RunStatus.Succeeded, replayed.Status);
+        Assert.Equal(1, replayed.TotalBatches);
+        Assert.Equal(letter.DeadLetterId, replayed.ReplayOf);
+        Assert.Equal(20L, await RunAssertions.ScalarAsync<long>(cluster.ConnectionString, "SELECT count(*) FROM test_job_items WHERE writes = 1"));
+        await Eventually.TrueAsync(
+            async () => (await store.GetDeadLetterAsync(letter.DeadLetterId, CancellationToken.None))!.ReplayRunId == replay.RunId,
+            "the dead letter is marked replayed by the replay run");
+        Assert.Empty(await store.ListDeadLettersAsync("test_counting", includeReplayed: false, 100, CancellationToken.None));
+
+        var statuses = new List<string?>();
+        foreach (var runId in new[] { first.RunId, replay.RunId })
+        {
+            var events = await RunAssertions.EventsAsync(cluster.ConnectionString, runId);
+            statuses.Add(events.Single(e => e.GetProperty("type").GetString() == "tributary.job.run.completed").GetProperty("data").GetProperty("status").GetString());
+        }
+
+        Assert.Equal(["partially_succeeded", "succeeded"], statuses);
+    }
+
+    [Fact]
+    public async Task Bad_data_is_dead_lettered_after_one_attempt()
+    {
+        TestJobs.Failing.Clear();
+        TestJobs.BadData.Clear();
+        TestJobs.BadData["item-002"] = 0;
+        await using var cluster = await JobTestCluster.StartAsync("run_bad_data");
+
+        var ticket = await cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_counting")).Trigger(new RunRequest(RunRequest.Manual, Parameters: new Dictionary<string, string> { ["count"] = "8" }));
+        var run = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, ticket.RunId);
+        TestJobs.BadData.Clear();
+
+        Assert.Equal(RunStatus.PartiallySucceeded, run.Status);
+        await using var dataSource = NpgsqlDataSource.Create(cluster.ConnectionString);
+        var letter = Assert.Single(await new JobRunStore(dataSource).ListDeadLettersAsync(null, false, 10, CancellationToken.None));
+        Assert.Equal(1, letter.Attempts);
+        Assert.Equal("PermanentBatchException: Item item-002 is bad data.", letter.Error);
+    }
+
+    [Fact]
+    public async Task A_trigger_while_running_returns_the_running_run()
+    {
+        GatedJob.Close();
+        await using var cluster = await JobTestCluster.StartAsync("single_flight");
+        var job = cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_gated"));
+
+        var first = await job.Trigger(new RunRequest(RunRequest.Manual));
+        var second = await job.Trigger(new RunRequest(RunRequest.Manual));
+        var snapshot = await job.GetSnapshot();
+        GatedJob.Open();
+        var run = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, first.RunId);
+
+        Assert.True(first.Started);
+        Assert.False(second.Started);
+        Assert.Equal(first.RunId, second.RunId);
+        Assert.Equal(first.RunId, snapshot.CurrentRunId);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        await Eventually.TrueAsync(async () => (await job.GetSnapshot()).CurrentRunId is null, "the job is free again after its run");
+        Assert.Equal(1L, await RunAssertions.ScalarAsync<long>(cluster.ConnectionString, "SELECT count(*) FROM job_runs"));
+    }
+
+    [Fact]
+    public async Task A_schedule_occurrence_is_served_by_one_run_however_often_it_is_triggered()
+    {
+        TestJobs.Failing.Clear();
+        TestJobs.BadData.Clear();
+        await using var cluster = await JobTestCluster.StartAsync("occurrence");
+        var job = cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_counting"));
+        var occurrence = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
+
+        var tickets = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => job.Trigger(new RunRequest(RunRequest.Schedule, ScheduledFor: occurrence))));
+        await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, tickets[0].RunId);
+        var late = await job.Trigger(new RunRequest(RunRequest.Schedule, ScheduledFor: occurrence));
+
+        Assert.Single(tickets, t => t.Started);
+        Assert.All(tickets, t => Assert.Equal(tickets[0].RunId, t.RunId));
+        Assert.Equal(tickets[0].RunId, late.RunId);
+        Assert.False(late.Started);
+        Assert.Equal(1L, await RunAssertions.ScalarAsync<long>(cluster.ConnectionString, "SELECT count(*) FROM job_runs"));
+    }
+
+    [Fact]
+    public async Task An_unknown_job_is_refused_with_a_sentence()
+    {
+        await using var cluster = await JobTestCluster.StartAsync("unknown_job");
+
+        var error = await Assert.ThrowsAsync<UnknownJobException>(
+            () => cluster.Grains.GetGrain<IJobGrain>(JobKey.For("no_such_job")).Trigger(new RunRequest(RunRequest.Manual)));
+
+        Assert.Equal("There is no job named 'no_such_job'. GET /api/etl/jobs lists the jobs.", error.Message);
+        var jobs = await cluster.Grains.GetGrain<IJobCatalogGrain>(0).List();
+        Assert.Equal(["test_counting", "test_gated"], jobs.Select(j => j.Name));
+    }
+}

@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Npgsql;
+
+namespace Tributary.Jobs.Tests;
+
+/// <summary>Shared knobs of the test jobs (the cluster runs in this process).</summary>
+public static class TestJobs
+{
+    /// <summary>Items whose batch throws a transient error while listed here.</summary>
+    public static ConcurrentDictionary<string, byte> Failing { get; } = new();
+
+    /// <summary>Items whose batch throws a permanent (bad data) error.</summary>
+    public static ConcurrentDictionary<string, byte> BadData { get; } = new();
+
+    public static async Task CreateTablesAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand(
+            "CREATE TABLE test_job_items (item text PRIMARY KEY, writes integer NOT NULL, last_run uuid NOT NULL)");
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public static IReadOnlyList<string> Items(int count) =>
+        Enumerable.Range(1, count).Select(i => $"item-{i:D3}").ToList();
+}
+
+/// <summary>
+/// Upserts its items into <c>test_job_items</c>, counting writes per item, so a test sees whether a batch
+/// committed once, twice or never. Items: <c>count</c> parameter (default 20).
+/// </summary>
+public sealed class CountingJob(NpgsqlDataSource dataSource) : IJobDefinition
+{
+    public string Name => "test_counting";
+    public string ItemsName => "Items";
+    public JobSettings Defaults { get; } = new() { BatchSize = 4, MaxParallelBatches = 2, MaxAttempts = 3 };
+
+    public Task<IReadOnlyList<string>> PlanAsync(JobPlanContext context, CancellationToken cancellationToken)
+    {
+        var count = int.Parse(context.Request.Parameters?.GetValueOrDefault("count") ?? "20", CultureInfo.InvariantCulture);
+        return Task.FromResult(TestJobs.Items(count));
+    }
+
+    public async Task<BatchResult> ExecuteBatchAsync(JobBatchContext batch, CancellationToken cancellationToken)
+    {
+        if (batch.Items.FirstOrDefault(TestJobs.BadData.ContainsKey) is { } bad)
+        {
+            throw new PermanentBatchException($"Item {bad} is bad data.");
+        }
+
+        if (batch.Items.FirstOrDefault(TestJobs.Failing.ContainsKey) is { } failing)
+        {
+            throw new InvalidOperationException($"Upstream refused item {failing} (attempt {batch.Attempt}).");
+        }
+
+        await using var command = dataSource.CreateCommand(
+            """
+            INSERT INTO test_job_items (item, writes, last_run) SELECT unnest(@items), 1, @run
+            ON CONFLICT (item) DO UPDATE SET writes = test_job_items.writes + 1, last_run = excluded.last_run
+            """);
+        command.Parameters.AddWithValue("items", batch.Items.ToArray());
+        command.Parameters.AddWithValue("run", batch.RunId);
+        return new BatchResult(await command.ExecuteNonQueryAsync(cancellationToken));
+    }
+}
+
+/// <summary>Its one batch waits for the test to open the gate: a run that is "still running" on demand.</summary>
+public sealed class GatedJob : IJobDefinition
+{
+    private static TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static void Open() => _gate.TrySetResult();
+
+    public string Name => "test_gated";
+    public string ItemsName => "Items";
+    public JobSettings Defaults { get; } = new() { BatchSize = 10, MaxParallelBatches = 1, MaxAttempts = 1 };
+
+    public Task<IReadOnlyList<string>> PlanAsync(JobPlanContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(TestJobs.Items(3));
+
+    public async Task<BatchResult> ExecuteBatchAsync(JobBatchContext batch, CancellationToken cancellationToken)
+    {
+        await _gate.Task.WaitAsync(cancellationToken);
+        return new BatchResult(batch.Items.Count);
+    }
+}
