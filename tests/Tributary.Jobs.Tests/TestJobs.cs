@@ -63,9 +63,16 @@ public sealed class CountingJob(NpgsqlDataSource dataSource) : IJobDefinition
     }
 }
 
-/// <summary>Its one batch waits for the test to open the gate: a run that is "still running" on demand.</summary>
-public sealed class GatedJob : IJobDefinition
+/// <summary>
+/// Its one batch waits for the test to open the gate: a run that is "still running" on demand. On a silo
+/// the test declared dead it never returns, like a process that is gone (in-process silos keep their threads).
+/// </summary>
+public sealed class GatedJob(ILocalSiloDetails silo) : IJobDefinition
 {
+    public static ConcurrentDictionary<string, byte> DeadSilos { get; } = new();
+
+    public static ConcurrentQueue<string> CompletedOn { get; } = new();
+
     private static TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public static void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -82,6 +89,13 @@ public sealed class GatedJob : IJobDefinition
     public async Task<BatchResult> ExecuteBatchAsync(JobBatchContext batch, CancellationToken cancellationToken)
     {
         await _gate.Task.WaitAsync(cancellationToken);
+        var here = silo.SiloAddress.ToString();
+        if (DeadSilos.ContainsKey(here))
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        CompletedOn.Enqueue(here);
         return new BatchResult(batch.Items.Count);
     }
 }
