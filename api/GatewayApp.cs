@@ -8,8 +8,11 @@ using Scalar.AspNetCore;
 using Tributary.Api.Auth;
 using Tributary.Api.Endpoints;
 using Tributary.Api.Errors;
+using Tributary.Api.Events;
 using Tributary.Api.Health;
 using Tributary.Storage.Configuration;
+using Tributary.Storage.Events;
+using Tributary.Storage.Jobs;
 
 namespace Tributary.Api;
 
@@ -62,6 +65,14 @@ public static partial class GatewayApp
         });
 
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<JobRunStore>();
+        builder.Services.AddSingleton<Outbox>();
+        builder.Services.AddSingleton<WebhookStore>();
+        builder.Services.AddSingleton<OutboxNotifier>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxNotifier>());
+        builder.Services.AddHostedService<WebhookDeliveryService>();
+        builder.Services.AddHttpClient(WebhookDeliveryService.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
         builder.Services.Configure<GatewayAuthOptions>(configuration.GetSection(GatewayAuthOptions.Section));
         builder.Services.AddSingleton<ApiKeyRegistry>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -99,6 +110,9 @@ public static partial class GatewayApp
         // One line per domain.
         app.MapClusterEndpoints();
         app.MapDiagnosticsEndpoints();
+        app.MapEtlEndpoints();
+        app.MapEventEndpoints();
+        app.MapWebhookEndpoints();
         return app;
     }
 

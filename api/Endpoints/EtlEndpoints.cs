@@ -1,0 +1,160 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Tributary.Jobs;
+using Tributary.Storage.Jobs;
+
+namespace Tributary.Api.Endpoints;
+
+/// <summary>Jobs, their runs and dead letters. Triggers go through the job's grain; reads come from the run tables.</summary>
+public static class EtlEndpoints
+{
+    private static readonly string[] Statuses =
+        [RunStatus.Queued, RunStatus.Running, RunStatus.Succeeded, RunStatus.PartiallySucceeded, RunStatus.Failed, RunStatus.Paused];
+
+    public static IEndpointRouteBuilder MapEtlEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/etl").WithTags("ETL jobs");
+        group.MapGet("/jobs", ListJobsAsync).WithSummary("The jobs the cluster knows, with their batch settings.");
+        group.MapPost("/{job}/runs", TriggerAsync).WithSummary("Start a run (or get the running one's id). Optional account_id.");
+        group.MapGet("/runs", ListRunsAsync).WithSummary("Runs, newest first; filter by job and status.");
+        group.MapGet("/runs/{id}", GetRunAsync).WithSummary("One run with its batches.");
+        group.MapGet("/dead-letters", ListDeadLettersAsync).WithSummary("Batches that exhausted their retries.");
+        group.MapPost("/dead-letters/{id}/replay", ReplayOneAsync).WithSummary("Replay one dead letter as a new run.");
+        group.MapPost("/dead-letters/replay", ReplayAllAsync).WithSummary("Replay every open dead letter (of one job, or all), one run per job.");
+        return app;
+    }
+
+    private static async Task<Ok<IReadOnlyList<JobInfo>>> ListJobsAsync(IClusterClient client) =>
+        TypedResults.Ok(await client.GetGrain<IJobCatalogGrain>(0).List());
+
+    private static async Task<Results<Accepted<RunTicketView>, NotFound<ProblemDetails>, ValidationProblem>> TriggerAsync(
+        string job, IClusterClient client, string? account_id = null)
+    {
+        if (account_id is not null && (account_id.Length is 0 or > 100))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["account_id"] = ["1 to 100 characters when given."] });
+        }
+
+        try
+        {
+            var ticket = await client.GetGrain<IJobGrain>(JobKey.For(job)).Trigger(new RunRequest(RunRequest.Manual, account_id));
+            return TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", RunTicketView.From(ticket));
+        }
+        catch (UnknownJobException exception)
+        {
+            return TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "Unknown job", Detail = exception.Message });
+        }
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<RunView>>, ValidationProblem>> ListRunsAsync(
+        JobRunStore runs, CancellationToken cancellationToken, string? job = null, string? status = null, string? limit = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (status is not null && !Statuses.Contains(status))
+        {
+            errors["status"] = [$"One of {string.Join(", ", Statuses)}; was '{status}'."];
+        }
+
+        var take = 50;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > 500))
+        {
+            errors["limit"] = [$"A whole number from 1 to 500; was '{limit}'."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var rows = await runs.ListRunsAsync(job, status, take, cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<RunView>>(rows.Select(r => RunView.From(r, null)).ToList());
+    }
+
+    private static async Task<Results<Ok<RunView>, NotFound<ProblemDetails>, ValidationProblem>> GetRunAsync(string id, JobRunStore runs, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var runId))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"A run id is a UUID; was '{id}'."] });
+        }
+
+        var run = await runs.GetRunAsync(runId, cancellationToken);
+        if (run is null)
+        {
+            return TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "Unknown run", Detail = $"There is no run {runId}." });
+        }
+
+        return TypedResults.Ok(RunView.From(run, await runs.GetBatchesAsync(runId, cancellationToken)));
+    }
+
+    private static async Task<Ok<IReadOnlyList<DeadLetterRecord>>> ListDeadLettersAsync(JobRunStore runs, CancellationToken cancellationToken, string? job = null, bool include_replayed = false) =>
+        TypedResults.Ok(await runs.ListDeadLettersAsync(job, include_replayed, 1_000, cancellationToken));
+
+    private static async Task<Results<Accepted<RunTicketView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> ReplayOneAsync(
+        string id, JobRunStore runs, IClusterClient client, CancellationToken cancellationToken)
+    {
+        if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var deadLetterId))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"A dead letter id is a positive whole number; was '{id}'."] });
+        }
+
+        var letter = await runs.GetDeadLetterAsync(deadLetterId, cancellationToken);
+        if (letter is null)
+        {
+            return TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "Unknown dead letter", Detail = $"There is no dead letter {deadLetterId}." });
+        }
+
+        if (letter.ReplayedAt is not null)
+        {
+            return TypedResults.Conflict(new ProblemDetails { Status = 409, Title = "Already replayed", Detail = $"Dead letter {deadLetterId} was replayed by run {letter.ReplayRunId}." });
+        }
+
+        var ticket = await ReplayAsync(client, letter.Job, [deadLetterId]);
+        return ticket.Started
+            ? TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", RunTicketView.From(ticket))
+            : TypedResults.Conflict(new ProblemDetails { Status = 409, Title = "Job busy", Detail = $"Job '{letter.Job}' is running run {ticket.RunId}; replay when it has finished." });
+    }
+
+    private static async Task<Ok<IReadOnlyList<ReplayView>>> ReplayAllAsync(JobRunStore runs, IClusterClient client, CancellationToken cancellationToken, string? job = null)
+    {
+        var open = await runs.ListDeadLettersAsync(job, includeReplayed: false, 10_000, cancellationToken);
+        var replays = new List<ReplayView>();
+        foreach (var group in open.GroupBy(l => l.Job))
+        {
+            var ids = group.Select(l => l.DeadLetterId).ToList();
+            var ticket = await ReplayAsync(client, group.Key, ids);
+            replays.Add(new ReplayView(group.Key, ids, ticket.RunId, ticket.Started ? "started" : "busy"));
+        }
+
+        return TypedResults.Ok<IReadOnlyList<ReplayView>>(replays);
+    }
+
+    private static Task<RunTicket> ReplayAsync(IClusterClient client, string job, IReadOnlyList<long> ids) =>
+        client.GetGrain<IJobGrain>(JobKey.For(job)).Trigger(new RunRequest(
+            RunRequest.Replay,
+            Parameters: new Dictionary<string, string> { ["deadLetterIds"] = string.Join(',', ids.Select(i => i.ToString(CultureInfo.InvariantCulture))) }));
+}
+
+/// <summary>The answer to a trigger.</summary>
+public sealed record RunTicketView(Guid RunId, bool Started, string Status, string Links)
+{
+    public static RunTicketView From(RunTicket ticket) => new(ticket.RunId, ticket.Started, ticket.Status, $"/api/etl/runs/{ticket.RunId}");
+}
+
+/// <summary>A run as the API shows it; batches only on the single-run route.</summary>
+public sealed record RunView(
+    Guid RunId, string Job, string Trigger, string Status, string? AccountId, IReadOnlyDictionary<string, string> Parameters,
+    DateTimeOffset? ScheduledFor, long? ReplayOf, int TotalItems, int BatchSize, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt, int TotalBatches, int FailedBatches, int ItemsProcessed, string? Error, IReadOnlyList<BatchView>? Batches)
+{
+    public static RunView From(JobRunRecord r, IReadOnlyList<JobBatchRecord>? batches) => new(
+        r.RunId, r.Job, r.Trigger, r.Status, r.AccountId, r.Parameters, r.ScheduledFor, r.ReplayOf, r.Items.Count, r.BatchSize,
+        r.CreatedAt, r.StartedAt, r.FinishedAt, r.TotalBatches, r.FailedBatches, r.ItemsProcessed, r.Error,
+        batches?.Select(b => new BatchView(b.BatchIndex, b.ItemCount, b.Status, b.ItemsProcessed, b.Attempts, b.DurationMs, b.Error)).ToList());
+}
+
+/// <summary>One batch of a run.</summary>
+public sealed record BatchView(int Index, int Size, string Status, int Items, int Attempts, int? DurationMs, string? Error);
+
+/// <summary>What a replay-all did for one job.</summary>
+public sealed record ReplayView(string Job, IReadOnlyList<long> DeadLetterIds, Guid RunId, string Outcome);

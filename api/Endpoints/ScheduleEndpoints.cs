@@ -1,0 +1,125 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Tributary.Jobs;
+using Tributary.Scheduling;
+
+namespace Tributary.Api.Endpoints;
+
+/// <summary>
+/// Job schedules: list, read, change (cron, time zone, misfire policy, bound, enabled), pause, resume and
+/// trigger now. Each job's schedule grain validates changes, so a bad cron is a 400 that says why.
+/// </summary>
+public static partial class ScheduleEndpoints
+{
+    public static IEndpointRouteBuilder MapScheduleEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/schedules").WithTags("Schedules");
+        group.MapGet("/", ListAsync).WithName("ListSchedules")
+            .WithSummary("Every job schedule: cron, time zone, misfire policy, enabled, next due, last outcome.");
+        group.MapGet("/{job}", GetAsync).WithName("GetSchedule").WithSummary("One job's schedule.");
+        group.MapPut("/{job}", ChangeAsync).WithName("ChangeSchedule")
+            .WithSummary("Create or change a job's schedule; fields left out keep their value. A new schedule needs a cron.");
+        group.MapPost("/{job}/pause", PauseAsync).WithName("PauseSchedule").WithSummary("Stop triggering the job (pending occurrences are kept).");
+        group.MapPost("/{job}/resume", ResumeAsync).WithName("ResumeSchedule")
+            .WithSummary("Trigger again from now on; occurrences that fell while paused are not run.");
+        group.MapPost("/{job}/trigger", TriggerAsync).WithName("TriggerScheduledJob")
+            .WithSummary("Start a run now (or get the running run's id); 202 with the run id.");
+        return app;
+    }
+
+    private static async Task<Ok<IReadOnlyList<ScheduleView>>> ListAsync(IClusterClient client)
+    {
+        var jobs = await client.GetGrain<IScheduleDirectoryGrain>(IScheduleDirectoryGrain.Key).List();
+        var views = await Task.WhenAll(jobs.Select(job => Schedule(client, job).Get()));
+        return TypedResults.Ok<IReadOnlyList<ScheduleView>>(views.Where(v => v.Configured).ToList());
+    }
+
+    private static async Task<Results<Ok<ScheduleView>, NotFound<ProblemDetails>, ValidationProblem>> GetAsync(string job, IClusterClient client)
+    {
+        if (JobErrors(job) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var view = await Schedule(client, job).Get();
+        return view.Configured ? TypedResults.Ok(view) : NotFound(ScheduleNotFoundException.NoSchedule(job));
+    }
+
+    private static async Task<Results<Ok<ScheduleView>, NotFound<ProblemDetails>, ValidationProblem>> ChangeAsync(
+        string job, ScheduleChange body, IClusterClient client)
+    {
+        if (JobErrors(job) is { } invalid)
+        {
+            return invalid;
+        }
+
+        try
+        {
+            return TypedResults.Ok(await Schedule(client, job).Configure(body));
+        }
+        catch (InvalidScheduleException exception)
+        {
+            return TypedResults.ValidationProblem(exception.Errors, detail: exception.Message, title: "The schedule was not changed.");
+        }
+        catch (ScheduleNotFoundException exception)
+        {
+            return NotFound(exception);
+        }
+    }
+
+    private static Task<Results<Ok<ScheduleView>, NotFound<ProblemDetails>, ValidationProblem>> PauseAsync(string job, IClusterClient client) =>
+        ChangeStateAsync(job, grain => grain.Pause(), client);
+
+    private static Task<Results<Ok<ScheduleView>, NotFound<ProblemDetails>, ValidationProblem>> ResumeAsync(string job, IClusterClient client) =>
+        ChangeStateAsync(job, grain => grain.Resume(), client);
+
+    private static async Task<Results<Accepted<RunTicket>, NotFound<ProblemDetails>, ValidationProblem>> TriggerAsync(string job, IClusterClient client)
+    {
+        if (JobErrors(job) is { } invalid)
+        {
+            return invalid;
+        }
+
+        try
+        {
+            var ticket = await Schedule(client, job).TriggerNow();
+            return TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", ticket);
+        }
+        catch (ScheduleNotFoundException exception)
+        {
+            return NotFound(exception);
+        }
+    }
+
+    private static async Task<Results<Ok<ScheduleView>, NotFound<ProblemDetails>, ValidationProblem>> ChangeStateAsync(
+        string job, Func<IScheduleGrain, Task<ScheduleView>> change, IClusterClient client)
+    {
+        if (JobErrors(job) is { } invalid)
+        {
+            return invalid;
+        }
+
+        try
+        {
+            return TypedResults.Ok(await change(Schedule(client, job)));
+        }
+        catch (ScheduleNotFoundException exception)
+        {
+            return NotFound(exception);
+        }
+    }
+
+    private static IScheduleGrain Schedule(IClusterClient client, string job) => client.GetGrain<IScheduleGrain>(ScheduleKey.For(job));
+
+    private static NotFound<ProblemDetails> NotFound(ScheduleNotFoundException exception) =>
+        TypedResults.NotFound(new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "No such schedule", Detail = exception.Message });
+
+    private static ValidationProblem? JobErrors(string job) =>
+        JobName().IsMatch(job)
+            ? null
+            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["job"] = ["1 to 100 characters from A-Z, a-z, 0-9, '.', '_' and '-'."] });
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
+    private static partial Regex JobName();
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Tributary.Storage.Events;
+
+namespace Tributary.Api.Events;
+
+/// <summary>
+/// Delivers outbox events to webhooks: fans new events out to subscriptions, then POSTs due deliveries as
+/// structured CloudEvents with an HMAC-SHA256 signature of the body. A failed delivery is retried with
+/// exponential backoff (2 s doubling, at most an hour apart) up to <see cref="MaxAttempts"/>, then marked failed.
+/// Several gateways may run this: deliveries are claimed with a lease.
+/// </summary>
+public sealed partial class WebhookDeliveryService(
+    WebhookStore store,
+    OutboxNotifier notifier,
+    IHttpClientFactory httpClients,
+    TimeProvider time,
+    ILogger<WebhookDeliveryService> logger) : BackgroundService
+{
+    public const string HttpClientName = "webhooks";
+    public const string SignatureHeader = "X-Tributary-Signature";
+    public const int MaxAttempts = 10;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await store.FanOutAsync(stoppingToken);
+                var due = await store.ClaimDueAsync(50, stoppingToken);
+                foreach (var delivery in due)
+                {
+                    await DeliverAsync(delivery, stoppingToken);
+                }
+
+                if (due.Count == 0)
+                {
+                    await notifier.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                LogLoopFailed(logger, exception.Message);
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+            }
+        }
+    }
+
+    /// <summary><c>sha256=</c> and the lowercase hex HMAC-SHA256 of the body under the webhook's secret.</summary>
+    public static string Sign(string secret, string body) =>
+        "sha256=" + Convert.ToHexString(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(body))).ToLowerInvariant();
+
+    private async Task DeliverAsync(DueDelivery delivery, CancellationToken cancellationToken)
+    {
+        int? status = null;
+        string? error = null;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url)
+            {
+                Content = new StringContent(delivery.EventJson, Encoding.UTF8, "application/cloudevents+json"),
+            };
+            request.Headers.Add(SignatureHeader, Sign(delivery.Secret, delivery.EventJson));
+            request.Headers.Add("X-Tributary-Delivery", $"{delivery.WebhookId}/{delivery.Sequence.ToString(CultureInfo.InvariantCulture)}");
+            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+            status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                await store.RecordAttemptAsync(delivery.WebhookId, delivery.Sequence, true, status, null, null, cancellationToken);
+                return;
+            }
+
+            error = $"HTTP {status}";
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            error = exception.Message;
+        }
+
+        var attempt = delivery.Attempts + 1;
+        DateTimeOffset? retryAt = attempt >= MaxAttempts
+            ? null
+            : time.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(3600, Math.Pow(2, attempt)));
+        LogDeliveryFailed(logger, delivery.WebhookId, delivery.Sequence, attempt, error ?? "unknown");
+        await store.RecordAttemptAsync(delivery.WebhookId, delivery.Sequence, false, status, error, retryAt, cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId} delivery of event {Sequence} failed (attempt {Attempt}): {Reason}")]
+    private static partial void LogDeliveryFailed(ILogger logger, Guid webhookId, long sequence, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook delivery loop failed: {Reason}; retrying")]
+    private static partial void LogLoopFailed(ILogger logger, string reason);
+}
