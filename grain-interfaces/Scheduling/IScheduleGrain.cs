@@ -1,0 +1,169 @@
+using Tributary.Jobs;
+
+namespace Tributary.Scheduling;
+
+/// <summary>
+/// The single writer of one job's schedule (key <see cref="ScheduleKey.For"/>): cron, time zone, misfire
+/// policy, the backlog of due occurrences and the outcome of the last trigger.
+/// </summary>
+/// <remarks>
+/// A reminder is only a heartbeat that calls <see cref="Tick"/>: the schedule itself lives in grain state and
+/// every tick reconciles what fell due since the last handled occurrence. Ticks can be late, missed or
+/// duplicated; each is idempotent, and one cron occurrence never starts two runs.
+/// </remarks>
+public interface IScheduleGrain : IGrainWithStringKey
+{
+    /// <summary>The schedule as stored; <see cref="ScheduleView.Configured"/> is false when the job has none.</summary>
+    Task<ScheduleView> Get();
+
+    /// <summary>
+    /// An operator's change (the API): fields left null keep their value. A job without a schedule needs at
+    /// least <see cref="ScheduleChange.Cron"/>. Changing the cron or the time zone restarts the schedule from now.
+    /// </summary>
+    /// <exception cref="InvalidScheduleException">A field is not valid; <see cref="InvalidScheduleException.Errors"/> names it and says why.</exception>
+    /// <exception cref="ScheduleNotFoundException">No job of that name is registered.</exception>
+    Task<ScheduleView> Configure(ScheduleChange change);
+
+    /// <summary>
+    /// The schedule from configuration (<c>Jobs:{job}:Schedule:*</c>), applied at silo start. It sets up a job
+    /// that has no schedule, and follows configuration changes only while no operator changed the schedule.
+    /// </summary>
+    /// <returns>True when the configured schedule was applied, false when the stored one was kept.</returns>
+    Task<bool> ApplyConfigured(ScheduleChange configured);
+
+    /// <summary>Stops triggering (the backlog is kept) and removes the heartbeat. Idempotent.</summary>
+    /// <exception cref="ScheduleNotFoundException">The job has no schedule.</exception>
+    Task<ScheduleView> Pause();
+
+    /// <summary>
+    /// Triggers again from now on: occurrences that fell while paused are not run (the pause was deliberate,
+    /// not a misfire). Idempotent.
+    /// </summary>
+    /// <exception cref="ScheduleNotFoundException">The job has no schedule.</exception>
+    Task<ScheduleView> Resume();
+
+    /// <summary>Starts a manual run now, outside the cron, or joins the run under way (single-flight).</summary>
+    /// <exception cref="ScheduleNotFoundException">No job of that name is registered.</exception>
+    Task<RunTicket> TriggerNow();
+
+    /// <summary>
+    /// The heartbeat: queues the occurrences due since the last handled one per the misfire policy, then
+    /// triggers the oldest queued occurrence unless the job is busy (it stays queued for the next tick).
+    /// </summary>
+    Task Tick();
+}
+
+/// <summary>The schedule of one job as the API shows it.</summary>
+/// <param name="Job">The job's name.</param>
+/// <param name="Configured">False when the job has no schedule (every other field is then empty).</param>
+/// <param name="Cron">5 fields (minute precision) or 6 (the first is seconds).</param>
+/// <param name="TimeZone">IANA id the cron is read in, e.g. <c>Europe/Zurich</c>.</param>
+/// <param name="Misfire"><see cref="MisfirePolicies.Skip"/>, <see cref="MisfirePolicies.Once"/> or <see cref="MisfirePolicies.All"/>.</param>
+/// <param name="MaxCatchUp">With <c>all</c>: the most missed occurrences kept to run after an outage.</param>
+/// <param name="Enabled">False while paused.</param>
+/// <param name="NextDue">The next occurrence after the last tick (null when paused or never again).</param>
+/// <param name="HandledThrough">Occurrences up to this instant have been queued, run or dropped.</param>
+/// <param name="Pending">Due occurrences waiting for the job to be free, oldest first.</param>
+/// <param name="Dropped">Occurrences the misfire policy decided never to run, since the schedule was created.</param>
+/// <param name="LastOccurrence">The occurrence the last scheduled trigger served.</param>
+/// <param name="LastRunId">The run the last trigger (scheduled or manual) started or joined.</param>
+/// <param name="LastTriggeredAt">When that trigger happened.</param>
+/// <param name="LastOutcome">One of <see cref="ScheduleOutcomes"/>.</param>
+/// <param name="LastMessage">The last outcome in a sentence.</param>
+/// <param name="LastTickAt">When the last heartbeat ran.</param>
+/// <param name="ChangedBy"><see cref="ScheduleSources.Configuration"/> or <see cref="ScheduleSources.Api"/>.</param>
+/// <param name="UpdatedAt">When the schedule was last changed.</param>
+[GenerateSerializer, Immutable, Alias("Tributary.Scheduling.ScheduleView")]
+public sealed record ScheduleView(
+    [property: Id(0)] string Job,
+    [property: Id(1)] bool Configured,
+    [property: Id(2)] string? Cron,
+    [property: Id(3)] string? TimeZone,
+    [property: Id(4)] string? Misfire,
+    [property: Id(5)] int MaxCatchUp,
+    [property: Id(6)] bool Enabled,
+    [property: Id(7)] DateTimeOffset? NextDue,
+    [property: Id(8)] DateTimeOffset? HandledThrough,
+    [property: Id(9)] IReadOnlyList<DateTimeOffset> Pending,
+    [property: Id(10)] long Dropped,
+    [property: Id(11)] DateTimeOffset? LastOccurrence,
+    [property: Id(12)] Guid? LastRunId,
+    [property: Id(13)] DateTimeOffset? LastTriggeredAt,
+    [property: Id(14)] string? LastOutcome,
+    [property: Id(15)] string? LastMessage,
+    [property: Id(16)] DateTimeOffset? LastTickAt,
+    [property: Id(17)] string? ChangedBy,
+    [property: Id(18)] DateTimeOffset? UpdatedAt);
+
+/// <summary>A change to a schedule; null fields keep their value (or take the default on a new schedule).</summary>
+/// <param name="Cron">5 fields, or 6 with seconds first; required for a job without a schedule.</param>
+/// <param name="TimeZone">IANA id; default <c>UTC</c>.</param>
+/// <param name="Misfire"><c>skip</c> (default), <c>once</c> or <c>all</c>.</param>
+/// <param name="MaxCatchUp">1..<see cref="ScheduleLimits.MaxCatchUpLimit"/>; default <see cref="ScheduleLimits.DefaultMaxCatchUp"/>.</param>
+/// <param name="Enabled">Default true.</param>
+[GenerateSerializer, Immutable, Alias("Tributary.Scheduling.ScheduleChange")]
+public sealed record ScheduleChange(
+    [property: Id(0)] string? Cron = null,
+    [property: Id(1)] string? TimeZone = null,
+    [property: Id(2)] string? Misfire = null,
+    [property: Id(3)] int? MaxCatchUp = null,
+    [property: Id(4)] bool? Enabled = null);
+
+/// <summary>What a schedule does with occurrences that were missed (silo down, job busy, ticks late).</summary>
+public static class MisfirePolicies
+{
+    /// <summary>Run only an occurrence that is due now (within the grace); drop every missed one.</summary>
+    public const string Skip = "skip";
+
+    /// <summary>Run the latest missed occurrence once; drop the older ones.</summary>
+    public const string Once = "once";
+
+    /// <summary>Run every missed occurrence, oldest first, keeping at most <c>MaxCatchUp</c> (the newest).</summary>
+    public const string All = "all";
+
+    public static IReadOnlyList<string> Allowed { get; } = [Skip, Once, All];
+}
+
+/// <summary>Defaults and bounds shared by the grain and the API.</summary>
+public static class ScheduleLimits
+{
+    public const string DefaultTimeZone = "UTC";
+    public const int DefaultMaxCatchUp = 10;
+    public const int MaxCatchUpLimit = 1_000;
+}
+
+/// <summary>Who last changed a schedule.</summary>
+public static class ScheduleSources
+{
+    /// <summary>Seeded from <c>Jobs:{job}:Schedule:*</c>; configuration changes keep applying.</summary>
+    public const string Configuration = "configuration";
+
+    /// <summary>Changed by an operator; configuration never overwrites it.</summary>
+    public const string Api = "api";
+}
+
+/// <summary>What the last trigger of a schedule did.</summary>
+public static class ScheduleOutcomes
+{
+    /// <summary>A run was started for the occurrence (or by <c>TriggerNow</c>).</summary>
+    public const string Started = "started";
+
+    /// <summary>The job had already served this occurrence (a repeated tick); nothing new started.</summary>
+    public const string AlreadyServed = "already_served";
+
+    /// <summary>The job was running another run; the occurrence stays pending for the next tick.</summary>
+    public const string JobBusy = "job_busy";
+
+    /// <summary>The trigger failed; the occurrence stays pending for the next tick.</summary>
+    public const string Failed = "failed";
+}
+
+/// <summary>Grain keys of schedules: never the raw job name (hex-like string keys collide in AdoNet storage).</summary>
+public static class ScheduleKey
+{
+    public const string Prefix = "schedule:";
+
+    public static string For(string job) => Prefix + job;
+
+    public static string NameOf(string key) => key.StartsWith(Prefix, StringComparison.Ordinal) ? key[Prefix.Length..] : key;
+}

@@ -1,0 +1,31 @@
+namespace Tributary.Scheduling;
+
+/// <summary>The job is not registered, or has no schedule (the API's 404).</summary>
+[GenerateSerializer, Alias("Tributary.Scheduling.ScheduleNotFoundException")]
+public sealed class ScheduleNotFoundException : Exception
+{
+    public ScheduleNotFoundException()
+    {
+    }
+
+    public ScheduleNotFoundException(string message)
+        : base(message)
+    {
+    }
+
+    public ScheduleNotFoundException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    /// <summary>No job named <paramref name="job"/> is registered.</summary>
+    public static ScheduleNotFoundException UnknownJob(string job) =>
+        new($"There is no job named '{job}'. GET /api/schedules lists the scheduled jobs.") { Job = job };
+
+    /// <summary>The job exists but has no schedule.</summary>
+    public static ScheduleNotFoundException NoSchedule(string job) =>
+        new($"Job '{job}' has no schedule. PUT /api/schedules/{job} with a cron creates one.") { Job = job };
+
+    [Id(0)]
+    public string Job { get; init; } = string.Empty;
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Tributary.Scheduling;
+
+/// <summary>
+/// Schedules from configuration: <c>Jobs:{job}:Schedule:Cron</c>, <c>:TimeZone</c> (default UTC),
+/// <c>:Misfire</c> (default skip), <c>:MaxCatchUp</c> (default 10) and <c>:Enabled</c> (default true).
+/// A job without <c>:Cron</c> has no configured schedule.
+/// </summary>
+public static class ConfiguredSchedules
+{
+    /// <summary>Every job section with a schedule, by job name.</summary>
+    /// <exception cref="InvalidOperationException">A configured schedule is invalid; the message names each setting.</exception>
+    public static IReadOnlyDictionary<string, ScheduleChange> Read(IConfiguration configuration)
+    {
+        var schedules = new SortedDictionary<string, ScheduleChange>(StringComparer.Ordinal);
+        var problems = new List<string>();
+        foreach (var job in configuration.GetSection("Jobs").GetChildren())
+        {
+            var section = job.GetSection("Schedule");
+            if (string.IsNullOrWhiteSpace(section["Cron"]))
+            {
+                continue;
+            }
+
+            var at = $"Jobs:{job.Key}:Schedule";
+            int? maxCatchUp = null;
+            if (section["MaxCatchUp"] is { } bound)
+            {
+                if (int.TryParse(bound, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
+                {
+                    maxCatchUp = parsed;
+                }
+                else
+                {
+                    problems.Add($"{at}:MaxCatchUp must be a whole number, was '{bound}'.");
+                }
+            }
+
+            bool? enabled = null;
+            if (section["Enabled"] is { } flag)
+            {
+                if (bool.TryParse(flag, out var parsed))
+                {
+                    enabled = parsed;
+                }
+                else
+                {
+                    problems.Add($"{at}:Enabled must be true or false, was '{flag}'.");
+                }
+            }
+
+            var change = new ScheduleChange(
+                section["Cron"],
+                section["TimeZone"] ?? ScheduleLimits.DefaultTimeZone,
+                section["Misfire"] ?? MisfirePolicies.Skip,
+                maxCatchUp ?? ScheduleLimits.DefaultMaxCatchUp,
+                enabled ?? true);
+            foreach (var (field, messages) in CronSchedule.Validate(change.Cron, change.TimeZone, change.Misfire, change.MaxCatchUp!.Value))
+            {
+                var setting = char.ToUpperInvariant(field[0]) + field[1..];
+                problems.AddRange(messages.Select(m => $"{at}:{setting}: {m}"));
+            }
+
+            schedules[job.Key] = change;
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("Configuration error: " + string.Join(" ", problems));
+        }
+
+        return schedules;
+    }
+}

@@ -1,0 +1,201 @@
+using Cronos;
+
+namespace Tributary.Scheduling;
+
+/// <summary>
+/// A validated schedule: a Cronos cron expression read in a time zone, with its misfire policy and bound.
+/// Pure (no Orleans, no clock), so the rules are tested with exact instants.
+/// </summary>
+/// <remarks>
+/// <para>Five fields are minute hour day-of-month month day-of-week; six put seconds first. The number of
+/// fields decides the format, so both work without a flag. Macros such as <c>@daily</c> are accepted.</para>
+/// <para>Daylight saving time is Cronos' (as Vixie cron): an occurrence whose local time does not exist on
+/// the spring-forward night runs at the first instant after the gap (Europe/Zurich: <c>30 2 * * *</c> runs
+/// at 03:00 CEST). On the fall-back night a fixed time in the repeated hour runs once, in its first (summer
+/// time) instance, while interval fields (<c>*</c>, <c>-</c>, <c>/</c> in second, minute or hour) run in
+/// both instances.</para>
+/// </remarks>
+public sealed class CronSchedule
+{
+    private const string CronosPrefix = "The given cron expression has an invalid format. ";
+
+    /// <summary>A reference instant for "does this cron ever occur": the expression has no year field, so an
+    /// expression that occurs once after any instant occurs after every instant.</summary>
+    private static readonly DateTimeOffset Reference = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly CronExpression _expression;
+
+    private CronSchedule(string cron, CronExpression expression, TimeZoneInfo zone, MisfirePolicy misfire, int maxCatchUp)
+    {
+        Cron = cron;
+        _expression = expression;
+        Zone = zone;
+        Misfire = misfire;
+        MaxCatchUp = maxCatchUp;
+    }
+
+    /// <summary>The expression as given, trimmed.</summary>
+    public string Cron { get; }
+
+    public TimeZoneInfo Zone { get; }
+
+    public MisfirePolicy Misfire { get; }
+
+    /// <summary>The lower-case policy name stored in state and shown by the API.</summary>
+    public string MisfireName => Misfire switch
+    {
+        MisfirePolicy.Once => MisfirePolicies.Once,
+        MisfirePolicy.All => MisfirePolicies.All,
+        _ => MisfirePolicies.Skip,
+    };
+
+    /// <summary>With <see cref="MisfirePolicy.All"/>: how many missed occurrences (the newest) are kept to run.</summary>
+    public int MaxCatchUp { get; }
+
+    /// <summary>Parses and validates; throws with every problem at once.</summary>
+    /// <exception cref="InvalidScheduleException">Errors keyed <c>cron</c>, <c>timeZone</c>, <c>misfire</c>, <c>maxCatchUp</c>.</exception>
+    public static CronSchedule Create(string? cron, string? timeZone, string? misfire, int maxCatchUp) =>
+        TryCreate(cron, timeZone, misfire, maxCatchUp, out var schedule, out var errors)
+            ? schedule
+            : throw new InvalidScheduleException(errors);
+
+    /// <summary>Every problem with these values (empty when valid), keyed by the API's field names.</summary>
+    public static IReadOnlyDictionary<string, string[]> Validate(string? cron, string? timeZone, string? misfire, int maxCatchUp)
+    {
+        TryCreate(cron, timeZone, misfire, maxCatchUp, out _, out var errors);
+        return errors;
+    }
+
+    public static bool TryCreate(
+        string? cron,
+        string? timeZone,
+        string? misfire,
+        int maxCatchUp,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CronSchedule? schedule,
+        out IReadOnlyDictionary<string, string[]> errors)
+    {
+        var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var expression = ParseCron(cron, out var cronProblem);
+        if (cronProblem is not null)
+        {
+            problems["cron"] = [cronProblem];
+        }
+
+        var zone = FindZone(timeZone, out var zoneProblem);
+        if (zoneProblem is not null)
+        {
+            problems["timeZone"] = [zoneProblem];
+        }
+
+        var policy = ParseMisfire(misfire, out var misfireProblem);
+        if (misfireProblem is not null)
+        {
+            problems["misfire"] = [misfireProblem];
+        }
+
+        if (maxCatchUp is < 1 or > ScheduleLimits.MaxCatchUpLimit)
+        {
+            problems["maxCatchUp"] = [$"Must be 1..{ScheduleLimits.MaxCatchUpLimit}, was {maxCatchUp}."];
+        }
+
+        errors = problems;
+        schedule = problems.Count == 0 ? new CronSchedule(cron!.Trim(), expression!, zone!, policy, maxCatchUp) : null;
+        return schedule is not null;
+    }
+
+    /// <summary>The first occurrence strictly after <paramref name="instant"/>, or null if none follows.</summary>
+    public DateTimeOffset? NextAfter(DateTimeOffset instant) => _expression.GetNextOccurrence(instant, Zone, inclusive: false);
+
+    /// <summary>Occurrences in (<paramref name="after"/>, <paramref name="upTo"/>], oldest first.</summary>
+    public IEnumerable<DateTimeOffset> Between(DateTimeOffset after, DateTimeOffset upTo) =>
+        upTo <= after ? [] : _expression.GetOccurrences(after, upTo, Zone, fromInclusive: false, toInclusive: true);
+
+    /// <summary>Occurrences in (<paramref name="after"/>, <paramref name="upTo"/>], newest first.</summary>
+    public IEnumerable<DateTimeOffset> BetweenNewestFirst(DateTimeOffset after, DateTimeOffset upTo) =>
+        upTo <= after ? [] : _expression.GetOccurrencesDescending(upTo, after, Zone, fromInclusive: true, toInclusive: false);
+
+    private static CronExpression? ParseCron(string? cron, out string? problem)
+    {
+        problem = null;
+        if (string.IsNullOrWhiteSpace(cron))
+        {
+            problem = "Required: a cron expression of 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first).";
+            return null;
+        }
+
+        var text = cron.Trim();
+        var fields = text.Split(' ', '\t').Count(f => f.Length > 0);
+        if (!text.StartsWith('@') && fields is not (5 or 6))
+        {
+            problem = $"Cron '{cron}' is not valid: it has {fields} field{(fields == 1 ? string.Empty : "s")}; use 5 (minute hour day-of-month month day-of-week) or 6 (seconds first).";
+            return null;
+        }
+
+        CronExpression expression;
+        try
+        {
+            expression = CronExpression.Parse(text, fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
+        }
+        catch (CronFormatException exception)
+        {
+            var reason = exception.Message.StartsWith(CronosPrefix, StringComparison.Ordinal) ? exception.Message[CronosPrefix.Length..] : exception.Message;
+            problem = $"Cron '{cron}' is not valid: {reason}";
+            return null;
+        }
+        catch (MissingSeedException)
+        {
+            problem = $"Cron '{cron}' is not valid: 'H' (jitter) is not supported here; write the value itself.";
+            return null;
+        }
+
+        if (expression.GetNextOccurrence(Reference, TimeZoneInfo.Utc) is null)
+        {
+            problem = $"Cron '{cron}' is not valid: it never occurs.";
+            return null;
+        }
+
+        return expression;
+    }
+
+    private static TimeZoneInfo? FindZone(string? timeZone, out string? problem)
+    {
+        problem = null;
+        if (string.IsNullOrWhiteSpace(timeZone))
+        {
+            problem = "Required: an IANA time zone such as 'Europe/Zurich' or 'UTC'.";
+            return null;
+        }
+
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(timeZone.Trim());
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            problem = $"Time zone '{timeZone}' is unknown. Use an IANA id such as 'Europe/Zurich' or 'UTC'.";
+        }
+        catch (InvalidTimeZoneException exception)
+        {
+            problem = $"Time zone '{timeZone}' could not be read: {exception.Message}";
+        }
+
+        return null;
+    }
+
+    private static MisfirePolicy ParseMisfire(string? misfire, out string? problem)
+    {
+        problem = null;
+        switch (misfire?.Trim().ToLowerInvariant())
+        {
+            case MisfirePolicies.Skip:
+                return MisfirePolicy.Skip;
+            case MisfirePolicies.Once:
+                return MisfirePolicy.Once;
+            case MisfirePolicies.All:
+                return MisfirePolicy.All;
+            default:
+                problem = $"Misfire policy '{misfire}' is unknown; allowed: {string.Join(", ", MisfirePolicies.Allowed)}.";
+                return MisfirePolicy.Skip;
+        }
+    }
+}

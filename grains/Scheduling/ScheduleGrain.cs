@@ -1,0 +1,331 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Tributary.Jobs;
+
+namespace Tributary.Scheduling;
+
+/// <inheritdoc cref="IScheduleGrain"/>
+/// <remarks>
+/// <para>Exactly-once per occurrence rests on three things: the grain is the single writer of its state and
+/// handles one call at a time, so concurrent ticks queue behind each other; an occurrence is written to the
+/// backlog <em>before</em> its trigger and leaves it only <em>after</em> the job answered, so a crash in
+/// between re-triggers it; and the job serves a repeated <see cref="RunRequest.ScheduledFor"/> with the run
+/// that already served it (a unique index in storage) instead of starting another.</para>
+/// <para>The heartbeat reminder exists while the schedule is enabled. Enabling registers it before the state
+/// is written and pausing removes it after, so a crash leaves at most a stray reminder, which removes itself
+/// at its next tick.</para>
+/// </remarks>
+public sealed partial class ScheduleGrain(
+    [PersistentState("schedule", StorageNames.GrainState)] IPersistentState<ScheduleState> state,
+    IEnumerable<IJobDefinition> definitions,
+    IOptions<SchedulingOptions> options,
+    TimeProvider time,
+    ILogger<ScheduleGrain> logger) : Grain, IScheduleGrain, IRemindable
+{
+    /// <summary>The heartbeat reminder's name.</summary>
+    public const string HeartbeatReminder = "schedule-heartbeat";
+
+    private string Job => ScheduleKey.NameOf(this.GetPrimaryKeyString());
+
+    public Task<ScheduleView> Get() => Task.FromResult(View());
+
+    public async Task<ScheduleView> Configure(ScheduleChange change)
+    {
+        EnsureJobIsKnown();
+        var stored = state.State;
+        var schedule = CronSchedule.Create(
+            change.Cron ?? stored.Cron,
+            change.TimeZone ?? stored.TimeZone,
+            change.Misfire ?? stored.Misfire,
+            change.MaxCatchUp ?? stored.MaxCatchUp);
+        await ApplyAsync(schedule, change.Enabled ?? (!stored.Configured || stored.Enabled), ScheduleSources.Api);
+        return View();
+    }
+
+    public async Task<bool> ApplyConfigured(ScheduleChange configured)
+    {
+        EnsureJobIsKnown();
+        var stored = state.State;
+        if (stored.Configured && stored.ChangedBy != ScheduleSources.Configuration)
+        {
+            return false;
+        }
+
+        var schedule = CronSchedule.Create(
+            configured.Cron,
+            configured.TimeZone ?? ScheduleLimits.DefaultTimeZone,
+            configured.Misfire ?? MisfirePolicies.Skip,
+            configured.MaxCatchUp ?? ScheduleLimits.DefaultMaxCatchUp);
+        var enabled = configured.Enabled ?? true;
+        if (stored.Configured && stored.Cron == schedule.Cron && stored.TimeZone == schedule.Zone.Id
+            && stored.Misfire == schedule.MisfireName && stored.MaxCatchUp == schedule.MaxCatchUp && stored.Enabled == enabled)
+        {
+            return false;
+        }
+
+        await ApplyAsync(schedule, enabled, ScheduleSources.Configuration);
+        return true;
+    }
+
+    public async Task<ScheduleView> Pause()
+    {
+        EnsureConfigured();
+        if (state.State.Enabled)
+        {
+            state.State.Enabled = false;
+            state.State.NextDue = null;
+            state.State.ChangedBy = ScheduleSources.Api;
+            state.State.UpdatedAt = time.GetUtcNow();
+            await state.WriteStateAsync();
+            LogPaused(logger, Job);
+        }
+
+        await UnregisterHeartbeatAsync();
+        return View();
+    }
+
+    public async Task<ScheduleView> Resume()
+    {
+        EnsureConfigured();
+        await RegisterHeartbeatAsync();
+        if (!state.State.Enabled)
+        {
+            var now = time.GetUtcNow();
+            var schedule = StoredSchedule();
+            state.State.Enabled = true;
+            state.State.HandledThrough = now;
+            state.State.NextDue = schedule.NextAfter(now);
+            state.State.ChangedBy = ScheduleSources.Api;
+            state.State.UpdatedAt = now;
+            await state.WriteStateAsync();
+            LogResumed(logger, Job, state.State.NextDue);
+        }
+
+        return View();
+    }
+
+    public async Task<RunTicket> TriggerNow()
+    {
+        EnsureJobIsKnown();
+        var ticket = await JobGrain.Trigger(new RunRequest(RunRequest.Manual));
+        if (state.State.Configured)
+        {
+            state.State.LastRunId = ticket.RunId;
+            state.State.LastTriggeredAt = time.GetUtcNow();
+            state.State.LastOutcome = ticket.Started ? ScheduleOutcomes.Started : ScheduleOutcomes.JobBusy;
+            state.State.LastMessage = ticket.Started
+                ? $"Manual trigger started run {ticket.RunId}."
+                : $"Manual trigger joined run {ticket.RunId}, already {ticket.Status}.";
+            await state.WriteStateAsync();
+        }
+
+        return ticket;
+    }
+
+    public async Task Tick()
+    {
+        var stored = state.State;
+        if (!stored.Configured || !stored.Enabled)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        stored.LastTickAt = now;
+        if (!CronSchedule.TryCreate(stored.Cron, stored.TimeZone, stored.Misfire, stored.MaxCatchUp, out var schedule, out var errors))
+        {
+            // Only a library change could make a stored schedule invalid; say so instead of failing every tick.
+            Record(ScheduleOutcomes.Failed, "The stored schedule is no longer valid: " + new InvalidScheduleException(errors).Message);
+            await state.WriteStateAsync();
+            return;
+        }
+
+        var decision = ScheduleCalculator.Reconcile(schedule, stored.HandledThrough ?? now, stored.Pending, now, options.Value.MisfireGrace);
+        stored.Pending = [.. decision.Run];
+        stored.Dropped += decision.Dropped;
+        stored.HandledThrough = decision.HandledThrough;
+        stored.NextDue = decision.NextDue;
+        if (decision.Dropped > 0)
+        {
+            LogDropped(logger, Job, decision.Dropped, schedule.MisfireName);
+        }
+
+        // Each pass triggers the oldest pending occurrence. An occurrence the job already served leaves the
+        // backlog and the next one is tried; a started run or a busy job ends the tick (the job runs one at a time).
+        while (stored.Pending.Count > 0)
+        {
+            var occurrence = stored.Pending[0];
+            stored.Triggering = occurrence;
+            await state.WriteStateAsync();
+
+            RunTicket ticket;
+            try
+            {
+                ticket = await JobGrain.Trigger(new RunRequest(RunRequest.Schedule, ScheduledFor: occurrence));
+            }
+            catch (Exception exception)
+            {
+                stored.Triggering = null;
+                Record(ScheduleOutcomes.Failed, $"Triggering the occurrence of {occurrence:O} failed ({exception.GetType().Name}: {exception.Message}); it stays pending for the next tick.");
+                await state.WriteStateAsync();
+                LogTriggerFailed(logger, Job, occurrence, exception);
+                return;
+            }
+
+            stored.Triggering = null;
+            if (!ticket.Started && !RunStatus.IsFinal(ticket.Status))
+            {
+                // Busy with another run, or the run serving this very occurrence is still under way: either way
+                // the next tick asks again, and the job answers "served" once that run is final.
+                Record(ScheduleOutcomes.JobBusy, $"Job busy with run {ticket.RunId} ({ticket.Status}); the occurrence of {occurrence:O} stays pending.");
+                break;
+            }
+
+            stored.Pending.RemoveAt(0);
+            stored.LastOccurrence = occurrence;
+            stored.LastRunId = ticket.RunId;
+            stored.LastTriggeredAt = now;
+            if (ticket.Started)
+            {
+                Record(ScheduleOutcomes.Started, $"Started run {ticket.RunId} for the occurrence of {occurrence:O}.");
+                LogStarted(logger, Job, ticket.RunId, occurrence);
+                break;
+            }
+
+            Record(ScheduleOutcomes.AlreadyServed, $"The occurrence of {occurrence:O} was already served by run {ticket.RunId} ({ticket.Status}).");
+        }
+
+        await state.WriteStateAsync();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != HeartbeatReminder)
+        {
+            return;
+        }
+
+        if (!state.State.Configured || !state.State.Enabled)
+        {
+            // A heartbeat left over from a pause interrupted between its write and the unregistration.
+            await UnregisterHeartbeatAsync();
+            return;
+        }
+
+        await Tick();
+    }
+
+    private IJobGrain JobGrain => GrainFactory.GetGrain<IJobGrain>(JobKey.For(Job));
+
+    private async Task ApplyAsync(CronSchedule schedule, bool enabled, string source)
+    {
+        var stored = state.State;
+        var now = time.GetUtcNow();
+        var isNew = !stored.Configured;
+
+        // A new cron or zone starts from now: occurrences of the new expression before now were never due.
+        // So does re-enabling: what fell while paused was deliberately not run. Owed occurrences stay pending.
+        var restart = isNew || stored.Cron != schedule.Cron || stored.TimeZone != schedule.Zone.Id || (enabled && !stored.Enabled);
+        stored.Cron = schedule.Cron;
+        stored.TimeZone = schedule.Zone.Id;
+        stored.Misfire = schedule.MisfireName;
+        stored.MaxCatchUp = schedule.MaxCatchUp;
+        stored.Enabled = enabled;
+        if (restart || stored.HandledThrough is null)
+        {
+            stored.HandledThrough = now;
+        }
+
+        stored.NextDue = enabled ? schedule.NextAfter(stored.HandledThrough > now ? stored.HandledThrough.Value : now) : null;
+        stored.ChangedBy = source;
+        stored.UpdatedAt = now;
+
+        if (isNew)
+        {
+            // Listed before it is stored: the directory may name a job whose first write failed, never the reverse.
+            await GrainFactory.GetGrain<IScheduleDirectoryGrain>(IScheduleDirectoryGrain.Key).Add(Job);
+        }
+
+        if (enabled)
+        {
+            await RegisterHeartbeatAsync();
+            await state.WriteStateAsync();
+        }
+        else
+        {
+            await state.WriteStateAsync();
+            await UnregisterHeartbeatAsync();
+        }
+
+        LogConfigured(logger, Job, schedule.Cron, schedule.Zone.Id, schedule.MisfireName, enabled, source);
+    }
+
+    private async Task RegisterHeartbeatAsync()
+    {
+        var period = options.Value.HeartbeatPeriod;
+        await this.RegisterOrUpdateReminder(HeartbeatReminder, period, period);
+    }
+
+    private async Task UnregisterHeartbeatAsync()
+    {
+        if (await this.GetReminder(HeartbeatReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private CronSchedule StoredSchedule() =>
+        CronSchedule.Create(state.State.Cron, state.State.TimeZone, state.State.Misfire, state.State.MaxCatchUp);
+
+    private void Record(string outcome, string message)
+    {
+        state.State.LastOutcome = outcome;
+        state.State.LastMessage = message;
+    }
+
+    private void EnsureJobIsKnown()
+    {
+        var job = Job;
+        if (!definitions.Any(d => d.Name == job))
+        {
+            throw ScheduleNotFoundException.UnknownJob(job);
+        }
+    }
+
+    private void EnsureConfigured()
+    {
+        if (!state.State.Configured)
+        {
+            EnsureJobIsKnown();
+            throw ScheduleNotFoundException.NoSchedule(Job);
+        }
+    }
+
+    private ScheduleView View()
+    {
+        var s = state.State;
+        return s.Configured
+            ? new ScheduleView(Job, true, s.Cron, s.TimeZone, s.Misfire, s.MaxCatchUp, s.Enabled, s.NextDue, s.HandledThrough,
+                [.. s.Pending], s.Dropped, s.LastOccurrence, s.LastRunId, s.LastTriggeredAt, s.LastOutcome, s.LastMessage,
+                s.LastTickAt, s.ChangedBy, s.UpdatedAt)
+            : new ScheduleView(Job, false, null, null, null, 0, false, null, null, [], 0, null, null, null, null, null, null, null, null);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {Job} set to '{Cron}' in {TimeZone}, misfire {Misfire}, enabled {Enabled} (by {Source})")]
+    private static partial void LogConfigured(ILogger logger, string job, string cron, string timeZone, string misfire, bool enabled, string source);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {Job} paused")]
+    private static partial void LogPaused(ILogger logger, string job);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {Job} resumed; next due {NextDue}")]
+    private static partial void LogResumed(ILogger logger, string job, DateTimeOffset? nextDue);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {Job} started run {RunId} for the occurrence of {Occurrence}")]
+    private static partial void LogStarted(ILogger logger, string job, Guid runId, DateTimeOffset occurrence);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule {Job} dropped {Count} missed occurrences (misfire policy {Misfire})")]
+    private static partial void LogDropped(ILogger logger, string job, long count, string misfire);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule {Job} could not trigger the occurrence of {Occurrence}; it stays pending")]
+    private static partial void LogTriggerFailed(ILogger logger, string job, DateTimeOffset occurrence, Exception exception);
+}
