@@ -1,5 +1,3 @@
-using Tributary.Testing;
-
 namespace Tributary.Cluster.Tests;
 
 /// <summary>Several silo processes on one database: joining, spreading grains, surviving the loss of a silo.</summary>

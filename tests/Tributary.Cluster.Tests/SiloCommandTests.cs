@@ -1,6 +1,5 @@
 using Npgsql;
 using Tributary.Storage;
-using Tributary.Testing;
 
 namespace Tributary.Cluster.Tests;
 

@@ -1,5 +1,3 @@
-using Tributary.Testing;
-
 namespace Tributary.Cluster.Tests.Infrastructure;
 
 /// <summary>Silo processes plus the in-process gateway, on a fresh database of their own.</summary>

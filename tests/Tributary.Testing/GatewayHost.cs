@@ -6,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Api;
 
-namespace Tributary.Cluster.Tests.Infrastructure;
+namespace Tributary.Testing;
 
 /// <summary>The real gateway, hosted in the test process on a real loopback port.</summary>
 public sealed class GatewayHost : IAsyncDisposable
