@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tributary.Simulators.Faults;
+using Tributary.Simulators.MarketData;
 using Tributary.Simulators.RequestLog;
 using Tributary.Simulators.Routing;
 using Tributary.Simulators.WealthX;
@@ -89,6 +90,12 @@ public static class SimulatorApp
 
         services.AddOptions<WealthXOptions>().Bind(configuration.GetSection(WealthXOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WealthXOptions>, WealthXOptionsValidator>();
+
+        services.AddSingleton<SymbolUniverse>();
+        services.AddSingleton(provider => new PriceWalk(provider.GetRequiredService<IOptions<MarketDataFeedOptions>>().Value.DataSeed));
+        services.AddSingleton<MarketDataFeed>();
+        services.AddOptions<MarketDataFeedOptions>().Bind(configuration.GetSection(MarketDataFeedOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MarketDataFeedOptions>, MarketDataFeedOptionsValidator>();
     }
 
     private static void MapSimulators(WebApplication app)
@@ -107,6 +114,7 @@ public static class SimulatorApp
         // One line per upstream; each maps its own routes and admin endpoints.
         app.MapWealthX();
         app.MapWealthXAdmin();
+        app.MapMarketData();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
