@@ -1,0 +1,12 @@
+namespace Tributary.Storage.FinTrack;
+
+/// <summary>The outcome of one import: either every row was accepted, or nothing was written and every bad row is listed.</summary>
+/// <param name="Rows">Data rows in the body.</param>
+/// <param name="Inserted">Rows written now (0 when <see cref="Errors"/> is not empty).</param>
+/// <param name="Unchanged">Rows already stored with the same content: a re-post is a no-op (0 when <see cref="Errors"/> is not empty).</param>
+/// <param name="Errors">Every refused field of every bad row, ordered by line then field; empty on success.</param>
+public sealed record ImportResult(int Rows, int Inserted, int Unchanged, IReadOnlyList<ImportError> Errors)
+{
+    /// <summary>True when the rows were accepted (and written or found unchanged).</summary>
+    public bool Succeeded => Errors.Count == 0;
+}
