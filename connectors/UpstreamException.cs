@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+
 namespace Tributary.Connectors;
 
 /// <summary>
@@ -42,4 +44,22 @@ public sealed class UpstreamException : Exception
 
     /// <summary>The upstream's Retry-After, when it sent one.</summary>
     public TimeSpan? RetryAfter { get; }
+
+    /// <summary>
+    /// Whether a failed HTTP status may succeed on a later attempt: 408, 429 and every 5xx; other 4xx (400, 401,
+    /// 403, 404, ...) are the request's fault and fail the same way again.
+    /// </summary>
+    public static bool IsTransientStatus(int statusCode) =>
+        statusCode is 408 or 429 or (>= 500 and <= 599);
+
+    /// <summary>
+    /// The wait a <c>Retry-After</c> header asks for, given as delta-seconds or as an HTTP-date (measured from
+    /// <paramref name="now"/>); never negative; null when the header is absent.
+    /// </summary>
+    public static TimeSpan? ParseRetryAfter(RetryConditionHeaderValue? header, DateTimeOffset now) => header switch
+    {
+        { Delta: { } delta } => delta > TimeSpan.Zero ? delta : TimeSpan.Zero,
+        { Date: { } date } => date > now ? date - now : TimeSpan.Zero,
+        _ => null,
+    };
 }
