@@ -110,9 +110,6 @@ public sealed class CronSchedule
     public IEnumerable<DateTimeOffset> Between(DateTimeOffset after, DateTimeOffset upTo) =>
         upTo <= after ? [] : _expression.GetOccurrences(after, upTo, Zone, fromInclusive: false, toInclusive: true);
 
-    /// <summary>Occurrences in (<paramref name="after"/>, <paramref name="upTo"/>], newest first.</summary>
-    public IEnumerable<DateTimeOffset> BetweenNewestFirst(DateTimeOffset after, DateTimeOffset upTo) =>
-        upTo <= after ? [] : _expression.GetOccurrencesDescending(upTo, after, Zone, fromInclusive: true, toInclusive: false);
 
     private static CronExpression? ParseCron(string? cron, out string? problem)
     {
@@ -166,12 +163,21 @@ public sealed class CronSchedule
             return null;
         }
 
+        var id = timeZone.Trim();
         try
         {
-            return TimeZoneInfo.FindSystemTimeZoneById(timeZone.Trim());
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
         }
         catch (TimeZoneNotFoundException)
         {
+            // Zone files are found by exact name, and only zones already loaded match case-insensitively:
+            // look the spelling up in the full list so 'europe/zurich' works whatever was loaded before.
+            var match = TimeZoneInfo.GetSystemTimeZones().FirstOrDefault(z => string.Equals(z.Id, id, StringComparison.OrdinalIgnoreCase));
+            if (match is not null)
+            {
+                return match;
+            }
+
             problem = $"Time zone '{timeZone}' is unknown. Use an IANA id such as 'Europe/Zurich' or 'UTC'.";
         }
         catch (InvalidTimeZoneException exception)

@@ -22,10 +22,13 @@ namespace Tributary.Scheduling;
 public static class ScheduleCalculator
 {
     /// <summary>
-    /// Occurrences counted per tick at most. A per-second cron after an 11-day outage reaches it; dropped
-    /// occurrences beyond it are not counted (they are still skipped: the cursor moves past them).
+    /// Dropped occurrences older than the look-back window counted per tick at most. A per-second cron after
+    /// an 11-day outage reaches it; the rest are not counted (they are still skipped: the cursor moves past them).
     /// </summary>
     public const int CountLimit = 1_000_000;
+
+    /// <summary>The first look-back window when searching for the newest due occurrences; it grows fourfold.</summary>
+    private static readonly TimeSpan FirstWindow = TimeSpan.FromHours(1);
 
     /// <summary>Reconciles one heartbeat.</summary>
     /// <param name="schedule">The validated schedule.</param>
@@ -41,21 +44,7 @@ public static class ScheduleCalculator
         TimeSpan grace)
     {
         var keep = schedule.Misfire == MisfirePolicy.All ? schedule.MaxCatchUp : 1;
-        var newestFirst = new List<DateTimeOffset>(Math.Min(keep, 64));
-        long beyondKeep = 0;
-        foreach (var occurrence in schedule.BetweenNewestFirst(handledThrough, now))
-        {
-            if (newestFirst.Count < keep)
-            {
-                newestFirst.Add(occurrence);
-            }
-            else if (++beyondKeep >= CountLimit)
-            {
-                break;
-            }
-        }
-
-        var due = Enumerable.Reverse(newestFirst).ToList();
+        var (due, beyondKeep) = NewestDue(schedule, handledThrough, now, keep);
         var candidates = pending.Concat(due).Distinct().Order().ToList();
         var run = schedule.Misfire switch
         {
@@ -64,9 +53,46 @@ public static class ScheduleCalculator
             _ => candidates.TakeLast(1).Where(o => now - o <= grace).ToList(),
         };
 
-        var cursor = due.Count > 0 && due[^1] > handledThrough ? due[^1] : handledThrough;
+        var cursor = due.Count > 0 ? due[^1] : handledThrough;
         var nextDue = schedule.NextAfter(cursor > now ? cursor : now);
         return new ScheduleDecision(run, due, beyondKeep + candidates.Count - run.Count, cursor, nextDue);
+    }
+
+    /// <summary>
+    /// The newest <paramref name="keep"/> occurrences in (<paramref name="after"/>, <paramref name="upTo"/>],
+    /// oldest first, and how many older ones that interval holds.
+    /// </summary>
+    /// <remarks>
+    /// Occurrences are always enumerated forwards: Cronos' backward search does not mirror its forward one
+    /// across a DST gap (it lands on the last second before the gap). A window ending at <paramref name="upTo"/>
+    /// grows until it holds enough occurrences, so a long outage costs little; the rest is only counted.
+    /// </remarks>
+    private static (List<DateTimeOffset> Due, long Older) NewestDue(CronSchedule schedule, DateTimeOffset after, DateTimeOffset upTo, int keep)
+    {
+        if (upTo <= after)
+        {
+            return ([], 0);
+        }
+
+        var window = FirstWindow;
+        while (true)
+        {
+            var start = upTo - after <= window ? after : upTo - window;
+            var inWindow = schedule.Between(start, upTo).ToList();
+            if (inWindow.Count >= keep || start == after)
+            {
+                var due = inWindow.Skip(Math.Max(0, inWindow.Count - keep)).ToList();
+                long older = inWindow.Count - due.Count;
+                if (start != after)
+                {
+                    older += schedule.Between(after, start).Take(CountLimit).LongCount();
+                }
+
+                return (due, older);
+            }
+
+            window *= 4;
+        }
     }
 }
 

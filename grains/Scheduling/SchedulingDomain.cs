@@ -10,8 +10,15 @@ public static class SchedulingDomain
     /// Reads <c>Scheduling:*</c> and every <c>Jobs:{job}:Schedule:*</c> now, so a bad setting stops the silo
     /// with a sentence naming it, before it joins the cluster.
     /// </summary>
+    /// <remarks>Idempotent: a second call (a test host on top of <c>AddTributary</c>) adds nothing.</remarks>
     public static ISiloBuilder AddSchedulingDomain(this ISiloBuilder silo)
     {
+        if (silo.Services.Any(d => d.ServiceType == typeof(SchedulingDomainMarker)))
+        {
+            return silo;
+        }
+
+        silo.Services.AddSingleton<SchedulingDomainMarker>();
         var configuration = silo.Configuration;
         var section = configuration.GetSection(SchedulingOptions.Section);
         var options = section.Get<SchedulingOptions>() ?? new SchedulingOptions();
@@ -27,4 +34,7 @@ public static class SchedulingDomain
         silo.AddStartupTask<ScheduleBootstrap>();
         return silo;
     }
+
+    /// <summary>Marks a service collection the scheduling domain was added to.</summary>
+    private sealed class SchedulingDomainMarker;
 }

@@ -1,0 +1,3 @@
+global using Orleans.TestingHost;
+global using Tributary.Jobs;
+global using Tributary.Testing;
