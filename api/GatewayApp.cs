@@ -113,6 +113,7 @@ public static partial class GatewayApp
         app.MapEtlEndpoints();
         app.MapEventEndpoints();
         app.MapWebhookEndpoints();
+        app.MapScheduleEndpoints();
         return app;
     }
 

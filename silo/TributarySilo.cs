@@ -5,6 +5,7 @@ using Orleans.Dashboard;
 using Npgsql;
 using Tributary.Diagnostics;
 using Tributary.Jobs;
+using Tributary.Scheduling;
 
 namespace Tributary.Silo;
 
@@ -60,6 +61,7 @@ public static class TributarySilo
         // One line per domain: each domain owns its registrations.
         silo.AddDiagnosticsDomain();
         silo.AddJobRuntime(configuration);
+        silo.AddSchedulingDomain();
         return silo;
     }
 

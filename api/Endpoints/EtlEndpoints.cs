@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Tributary.Jobs;
 using Tributary.Storage.Jobs;
 
@@ -28,7 +27,7 @@ public static class EtlEndpoints
     private static async Task<Ok<IReadOnlyList<JobInfo>>> ListJobsAsync(IClusterClient client) =>
         TypedResults.Ok(await client.GetGrain<IJobCatalogGrain>(0).List());
 
-    private static async Task<Results<Accepted<RunTicketView>, NotFound<ProblemDetails>, ValidationProblem>> TriggerAsync(
+    private static async Task<Results<Accepted<RunTicketView>, ProblemHttpResult, ValidationProblem>> TriggerAsync(
         string job, IClusterClient client, string? account_id = null)
     {
         if (account_id is not null && (account_id.Length is 0 or > 100))
@@ -43,7 +42,7 @@ public static class EtlEndpoints
         }
         catch (UnknownJobException exception)
         {
-            return TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "Unknown job", Detail = exception.Message });
+            return TypedResults.Problem(statusCode: 404, title: "Unknown job", detail: exception.Message);
         }
     }
 
@@ -71,7 +70,7 @@ public static class EtlEndpoints
         return TypedResults.Ok<IReadOnlyList<RunView>>(rows.Select(r => RunView.From(r, null)).ToList());
     }
 
-    private static async Task<Results<Ok<RunView>, NotFound<ProblemDetails>, ValidationProblem>> GetRunAsync(string id, JobRunStore runs, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RunView>, ProblemHttpResult, ValidationProblem>> GetRunAsync(string id, JobRunStore runs, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var runId))
         {
@@ -81,7 +80,7 @@ public static class EtlEndpoints
         var run = await runs.GetRunAsync(runId, cancellationToken);
         if (run is null)
         {
-            return TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "Unknown run", Detail = $"There is no run {runId}." });
+            return TypedResults.Problem(statusCode: 404, title: "Unknown run", detail: $"There is no run {runId}.");
         }
 
         return TypedResults.Ok(RunView.From(run, await runs.GetBatchesAsync(runId, cancellationToken)));
@@ -90,7 +89,7 @@ public static class EtlEndpoints
     private static async Task<Ok<IReadOnlyList<DeadLetterRecord>>> ListDeadLettersAsync(JobRunStore runs, CancellationToken cancellationToken, string? job = null, bool include_replayed = false) =>
         TypedResults.Ok(await runs.ListDeadLettersAsync(job, include_replayed, 1_000, cancellationToken));
 
-    private static async Task<Results<Accepted<RunTicketView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> ReplayOneAsync(
+    private static async Task<Results<Accepted<RunTicketView>, ProblemHttpResult, ValidationProblem>> ReplayOneAsync(
         string id, JobRunStore runs, IClusterClient client, CancellationToken cancellationToken)
     {
         if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var deadLetterId))
@@ -101,18 +100,18 @@ public static class EtlEndpoints
         var letter = await runs.GetDeadLetterAsync(deadLetterId, cancellationToken);
         if (letter is null)
         {
-            return TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "Unknown dead letter", Detail = $"There is no dead letter {deadLetterId}." });
+            return TypedResults.Problem(statusCode: 404, title: "Unknown dead letter", detail: $"There is no dead letter {deadLetterId}.");
         }
 
         if (letter.ReplayedAt is not null)
         {
-            return TypedResults.Conflict(new ProblemDetails { Status = 409, Title = "Already replayed", Detail = $"Dead letter {deadLetterId} was replayed by run {letter.ReplayRunId}." });
+            return TypedResults.Problem(statusCode: 409, title: "Already replayed", detail: $"Dead letter {deadLetterId} was replayed by run {letter.ReplayRunId}.");
         }
 
         var ticket = await ReplayAsync(client, letter.Job, [deadLetterId]);
         return ticket.Started
             ? TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", RunTicketView.From(ticket))
-            : TypedResults.Conflict(new ProblemDetails { Status = 409, Title = "Job busy", Detail = $"Job '{letter.Job}' is running run {ticket.RunId}; replay when it has finished." });
+            : TypedResults.Problem(statusCode: 409, title: "Job busy", detail: $"Job '{letter.Job}' is running run {ticket.RunId}; replay when it has finished.");
     }
 
     private static async Task<Ok<IReadOnlyList<ReplayView>>> ReplayAllAsync(JobRunStore runs, IClusterClient client, CancellationToken cancellationToken, string? job = null)

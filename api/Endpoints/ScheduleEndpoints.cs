@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Tributary.Jobs;
 using Tributary.Scheduling;
 
@@ -35,7 +34,7 @@ public static partial class ScheduleEndpoints
         return TypedResults.Ok<IReadOnlyList<ScheduleView>>(views.Where(v => v.Configured).ToList());
     }
 
-    private static async Task<Results<Ok<ScheduleView>, NotFound<ProblemDetails>, ValidationProblem>> GetAsync(string job, IClusterClient client)
+    private static async Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> GetAsync(string job, IClusterClient client)
     {
         if (JobErrors(job) is { } invalid)
         {
@@ -46,7 +45,7 @@ public static partial class ScheduleEndpoints
         return view.Configured ? TypedResults.Ok(view) : NotFound(ScheduleNotFoundException.NoSchedule(job));
     }
 
-    private static async Task<Results<Ok<ScheduleView>, NotFound<ProblemDetails>, ValidationProblem>> ChangeAsync(
+    private static async Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> ChangeAsync(
         string job, ScheduleChange body, IClusterClient client)
     {
         if (JobErrors(job) is { } invalid)
@@ -68,13 +67,13 @@ public static partial class ScheduleEndpoints
         }
     }
 
-    private static Task<Results<Ok<ScheduleView>, NotFound<ProblemDetails>, ValidationProblem>> PauseAsync(string job, IClusterClient client) =>
+    private static Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> PauseAsync(string job, IClusterClient client) =>
         ChangeStateAsync(job, grain => grain.Pause(), client);
 
-    private static Task<Results<Ok<ScheduleView>, NotFound<ProblemDetails>, ValidationProblem>> ResumeAsync(string job, IClusterClient client) =>
+    private static Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> ResumeAsync(string job, IClusterClient client) =>
         ChangeStateAsync(job, grain => grain.Resume(), client);
 
-    private static async Task<Results<Accepted<RunTicket>, NotFound<ProblemDetails>, ValidationProblem>> TriggerAsync(string job, IClusterClient client)
+    private static async Task<Results<Accepted<RunTicket>, ProblemHttpResult, ValidationProblem>> TriggerAsync(string job, IClusterClient client)
     {
         if (JobErrors(job) is { } invalid)
         {
@@ -92,7 +91,7 @@ public static partial class ScheduleEndpoints
         }
     }
 
-    private static async Task<Results<Ok<ScheduleView>, NotFound<ProblemDetails>, ValidationProblem>> ChangeStateAsync(
+    private static async Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> ChangeStateAsync(
         string job, Func<IScheduleGrain, Task<ScheduleView>> change, IClusterClient client)
     {
         if (JobErrors(job) is { } invalid)
@@ -112,8 +111,8 @@ public static partial class ScheduleEndpoints
 
     private static IScheduleGrain Schedule(IClusterClient client, string job) => client.GetGrain<IScheduleGrain>(ScheduleKey.For(job));
 
-    private static NotFound<ProblemDetails> NotFound(ScheduleNotFoundException exception) =>
-        TypedResults.NotFound(new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "No such schedule", Detail = exception.Message });
+    private static ProblemHttpResult NotFound(ScheduleNotFoundException exception) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such schedule", detail: exception.Message);
 
     private static ValidationProblem? JobErrors(string job) =>
         JobName().IsMatch(job)

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Tributary.Api.Events;
 using Tributary.Storage.Events;
 
@@ -47,7 +46,7 @@ public static class WebhookEndpoints
     private static async Task<Ok<IReadOnlyList<WebhookRecord>>> ListAsync(WebhookStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok(await store.ListAsync(cancellationToken));
 
-    private static async Task<Results<NoContent, NotFound<ProblemDetails>, ValidationProblem>> DeleteAsync(string id, WebhookStore store, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteAsync(string id, WebhookStore store, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var webhookId))
         {
@@ -56,7 +55,7 @@ public static class WebhookEndpoints
 
         return await store.DeactivateAsync(webhookId, cancellationToken)
             ? TypedResults.NoContent()
-            : TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "Unknown webhook", Detail = $"There is no active webhook {webhookId}." });
+            : TypedResults.Problem(statusCode: 404, title: "Unknown webhook", detail: $"There is no active webhook {webhookId}.");
     }
 
     private static async Task<Results<Ok<IReadOnlyList<DeliveryRecord>>, ValidationProblem>> DeliveriesAsync(string id, WebhookStore store, CancellationToken cancellationToken, int limit = 100)

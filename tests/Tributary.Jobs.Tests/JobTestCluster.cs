@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -15,20 +16,25 @@ public sealed class JobTestCluster : IAsyncDisposable
 {
     private const string ConnectionStringKey = "Database:ConnectionString";
 
-    private JobTestCluster(TestCluster cluster, string connectionString)
+    private JobTestCluster(TestCluster cluster, string connectionString, GatewayHost? gateway)
     {
         Cluster = cluster;
         ConnectionString = connectionString;
+        Gateway = gateway;
     }
 
     public TestCluster Cluster { get; }
+
+    /// <summary>The real gateway in front of the cluster, when asked for.</summary>
+    public GatewayHost? Gateway { get; }
     public string ConnectionString { get; }
     public IGrainFactory Grains => Cluster.Client;
 
     /// <summary>Fake time shared by the silos when <c>fakeTime</c> was asked for.</summary>
     public static FakeTimeProvider? FakeTime { get; private set; }
 
-    public static async Task<JobTestCluster> StartAsync(string purpose, Dictionary<string, string>? settings = null, bool fakeTime = false)
+    /// <param name="gateway">Join through our membership table (as production does) and host the gateway in front.</param>
+    public static async Task<JobTestCluster> StartAsync(string purpose, Dictionary<string, string>? settings = null, bool fakeTime = false, bool gateway = false)
     {
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync(purpose);
         await using (var dataSource = NpgsqlDataSource.Create(connectionString))
@@ -53,10 +59,23 @@ public sealed class JobTestCluster : IAsyncDisposable
         }
 
         builder.AddSiloBuilderConfigurator<Configurator>();
+        if (gateway)
+        {
+            builder.Options.UseTestClusterMembership = false;
+            // The gateway is a separate Orleans client: it needs real sockets, not TestingHost's in-memory transport.
+            builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
+            builder.AddClientBuilderConfigurator<AdoNetClient>();
+        }
+
         var cluster = builder.Build();
+        GatewayHost? host = null;
         try
         {
             await cluster.DeployAsync();
+            if (gateway)
+            {
+                host = await GatewayHost.StartAsync(connectionString, builder.Options.ClusterId, builder.Options.ServiceId);
+            }
         }
         catch
         {
@@ -64,13 +83,28 @@ public sealed class JobTestCluster : IAsyncDisposable
             throw;
         }
 
-        return new JobTestCluster(cluster, connectionString);
+        return new JobTestCluster(cluster, connectionString, host);
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (Gateway is not null)
+        {
+            await Gateway.DisposeAsync();
+        }
+
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
+    }
+
+    private sealed class AdoNetClient : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
+            clientBuilder.UseAdoNetClustering(options =>
+            {
+                options.Invariant = TributarySilo.Invariant;
+                options.ConnectionString = configuration[ConnectionStringKey];
+            });
     }
 
     private sealed class Configurator : ISiloConfigurator
