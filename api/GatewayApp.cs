@@ -12,6 +12,7 @@ using Tributary.Api.Events;
 using Tributary.Api.Health;
 using Tributary.Storage.Configuration;
 using Tributary.Storage.Events;
+using Tributary.Storage.FinTrack;
 using Tributary.Storage.Jobs;
 
 namespace Tributary.Api;
@@ -69,6 +70,8 @@ public static partial class GatewayApp
         builder.Services.AddSingleton<JobRunStore>();
         builder.Services.AddSingleton<Outbox>();
         builder.Services.AddSingleton<WebhookStore>();
+        builder.Services.AddSingleton<PortfolioImporter>();
+        builder.Services.AddSingleton<HoldingsReader>();
         builder.Services.AddSingleton<OutboxNotifier>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxNotifier>());
         builder.Services.AddHostedService<WebhookDeliveryService>();
@@ -114,6 +117,7 @@ public static partial class GatewayApp
         app.MapEventEndpoints();
         app.MapWebhookEndpoints();
         app.MapScheduleEndpoints();
+        app.MapPortfolioEndpoints();
         return app;
     }
 

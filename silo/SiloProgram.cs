@@ -1,21 +1,23 @@
 using Npgsql;
 using Tributary.Storage;
 using Tributary.Storage.Configuration;
+using Tributary.Storage.FinTrack;
 
 namespace Tributary.Silo;
 
 /// <summary>
 /// The silo process. <c>Tributary.Silo</c> runs a silo; <c>Tributary.Silo migrate</c> only brings the
-/// database schema up to date and exits. Exit codes: 0 ok, 1 runtime failure, 2 bad configuration.
+/// database schema up to date and exits; <c>Tributary.Silo seed-demo</c> migrates and, on an empty database,
+/// loads the FinTrack demo data set. Exit codes: 0 ok, 1 runtime failure, 2 bad configuration.
 /// </summary>
 public static partial class SiloProgram
 {
     public static async Task<int> RunAsync(string[] args)
     {
         var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "run";
-        if (command is not ("run" or "migrate"))
+        if (command is not ("run" or "migrate" or "seed-demo"))
         {
-            await Console.Error.WriteLineAsync($"Unknown command '{command}'. Use 'run' (default) or 'migrate'.");
+            await Console.Error.WriteLineAsync($"Unknown command '{command}'. Use 'run' (default), 'migrate' or 'seed-demo'.");
             return 2;
         }
 
@@ -55,7 +57,7 @@ public static partial class SiloProgram
         try
         {
             var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
-            if (command == "migrate" || migrateOnStart)
+            if (command != "run" || migrateOnStart)
             {
                 var result = await host.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
                 LogMigrated(logger, result.Applied.Count, result.AlreadyApplied.Count, database);
@@ -70,7 +72,13 @@ public static partial class SiloProgram
             return 1;
         }
 
-        if (command == "migrate")
+        if (command == "seed-demo")
+        {
+            var loaded = await DemoData.LoadIfEmptyAsync(host.Services.GetRequiredService<NpgsqlDataSource>(), CancellationToken.None);
+            LogDemoData(logger, loaded ? "loaded" : "skipped: the database already has assets");
+        }
+
+        if (command != "run")
         {
             return 0;
         }
@@ -82,6 +90,9 @@ public static partial class SiloProgram
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is current ({Applied} migrations applied now, {Existing} already) on {Database}")]
     private static partial void LogMigrated(ILogger logger, int applied, int existing, string database);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "FinTrack demo data {Outcome}")]
+    private static partial void LogDemoData(ILogger logger, string outcome);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The database {Database} is not ready for the silo: {Reason}")]
     private static partial void LogDatabaseNotReady(ILogger logger, string database, string reason);

@@ -4,6 +4,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Npgsql;
 using Tributary.Diagnostics;
+using Tributary.Etl;
 using Tributary.Jobs;
 using Tributary.Scheduling;
 
@@ -62,6 +63,7 @@ public static class TributarySilo
         silo.AddDiagnosticsDomain();
         silo.AddJobRuntime(configuration);
         silo.AddSchedulingDomain();
+        silo.AddFinTrackDomain(configuration);
         return silo;
     }
 

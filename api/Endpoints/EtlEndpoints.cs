@@ -15,7 +15,7 @@ public static class EtlEndpoints
     {
         var group = app.MapGroup("/api/etl").WithTags("ETL jobs");
         group.MapGet("/jobs", ListJobsAsync).WithSummary("The jobs the cluster knows, with their batch settings.");
-        group.MapPost("/{job}/runs", TriggerAsync).WithSummary("Start a run (or get the running one's id). Optional account_id.");
+        group.MapPost("/{job}/runs", TriggerAsync).WithSummary("Start a run (or get the running one's id). Optional account_id; from/to (YYYY-MM-DD) for history.");
         group.MapGet("/runs", ListRunsAsync).WithSummary("Runs, newest first; filter by job and status.");
         group.MapGet("/runs/{id}", GetRunAsync).WithSummary("One run with its batches.");
         group.MapGet("/dead-letters", ListDeadLettersAsync).WithSummary("Batches that exhausted their retries.");
@@ -28,16 +28,45 @@ public static class EtlEndpoints
         TypedResults.Ok(await client.GetGrain<IJobCatalogGrain>(0).List());
 
     private static async Task<Results<Accepted<RunTicketView>, ProblemHttpResult, ValidationProblem>> TriggerAsync(
-        string job, IClusterClient client, string? account_id = null)
+        string job, IClusterClient client, string? account_id = null, string? from = null, string? to = null)
     {
+        var errors = new Dictionary<string, string[]>();
         if (account_id is not null && (account_id.Length is 0 or > 100))
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["account_id"] = ["1 to 100 characters when given."] });
+            errors["account_id"] = ["1 to 100 characters when given."];
+        }
+
+        var parameters = new Dictionary<string, string>();
+        foreach (var (name, value) in new[] { ("from", from), ("to", to) })
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            {
+                parameters[name] = value;
+            }
+            else
+            {
+                errors[name] = [$"A date as YYYY-MM-DD; was '{value}'."];
+            }
+        }
+
+        if (errors.Count == 0 && from is not null && to is not null && string.CompareOrdinal(from, to) > 0)
+        {
+            errors["from"] = [$"Must not be after to ({to}); was {from}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
         }
 
         try
         {
-            var ticket = await client.GetGrain<IJobGrain>(JobKey.For(job)).Trigger(new RunRequest(RunRequest.Manual, account_id));
+            var ticket = await client.GetGrain<IJobGrain>(JobKey.For(job)).Trigger(new RunRequest(RunRequest.Manual, account_id, parameters));
             return TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", RunTicketView.From(ticket));
         }
         catch (UnknownJobException exception)

@@ -12,15 +12,29 @@ public sealed class RunningCluster : IAsyncDisposable
     public GatewayHost Gateway { get; private set; } = null!;
 
     /// <summary>Starts <paramref name="siloCount"/> silos at once (they race for the migration lock) and the gateway.</summary>
-    public static async Task<RunningCluster> StartAsync(string purpose, int siloCount)
+    /// <param name="extra">More silo settings (configuration keys), e.g. job batch sizes or the market-data feed.</param>
+    /// <param name="prepare">Runs against the new database before any silo starts (e.g. seeding data).</param>
+    public static async Task<RunningCluster> StartAsync(string purpose, int siloCount, IReadOnlyDictionary<string, string>? extra = null,
+        Func<ClusterSettings, Task>? prepare = null)
     {
         var server = await PostgresServer.GetAsync();
         var cluster = new RunningCluster(ClusterSettings.Create(await server.CreateDatabaseAsync(purpose)));
         try
         {
+            if (prepare is not null)
+            {
+                await prepare(cluster.Settings);
+            }
+
             for (var i = 1; i <= siloCount; i++)
             {
-                cluster._silos.Add(SiloProcess.Start($"silo-{i}", cluster.Settings.ForSilo()));
+                var settings = cluster.Settings.ForSilo();
+                foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+                {
+                    settings[key] = value;
+                }
+
+                cluster._silos.Add(SiloProcess.Start($"silo-{i}", settings));
             }
 
             var gateway = GatewayHost.StartAsync(cluster.Settings.ConnectionString, cluster.Settings.ClusterId, cluster.Settings.ServiceId);

@@ -1,0 +1,99 @@
+using Npgsql;
+
+namespace Tributary.Cluster.Tests;
+
+/// <summary>FinTrack jobs on real silo processes, the demo data set and the simulated market-data feed.</summary>
+public sealed class FinTrackJobTests
+{
+    [Fact]
+    public async Task A_run_whose_silo_is_killed_finishes_on_the_survivor_with_every_batch_committed_once()
+    {
+        await using var simulator = await Simulator.StartAsync();
+        var extra = simulator.MarketDataSettings();
+        extra["Jobs:fetch_market_data:BatchSize"] = "10";
+        extra["Jobs:fetch_market_data:MaxParallelBatches"] = "1";
+        await using var cluster = await RunningCluster.StartAsync("fintrack_kill", siloCount: 2, extra, SeedDemoDataAsync);
+        // Each quote call takes a quarter second, so the run is still going when its silo dies.
+        (await simulator.Admin.PostAsJsonAsync("/_admin/faults", new { route = "marketdata.quotes", kind = "latency", latencyMs = 250, probability = 1.0 }))
+            .EnsureSuccessStatusCode();
+        using var client = cluster.Gateway.CreateClient(GatewayHost.OperatorKey);
+        var assets = await ScalarAsync(cluster, "SELECT count(*) FROM fintrack.assets");
+
+        var trigger = await client.PostAsync("/api/etl/fetch_market_data/runs", null);
+        Assert.Equal(HttpStatusCode.Accepted, trigger.StatusCode);
+        var runId = (await trigger.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+        await Eventually.TrueAsync(
+            async () => await ScalarAsync(cluster, $"SELECT count(*) FROM job_run_batches WHERE run_id = '{runId}' AND status = 'succeeded'") >= 2,
+            "two batches of the run are committed");
+        var victim = cluster.Silos.Single(s => s.Output.Contains(runId, StringComparison.Ordinal));
+        var survivor = cluster.Silos.Single(s => s != victim);
+        victim.Kill();
+
+        var status = await Eventually.ValueAsync(
+            async () =>
+            {
+                var s = await TextAsync(cluster, $"SELECT status FROM job_runs WHERE run_id = '{runId}'");
+                return s is "running" ? null : s;
+            },
+            $"run {runId} finishes after its silo was killed", TimeSpan.FromSeconds(120));
+
+        Assert.Equal("succeeded", status);
+        Assert.Contains($"Run fetch_market_data/{runId} resuming from its checkpoint", survivor.Output, StringComparison.Ordinal);
+        // Every item in exactly one committed batch, the slices contiguous, and one price per asset.
+        Assert.Equal(assets, await ScalarAsync(cluster, $"SELECT coalesce(sum(item_count), 0) FROM job_run_batches WHERE run_id = '{runId}' AND status = 'succeeded'"));
+        Assert.Equal(0L, await ScalarAsync(cluster, $"SELECT count(*) FROM job_run_batches WHERE run_id = '{runId}' AND status <> 'succeeded'"));
+        Assert.Equal(0L, await ScalarAsync(cluster,
+            $"SELECT count(*) FROM (SELECT item_offset, lag(item_offset + item_count, 1, 0) OVER (ORDER BY item_offset) AS expected FROM job_run_batches WHERE run_id = '{runId}') s WHERE item_offset <> expected"));
+        Assert.Equal(assets, await ScalarAsync(cluster, "SELECT count(*) FROM fintrack.prices_latest"));
+        Assert.Equal(assets, await ScalarAsync(cluster, $"SELECT items_processed FROM job_runs WHERE run_id = '{runId}'"));
+    }
+
+    [Fact]
+    public async Task Holdings_jobs_compute_the_demo_portfolio_and_the_api_serves_it()
+    {
+        await using var cluster = await RunningCluster.StartAsync("fintrack_holdings", siloCount: 1, prepare: SeedDemoDataAsync);
+        using var client = cluster.Gateway.CreateClient(GatewayHost.OperatorKey);
+        var positions = await ScalarAsync(cluster, "SELECT count(*) FROM (SELECT DISTINCT account_id, asset_id FROM fintrack.transactions) p");
+
+        foreach (var job in new[] { "process_transactions_to_holdings", "process_transactions_to_holdings_monthly" })
+        {
+            var ticket = await (await client.PostAsync($"/api/etl/{job}/runs", null)).Content.ReadFromJsonAsync<JsonElement>();
+            var runId = ticket.GetProperty("runId").GetString();
+            var status = await Eventually.ValueAsync(
+                async () => await TextAsync(cluster, $"SELECT status FROM job_runs WHERE run_id = '{runId}'") is { } s && s != "running" ? s : null,
+                $"{job} finishes");
+            Assert.Equal("succeeded", status);
+        }
+
+        Assert.Equal(positions, await ScalarAsync(cluster, "SELECT count(*) FROM fintrack.holdings"));
+        var account = await TextAsync(cluster, "SELECT min(account_id) FROM fintrack.accounts");
+        var holdings = await client.GetFromJsonAsync<JsonElement>($"/api/holdings?account_id={account}");
+        Assert.Equal(await ScalarAsync(cluster, $"SELECT count(*) FROM fintrack.holdings WHERE account_id = '{account}'"), holdings.GetArrayLength());
+        var month = await TextAsync(cluster, $"SELECT to_char(max(month), 'YYYY-MM') FROM fintrack.holdings_monthly WHERE account_id = '{account}'");
+        var monthly = await client.GetFromJsonAsync<JsonElement>($"/api/holdings/monthly?account_id={account}&month={month}");
+        Assert.Equal(await ScalarAsync(cluster, $"SELECT count(*) FROM fintrack.holdings_monthly WHERE account_id = '{account}' AND to_char(month, 'YYYY-MM') = '{month}'"), monthly.GetArrayLength());
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/holdings/monthly?month=2026-13")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/holdings?account_id=nobody")).StatusCode);
+    }
+
+    private static async Task SeedDemoDataAsync(ClusterSettings settings)
+    {
+        await using var seed = SiloProcess.Start("seed", settings.ForSilo(), "seed-demo");
+        Assert.True(await seed.WaitForExitAsync(TimeSpan.FromSeconds(120)) == 0, seed.Output);
+    }
+
+    private static async Task<long> ScalarAsync(RunningCluster cluster, string sql)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(cluster.Settings.ConnectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<string?> TextAsync(RunningCluster cluster, string sql)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(cluster.Settings.ConnectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        return await command.ExecuteScalarAsync() as string;
+    }
+}
