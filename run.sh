@@ -86,13 +86,16 @@ start() { # name logfile command...
 echo "Starting..."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 start simulators .data/logs/simulators.log dotnet "$(bin simulators Tributary.Simulators)" --urls "http://127.0.0.1:$sim_port"
-# Migrate once before the silos start, so they do not all wait on the migration lock.
-Database__ConnectionString="$db" dotnet "$(bin silo Tributary.Silo)" migrate >.data/logs/migrate.log 2>&1 \
+# Migrate (and, on an empty database, load the FinTrack demo data) once before the silos start.
+Database__ConnectionString="$db" dotnet "$(bin silo Tributary.Silo)" seed-demo >.data/logs/migrate.log 2>&1 \
   || { echo "Migration failed:" >&2; tail -n 20 .data/logs/migrate.log >&2; exit 1; }
+# The simulators' market-data key is a dev-only fake (simulators/appsettings.json); a real feed's key comes from the environment.
+market_key=${TRIBUTARY_MARKETDATA_KEY:-sim-marketdata-key-dev-only}
 for i in $(seq 1 "$silos"); do
   start "silo $i" ".data/logs/silo-$i.log" env Database__ConnectionString="$db" Silo__SiloPort=$((11110 + i)) \
     Silo__GatewayPort=$((29999 + i)) Silo__Name="silo-$i" Database__MigrateOnStart=false \
-    Simulators__BaseUrl="http://127.0.0.1:$sim_port" dotnet "$(bin silo Tributary.Silo)"
+    MarketData__BaseUrl="http://127.0.0.1:$sim_port/marketdata/v1/" MarketData__ApiKey="$market_key" \
+    dotnet "$(bin silo Tributary.Silo)"
 done
 start gateway .data/logs/gateway.log env Database__ConnectionString="$db" TRIBUTARY_ADMIN_KEY="$admin_key" \
   TRIBUTARY_API_PORT="$api_port" dotnet "$(bin api Tributary.Api)"

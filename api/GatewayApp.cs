@@ -28,7 +28,8 @@ public static partial class GatewayApp
     /// <summary>Builds the gateway. <paramref name="configure"/> lets a test add configuration before services are read.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Settings sit beside the assembly: the gateway reads the same appsettings.json from any working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         var configuration = builder.Configuration;
 

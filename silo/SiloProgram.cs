@@ -21,7 +21,12 @@ public static partial class SiloProgram
             return 2;
         }
 
-        var builder = Host.CreateApplicationBuilder(command == "run" ? args : args[1..]);
+        // Settings sit beside the assembly: the silo reads the same appsettings.json from any working directory.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = command == "run" ? args : args[1..],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         string connectionString;
         SiloHostOptions hostOptions;
         try

@@ -49,6 +49,44 @@ public sealed class FinTrackJobTests
     }
 
     [Fact]
+    public async Task An_upstream_failing_one_batch_leaves_a_dead_letter_that_a_replay_completes()
+    {
+        await using var simulator = await Simulator.StartAsync();
+        var extra = simulator.MarketDataSettings();
+        extra["Jobs:fetch_market_data:BatchSize"] = "50";
+        extra["Jobs:fetch_market_data:MaxParallelBatches"] = "1";
+        extra["Jobs:fetch_market_data:MaxAttempts"] = "3";
+        extra["Jobs:fetch_market_data:RetryBaseDelay"] = "00:00:00.050";
+        await using var cluster = await RunningCluster.StartAsync("fintrack_replay", siloCount: 1, extra, SeedDemoDataAsync);
+        // The first batch's three attempts meet a 503; every later call succeeds.
+        (await simulator.Admin.PostAsJsonAsync("/_admin/faults", new { route = "marketdata.quotes", kind = "5xx", status = 503, count = 3 }))
+            .EnsureSuccessStatusCode();
+        using var client = cluster.Gateway.CreateClient(GatewayHost.OperatorKey);
+        var assets = await ScalarAsync(cluster, "SELECT count(*) FROM fintrack.assets");
+        using var events = await SseReader.OpenAsync(client, "/api/events?job=fetch_market_data&type=tributary.job.run.completed");
+
+        var first = await RunAsync(client, "/api/etl/fetch_market_data/runs");
+        var run = await client.GetFromJsonAsync<JsonElement>($"/api/etl/runs/{first}");
+        Assert.Equal("partially_succeeded", run.GetProperty("status").GetString());
+        Assert.Equal(1, run.GetProperty("failedBatches").GetInt32());
+        Assert.Equal(assets - 50, await ScalarAsync(cluster, "SELECT count(*) FROM fintrack.prices_latest"));
+        var letter = Assert.Single((await client.GetFromJsonAsync<JsonElement>("/api/etl/dead-letters?job=fetch_market_data")).EnumerateArray());
+        Assert.Equal(3, letter.GetProperty("attempts").GetInt32());
+        Assert.Equal(50, letter.GetProperty("items").GetArrayLength());
+
+        var replay = await RunAsync(client, $"/api/etl/dead-letters/{letter.GetProperty("deadLetterId").GetInt64()}/replay");
+
+        Assert.Equal("succeeded", (await client.GetFromJsonAsync<JsonElement>($"/api/etl/runs/{replay}")).GetProperty("status").GetString());
+        Assert.Equal(assets, await ScalarAsync(cluster, "SELECT count(*) FROM fintrack.prices_latest"));
+        Assert.Empty((await client.GetFromJsonAsync<JsonElement>("/api/etl/dead-letters?job=fetch_market_data")).EnumerateArray());
+        var completions = await events.ReadUntilCountAsync(2);
+        Assert.Equal([(first, "partially_succeeded"), (replay, "succeeded")],
+            completions.Select(e => (e.Data.GetProperty("data").GetProperty("runId").GetString()!, e.Data.GetProperty("data").GetProperty("status").GetString()!)));
+        Assert.Equal(3, (await simulator.Admin.GetFromJsonAsync<JsonElement>("/_admin/requests?route=marketdata.quotes"))
+            .EnumerateArray().Count(r => r.GetProperty("fault").ValueKind != JsonValueKind.Null));
+    }
+
+    [Fact]
     public async Task Holdings_jobs_compute_the_demo_portfolio_and_the_api_serves_it()
     {
         await using var cluster = await RunningCluster.StartAsync("fintrack_holdings", siloCount: 1, prepare: SeedDemoDataAsync);
@@ -75,6 +113,18 @@ public sealed class FinTrackJobTests
 
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/holdings/monthly?month=2026-13")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/holdings?account_id=nobody")).StatusCode);
+    }
+
+    /// <summary>POSTs a trigger (a run or a replay) and waits for that run to finish; returns its id.</summary>
+    private static async Task<string> RunAsync(HttpClient client, string path)
+    {
+        var response = await client.PostAsync(path, null);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var runId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+        await Eventually.TrueAsync(
+            async () => (await client.GetFromJsonAsync<JsonElement>($"/api/etl/runs/{runId}")).GetProperty("finishedAt").ValueKind != JsonValueKind.Null,
+            $"run {runId} finishes");
+        return runId;
     }
 
     private static async Task SeedDemoDataAsync(ClusterSettings settings)

@@ -1,6 +1,8 @@
 using System.Text.Json;
 
-namespace Tributary.Jobs.Tests;
+using Xunit;
+
+namespace Tributary.Testing;
 
 /// <summary>One Server-Sent Event as a test reads it.</summary>
 public sealed record SseEvent(long Id, string Type, JsonElement Data);
@@ -31,6 +33,13 @@ public sealed class SseReader : IDisposable
         // The server's first comment says the subscription is live: events after this are not missed.
         Assert.Equal(": connected", await reader.ReadLineAsync());
         return new SseReader(response, reader);
+    }
+
+    /// <summary>Reads exactly <paramref name="count"/> events.</summary>
+    public async Task<IReadOnlyList<SseEvent>> ReadUntilCountAsync(int count, TimeSpan? timeout = null)
+    {
+        var seen = 0;
+        return await ReadUntilAsync(_ => ++seen == count, timeout);
     }
 
     /// <summary>Reads events until one matches <paramref name="last"/>, failing after a deadline with what it got.</summary>
