@@ -156,12 +156,26 @@ public sealed partial class RunExecutor(
         return builder.Build();
     }
 
+    /// <remarks>
+    /// A slot reserved before another caller met a 429 may fall inside the Retry-After pause, so after sleeping
+    /// to its slot a caller checks for a pause and, if one began meanwhile, reserves again behind it.
+    /// </remarks>
     private async Task WaitForRateLimitAsync(string upstream, CancellationToken cancellationToken)
     {
-        var wait = await grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For(upstream)).Reserve();
-        if (wait > TimeSpan.Zero)
+        var limiter = grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For(upstream));
+        while (true)
         {
+            var wait = await limiter.Reserve();
+            if (wait <= TimeSpan.Zero)
+            {
+                return;
+            }
+
             await Task.Delay(wait, time, cancellationToken);
+            if ((await limiter.GetState()).PausedUntil is not { } paused || paused <= time.GetUtcNow())
+            {
+                return;
+            }
         }
     }
 

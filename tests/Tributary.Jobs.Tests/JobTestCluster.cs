@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using Tributary.Connectors.MarketData;
 using Tributary.Silo;
 using Tributary.Storage;
 
@@ -34,7 +35,7 @@ public sealed class JobTestCluster : IAsyncDisposable
     public static FakeTimeProvider? FakeTime { get; private set; }
 
     /// <param name="gateway">Join through our membership table (as production does) and host the gateway in front.</param>
-    public static async Task<JobTestCluster> StartAsync(string purpose, Dictionary<string, string>? settings = null, bool fakeTime = false, bool gateway = false)
+    public static async Task<JobTestCluster> StartAsync(string purpose, Dictionary<string, string>? settings = null, bool fakeTime = false, bool gateway = false, short silos = 1)
     {
         var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync(purpose);
         await using (var dataSource = NpgsqlDataSource.Create(connectionString))
@@ -44,7 +45,7 @@ public sealed class JobTestCluster : IAsyncDisposable
         }
 
         FakeTime = fakeTime ? new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero)) : null;
-        var builder = new TestClusterBuilder(1);
+        var builder = new TestClusterBuilder(silos);
         builder.Options.ServiceId = $"jobs-{Guid.NewGuid():N}";
         builder.Options.ClusterId = $"jobs-{Guid.NewGuid():N}";
         builder.Options.ConfigureFileLogging = false;
@@ -115,6 +116,11 @@ public sealed class JobTestCluster : IAsyncDisposable
             siloBuilder.AddTributary(configuration, configuration[ConnectionStringKey]!);
             siloBuilder.Services.AddJob<CountingJob>();
             siloBuilder.Services.AddJob<GatedJob>();
+            if (!string.IsNullOrEmpty(configuration["MarketData:BaseUrl"]))
+            {
+                siloBuilder.Services.AddMarketDataClient(configuration);
+                siloBuilder.Services.AddJob<QuoteJob>();
+            }
             if (FakeTime is { } fake)
             {
                 siloBuilder.Services.AddSingleton<TimeProvider>(fake);

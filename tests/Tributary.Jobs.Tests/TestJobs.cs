@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Tributary.Jobs.Tests;
@@ -97,5 +98,22 @@ public sealed class GatedJob(ILocalSiloDetails silo) : IJobDefinition
 
         CompletedOn.Enqueue(here);
         return new BatchResult(batch.Items.Count);
+    }
+}
+
+/// <summary>Fetches quotes for its items through the real market-data connector: a job that calls an upstream.</summary>
+public sealed class QuoteJob(IServiceProvider services) : IJobDefinition
+{
+    public string Name => "test_quotes";
+    public string ItemsName => "Symbols";
+    public JobSettings Defaults { get; } = new() { BatchSize = 1, MaxParallelBatches = 3, MaxAttempts = 3, Upstream = "marketdata" };
+
+    public Task<IReadOnlyList<string>> PlanAsync(JobPlanContext context, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(Enumerable.Range(0, 12).Select(i => $"Q{context.RunId.ToString("N")[..4].ToUpperInvariant()}{i:D2}").ToList());
+
+    public async Task<BatchResult> ExecuteBatchAsync(JobBatchContext batch, CancellationToken cancellationToken)
+    {
+        var quotes = await services.GetRequiredService<Connectors.MarketData.MarketDataClient>().GetQuotesAsync(batch.Items, cancellationToken);
+        return new BatchResult(quotes.Found.Count);
     }
 }

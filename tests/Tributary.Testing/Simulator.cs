@@ -1,13 +1,18 @@
 using Microsoft.AspNetCore.Builder;
 using Tributary.Simulators;
 
-namespace Tributary.Cluster.Tests.Infrastructure;
+namespace Tributary.Testing;
 
 /// <summary>The upstream simulators on a real loopback port, for silo processes to call.</summary>
 public sealed class Simulator : IAsyncDisposable
 {
     /// <summary>The simulators' dev-only market-data key (simulators/appsettings.json).</summary>
     public const string MarketDataKey = "sim-marketdata-key-dev-only";
+
+    /// <summary>The simulators' dev-only WealthX credentials.</summary>
+    public const string WealthXUser = "tributary-sim";
+
+    public const string WealthXPassword = "sim-password-dev-only";
 
     private readonly WebApplication _app;
 
@@ -25,7 +30,14 @@ public sealed class Simulator : IAsyncDisposable
 
     public static async Task<Simulator> StartAsync()
     {
-        var app = SimulatorApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
+        // Every setting it needs is passed here: a test's output folder holds one appsettings.json, not the simulators'.
+        var app = SimulatorApp.Build([
+            "--urls", "http://127.0.0.1:0",
+            "--Logging:LogLevel:Default=Warning",
+            $"--Simulators:MarketData:ApiKey={MarketDataKey}",
+            $"--Simulators:WealthX:Username={WealthXUser}",
+            $"--Simulators:WealthX:Password={WealthXPassword}",
+        ]);
         await app.StartAsync();
         return new Simulator(app, SimulatorApp.ListeningAddresses(app)[0]);
     }

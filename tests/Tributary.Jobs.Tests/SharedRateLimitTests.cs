@@ -1,0 +1,68 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Tributary.Storage.Jobs;
+
+namespace Tributary.Jobs.Tests;
+
+/// <summary>
+/// Two silos run batches against one upstream at once; the simulator's request log is the judge of the
+/// aggregate rate and of the Retry-After pause.
+/// </summary>
+public sealed class SharedRateLimitTests
+{
+    private const double PermitsPerSecond = 8;
+
+    [Fact]
+    public async Task Two_silos_share_one_limit_and_one_retry_after_pause()
+    {
+        await using var simulator = await Simulator.StartAsync();
+        var settings = simulator.MarketDataSettings();
+        settings["RateLimits:marketdata:PermitsPerSecond"] = PermitsPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["RateLimits:marketdata:Burst"] = "1";
+        settings["Jobs:test_quotes:RetryBaseDelay"] = "00:00:00.010";
+        await using var cluster = await JobTestCluster.StartAsync("shared_rate", settings, silos: 2);
+        // The third call meets a 429 that asks for a 2 s pause.
+        (await simulator.Admin.PostAsJsonAsync("/_admin/faults", new { route = "marketdata.quotes", kind = "429", retryAfterSeconds = 2, count = 1 }))
+            .EnsureSuccessStatusCode();
+
+        // One run on each silo, through each silo's own runtime, at the same time.
+        var runs = cluster.Cluster.Silos.Cast<InProcessSiloHandle>().Select(async silo =>
+        {
+            var services = silo.SiloHost.Services;
+            Assert.True(services.GetRequiredService<JobCatalog>().TryGet("test_quotes", out var definition, out var jobSettings));
+            var runId = Guid.NewGuid();
+            var items = await definition.PlanAsync(new JobPlanContext(runId, "test_quotes", new RunRequest(RunRequest.Manual)), CancellationToken.None);
+            var (run, _) = await services.GetRequiredService<JobRunStore>().CreateRunAsync(
+                new NewRun(runId, "test_quotes", RunRequest.Manual, null, new Dictionary<string, string>(), null, null, items, jobSettings.BatchSize), CancellationToken.None);
+            return await services.GetRequiredService<RunExecutor>().ExecuteAsync(run, definition, jobSettings, CancellationToken.None);
+        }).ToList();
+        var statuses = await Task.WhenAll(runs);
+
+        Assert.Equal([RunStatus.Succeeded, RunStatus.Succeeded], statuses);
+        var log = (await simulator.Admin.GetFromJsonAsync<JsonElement>("/_admin/requests?route=marketdata.quotes"))
+            .EnumerateArray()
+            .Select(r => (Time: r.GetProperty("timeUtc").GetDateTimeOffset(), Status: r.GetProperty("status").GetInt32(), Duration: r.GetProperty("durationMs").GetDouble()))
+            .OrderBy(r => r.Time)
+            .ToList();
+        Assert.Equal(25, log.Count);
+
+        // Nothing after the 429 reached its caller (50 ms to spread the word) until its Retry-After passed.
+        var throttled = Assert.Single(log, r => r.Status == 429);
+        var answeredAt = throttled.Time + TimeSpan.FromMilliseconds(throttled.Duration);
+        Assert.DoesNotContain(log, r => r.Time > answeredAt + TimeSpan.FromMilliseconds(50) && r.Time < answeredAt + TimeSpan.FromSeconds(2));
+
+        // The aggregate rate of both silos stays within the limit: k calls span at least (k-1) intervals, give or
+        // take the scheduling jitter of a sleeping caller.
+        var interval = TimeSpan.FromSeconds(1 / PermitsPerSecond);
+        var jitter = TimeSpan.FromMilliseconds(40);
+        for (var i = 0; i < log.Count; i++)
+        {
+            for (var k = 1; i + k < log.Count; k++)
+            {
+                Assert.True(log[i + k].Time - log[i].Time >= interval * k - jitter,
+                    $"calls {i} and {i + k} were {(log[i + k].Time - log[i].Time).TotalMilliseconds:0} ms apart; the limit allows no less than {(interval * k).TotalMilliseconds:0} ms");
+            }
+        }
+    }
+}
