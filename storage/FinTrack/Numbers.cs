@@ -8,8 +8,12 @@ internal static class Numbers
     /// <summary>Decimal places kept in stored holdings measures (rounded half away from zero, as PostgreSQL's round does).</summary>
     public const int StoredScale = 10;
 
-    /// <summary>The value rounded to <see cref="StoredScale"/> places, trailing zeros dropped.</summary>
-    public static decimal Stored(decimal value) => Normalise(decimal.Round(value, StoredScale, MidpointRounding.AwayFromZero));
+    /// <summary>The value rounded to <see cref="StoredScale"/> places.</summary>
+    /// <remarks>
+    /// Not normalised (1.50 stays 1.50): normalising costs a decimal division per value, and the computation is
+    /// deterministic, so the same inputs still give the same digits, scale and <see cref="Fingerprint"/>.
+    /// </remarks>
+    public static decimal Stored(decimal value) => decimal.Round(value, StoredScale, MidpointRounding.AwayFromZero);
 
     /// <summary>The value as invariant text without trailing zeros or exponent: 10.50 is "10.5", 10.0 is "10".</summary>
     public static string Plain(decimal value) => Normalise(value).ToString(CultureInfo.InvariantCulture);

@@ -7,7 +7,7 @@ namespace Tributary.Storage.FinTrack;
 /// <remarks>
 /// <list type="bullet">
 /// <item>buy q at p: quantity += q, cost basis += q * p, average cost = cost basis / quantity.</item>
-/// <item>sell q at p: refused with <see cref="HoldingsDataException"/> when q exceeds the quantity held; otherwise realised
+/// <item>sell q at p: refused (the caller throws <see cref="HoldingsDataException"/>) when q exceeds the quantity held; otherwise realised
 /// P&amp;L += q * (p - average cost), cost basis -= q * average cost, quantity -= q; the average cost is unchanged.
 /// A sale that closes the position sets quantity, cost basis and average cost to exactly 0.</item>
 /// <item>dividend: dividends += amount (cash); nothing else changes.</item>
@@ -36,23 +36,28 @@ internal sealed class Position(string accountId, string assetId)
 
     public DateOnly LastTradeDate { get; private set; }
 
-    public void Apply(TransactionType type, decimal quantity, decimal price, decimal amount, DateOnly tradeDate, string transactionId)
+    /// <summary>
+    /// Applies one transaction. <paramref name="units"/> is the quantity of a buy or sell, <paramref name="cash"/> the
+    /// amount of a dividend or fee.
+    /// </summary>
+    /// <returns>False, changing nothing, when a sale exceeds the quantity held (see <see cref="Quantity"/>).</returns>
+    public bool TryApply(TransactionType type, decimal units, decimal price, decimal cash, DateOnly tradeDate)
     {
         switch (type)
         {
             case TransactionType.Buy:
-                Quantity += quantity;
-                CostBasis += quantity * price;
+                Quantity += units;
+                CostBasis += units * price;
                 AverageCost = CostBasis / Quantity;
                 break;
             case TransactionType.Sell:
-                if (quantity > Quantity)
+                if (units > Quantity)
                 {
-                    throw new HoldingsDataException(AccountId, AssetId, transactionId, tradeDate, Quantity, quantity);
+                    return false;
                 }
 
-                RealisedPnl += quantity * (price - AverageCost);
-                Quantity -= quantity;
+                RealisedPnl += units * (price - AverageCost);
+                Quantity -= units;
                 if (Quantity == 0)
                 {
                     CostBasis = 0;
@@ -60,16 +65,16 @@ internal sealed class Position(string accountId, string assetId)
                 }
                 else
                 {
-                    CostBasis -= quantity * AverageCost;
+                    CostBasis -= units * AverageCost;
                 }
 
                 break;
             case TransactionType.Dividend:
-                Dividends += amount;
+                Dividends += cash;
                 break;
             case TransactionType.Fee:
-                Fees += amount;
-                RealisedPnl -= amount;
+                Fees += cash;
+                RealisedPnl -= cash;
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown transaction type.");
@@ -77,5 +82,6 @@ internal sealed class Position(string accountId, string assetId)
 
         Transactions++;
         LastTradeDate = tradeDate;
+        return true;
     }
 }

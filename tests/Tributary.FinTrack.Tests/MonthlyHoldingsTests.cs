@@ -121,4 +121,29 @@ public sealed class MonthlyHoldingsTests
         Assert.Equal(("A1", "T6", 5m, 6m), (error.AccountId, error.TransactionId, error.HeldQuantity, error.SoldQuantity));
         Assert.Equal(4, (await db.Reader.GetMonthlyHoldingsAsync(null, null, None)).Count);
     }
+
+    [Fact]
+    public async Task A_new_quote_rewrites_only_the_snapshots_it_values()
+    {
+        await using var db = await FinTrackDatabase.CreateAsync("month_new_quote");
+        await db.AddAccountsAsync("A1");
+        await db.AddAssetsAsync("X");
+        await db.AddAsync("T1", "A1", "X", "buy", 2, 10, "2024-01-15");
+        await db.AddAsync("T2", "A1", "X", "buy", 2, 10, "2024-02-15");
+        await db.MarketData.UpsertPriceHistoryAsync([new DailyClose("X", new DateOnly(2024, 2, 1), 11)], None);
+        await db.SetLatestPriceAsync("X", 12, "2024-02-20T16:00:00Z");
+        await db.Calculator.ComputeMonthlyHoldingsAsync(["X"], null, None);
+        const string Versions = "(SELECT month, price_source, price, xmin::text AS version FROM fintrack.holdings_monthly) v";
+        var before = (await db.DumpAsync(Versions, "month")).Split('\n');
+
+        await db.SetLatestPriceAsync("X", 13, "2024-02-21T16:00:00Z");
+        Assert.Equal(2, await db.Calculator.ComputeMonthlyHoldingsAsync(["X"], null, None));
+
+        // January has no close by its end, so the latest quote values it: rewritten. February is valued at the close
+        // of 2/1 and keeps its row version.
+        var after = (await db.DumpAsync(Versions, "month")).Split('\n');
+        Assert.StartsWith("(2024-01-01,latest,12,", before[0], StringComparison.Ordinal);
+        Assert.StartsWith("(2024-01-01,latest,13,", after[0], StringComparison.Ordinal);
+        Assert.Equal(before[1], after[1]);
+    }
 }
