@@ -1,3 +1,20 @@
+using Tributary.Bench;
+
 // Benchmarks print their figures; each issue adds its own (see bench/README.md).
-Console.WriteLine("usage: dotnet run -c Release --project bench/Tributary.Bench -- <benchmark>");
-return 2;
+var benchmarks = new Dictionary<string, (string Summary, Func<string[], Task<int>> Run)>(StringComparer.Ordinal)
+{
+    ["holdings"] = ("FinTrack daily and monthly holdings against a naive per-asset loop", HoldingsBenchmark.RunAsync),
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
+{
+    Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Tributary.Bench -- <benchmark> [options]");
+    foreach (var (name, (summary, _)) in benchmarks)
+    {
+        Console.Error.WriteLine($"  {name,-12} {summary}");
+    }
+
+    return 2;
+}
+
+return await benchmark.Run(args[1..]);
