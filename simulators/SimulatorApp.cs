@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tributary.Simulators.Faults;
@@ -38,6 +39,11 @@ public static class SimulatorApp
             ContentRootPath = AppContext.BaseDirectory,
             ApplicationName = typeof(SimulatorApp).Assembly.GetName().Name,
         });
+        // The shipped defaults come first, so files, environment and arguments still override them, and a test
+        // whose output folder holds another app's appsettings.json still gets the simulators' own.
+        var defaults = typeof(SimulatorApp).Assembly.GetManifestResourceStream("Tributary.Simulators.appsettings.json")
+            ?? throw new InvalidOperationException("The simulators' embedded appsettings.json is missing from the build.");
+        builder.Configuration.Sources.Insert(0, new JsonStreamConfigurationSource { Stream = defaults });
         AddSimulators(builder);
         return builder;
     }
