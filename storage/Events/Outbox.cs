@@ -16,12 +16,25 @@ public sealed class Outbox(NpgsqlDataSource dataSource)
     /// <summary>PostgreSQL channel notified (in the same transaction) when events are appended.</summary>
     public const string Channel = "tributary_events";
 
+    /// <summary>Advisory lock key that orders appends (ASCII "Outbox" in the low bytes).</summary>
+    public const long AppendLockKey = 0x4F75_7462_6F78;
+
     private static readonly JsonEventFormatter Formatter = new();
 
     /// <summary>Appends <paramref name="outboxEvent"/> in <paramref name="transaction"/> and returns its sequence.</summary>
     public static async Task<long> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxEvent outboxEvent, CancellationToken cancellationToken)
     {
         var json = Serialize(outboxEvent);
+
+        // Readers resume after the highest sequence they saw, so sequences must become visible in order. A bigserial
+        // is drawn at insert, not at commit: two transactions could commit 11 before 10 and a reader at 11 would never
+        // see 10. Holding this lock from the insert to the commit makes the draw order the commit order.
+        await using (var serialize = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
+        {
+            serialize.Parameters.AddWithValue("key", AppendLockKey);
+            await serialize.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using var command = new NpgsqlCommand(
             """
             INSERT INTO event_outbox (event_id, type, source, subject, job, time, event)
