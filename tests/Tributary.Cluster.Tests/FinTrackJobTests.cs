@@ -87,6 +87,50 @@ public sealed class FinTrackJobTests
     }
 
     [Fact]
+    public async Task An_oversell_is_bad_data_its_batch_is_dead_lettered_and_its_siblings_commit()
+    {
+        await using var cluster = await RunningCluster.StartAsync("fintrack_oversell", siloCount: 1, prepare: SeedDemoDataAsync);
+        using var client = cluster.Gateway.CreateClient(GatewayHost.OperatorKey);
+        var account = await TextAsync(cluster, "SELECT min(account_id) FROM fintrack.transactions");
+        var asset = await TextAsync(cluster, $"SELECT min(asset_id) FROM fintrack.transactions WHERE account_id = '{account}'");
+        var currency = await TextAsync(cluster, $"SELECT currency FROM fintrack.assets WHERE asset_id = '{asset}'");
+        var before = await ScalarAsync(cluster, "SELECT count(*) FROM fintrack.transactions");
+
+        // A file with bad rows is refused whole, each problem named by line and field.
+        const string header = "transaction_id,account_id,asset_id,type,quantity,price,amount,currency,trade_date";
+        var bad = $"{header}\nBAD-1,{account},{asset},sell,-5,10,,{currency},2025-12-31\nBAD-2,{account},{asset},swap,5,10,,{currency},2025-13-01\n";
+        var refused = await client.PostAsync("/api/portfolio/transactions", new StringContent(bad, System.Text.Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var errors = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Contains("[2].quantity", errors.EnumerateObject().Select(p => p.Name));
+        Assert.Contains("[3].type", errors.EnumerateObject().Select(p => p.Name));
+        Assert.Contains("[3].trade_date", errors.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(before, await ScalarAsync(cluster, "SELECT count(*) FROM fintrack.transactions"));
+
+        // A well-formed sale of far more than the account holds: valid input, impossible portfolio.
+        var oversell = $"{header}\nOVERSELL-1,{account},{asset},sell,1000000000,10,,{currency},2025-12-31\n";
+        var accepted = await client.PostAsync("/api/portfolio/transactions", new StringContent(oversell, System.Text.Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(1, (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("inserted").GetInt32());
+
+        var runId = await RunAsync(client, "/api/etl/process_transactions_to_holdings/runs");
+
+        var run = await client.GetFromJsonAsync<JsonElement>($"/api/etl/runs/{runId}");
+        Assert.Equal("partially_succeeded", run.GetProperty("status").GetString());
+        Assert.Equal(1, run.GetProperty("failedBatches").GetInt32());
+        var letter = Assert.Single((await client.GetFromJsonAsync<JsonElement>("/api/etl/dead-letters?job=process_transactions_to_holdings")).EnumerateArray());
+        Assert.Equal(1, letter.GetProperty("attempts").GetInt32());
+        Assert.Contains("(transaction OVERSELL-1)", letter.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var deadAssets = letter.GetProperty("items").EnumerateArray().Select(i => $"'{i.GetString()}'").ToList();
+        Assert.Contains($"'{asset}'", deadAssets);
+        // Every position outside the dead batch was committed; none inside it.
+        Assert.Equal(
+            await ScalarAsync(cluster, $"SELECT count(*) FROM (SELECT DISTINCT account_id, asset_id FROM fintrack.transactions WHERE asset_id NOT IN ({string.Join(',', deadAssets)})) p"),
+            await ScalarAsync(cluster, "SELECT count(*) FROM fintrack.holdings"));
+        Assert.Equal(0L, await ScalarAsync(cluster, $"SELECT count(*) FROM fintrack.holdings WHERE asset_id IN ({string.Join(',', deadAssets)})"));
+    }
+
+    [Fact]
     public async Task Holdings_jobs_compute_the_demo_portfolio_and_the_api_serves_it()
     {
         await using var cluster = await RunningCluster.StartAsync("fintrack_holdings", siloCount: 1, prepare: SeedDemoDataAsync);
