@@ -89,7 +89,17 @@ public static partial class SiloProgram
         }
 
         LogStarting(logger, hostOptions.SiloPort, hostOptions.GatewayPort);
-        await host.RunAsync();
+        try
+        {
+            await host.RunAsync();
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or OrleansLifecycleCanceledException)
+        {
+            // SIGTERM while the silo was still starting: Orleans cancels the start and stops; that is the stop asked for.
+            // Start-up has no timeout of its own (HostOptions.StartupTimeout is infinite), so only a stop request cancels it.
+            LogStoppedWhileStarting(logger);
+        }
+
         return 0;
     }
 
@@ -101,6 +111,9 @@ public static partial class SiloProgram
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The database {Database} is not ready for the silo: {Reason}")]
     private static partial void LogDatabaseNotReady(ILogger logger, string database, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped on request before start-up had finished")]
+    private static partial void LogStoppedWhileStarting(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Starting silo on silo port {SiloPort}, gateway port {GatewayPort}")]
     private static partial void LogStarting(ILogger logger, int siloPort, int gatewayPort);
