@@ -62,8 +62,7 @@ public static partial class GatewayApp
             });
             client.Configure<GatewayOptions>(configuration.GetSection("Cluster:Gateway"));
             client.AddDashboard();
-            // Silos may still be starting (run.sh, a rolling deploy): keep trying instead of crashing.
-            client.UseConnectionRetryFilter(RetryConnectionAsync);
+            client.UseConnectionRetryFilter<ClusterConnectionRetry>();
         });
 
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
@@ -120,12 +119,5 @@ public static partial class GatewayApp
         app.MapScheduleEndpoints();
         app.MapPortfolioEndpoints();
         return app;
-    }
-
-    private static async Task<bool> RetryConnectionAsync(Exception exception, CancellationToken cancellationToken)
-    {
-        Console.Error.WriteLine($"Gateway: no silo reachable yet ({exception.GetType().Name}); retrying in 2 s.");
-        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
-        return !cancellationToken.IsCancellationRequested;
     }
 }
