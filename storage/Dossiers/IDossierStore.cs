@@ -13,8 +13,9 @@ namespace Tributary.Storage.Dossiers;
 public interface IDossierStore
 {
     /// <summary>
-    /// Inserts or updates one page of dossiers in one round trip. When an ID occurs more than once in the page, the
-    /// last occurrence wins and the ID is counted once.
+    /// Inserts or updates one page of dossiers in one bulk write (PostgreSQL: one transaction, the page sent once by
+    /// binary COPY and merged by one statement; MongoDB: one <c>BulkWrite</c>), never row by row. When an ID occurs
+    /// more than once in the page, the last occurrence wins and the ID is counted once.
     /// </summary>
     Task<DossierUpsertResult> UpsertPageAsync(IReadOnlyList<DossierDocument> page, CancellationToken cancellationToken);
 
