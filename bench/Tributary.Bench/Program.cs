@@ -4,6 +4,7 @@ using Tributary.Bench;
 var benchmarks = new Dictionary<string, (string Summary, Func<string[], Task<int>> Run)>(StringComparer.Ordinal)
 {
     ["holdings"] = ("FinTrack daily and monthly holdings against a naive per-asset loop", HoldingsBenchmark.RunAsync),
+    ["dossiers"] = ("WealthX dossier store upsert against COPY and a per-record loop", DossiersBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
