@@ -106,6 +106,8 @@ public static partial class GatewayApp
 
         app.MapSystemEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
+        // The docs UI lives at /docs/ and asks for "openapi/v1.json" relative to itself.
+        app.MapOpenApi("/docs/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", options => options.WithTitle("Tributary API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapGet("/", () => TypedResults.Redirect("/docs")).ExcludeFromDescription();
         app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(ApiKeyScopes.Policies.Admin);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace Tributary.Api.Auth;
 
@@ -47,7 +48,8 @@ public sealed partial class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{HeaderName}\", Basic realm=\"Tributary\", charset=\"UTF-8\"";
+        // Two challenges, Basic first: browsers only answer a Basic challenge they can parse on its own.
+        Response.Headers.WWWAuthenticate = new StringValues(["Basic realm=\"Tributary\", charset=\"UTF-8\"", $"{SchemeName} header=\"{HeaderName}\""]);
         var detail = PresentedKey() is null
             ? $"Send an API key in the {HeaderName} header."
             : "The API key is not valid.";

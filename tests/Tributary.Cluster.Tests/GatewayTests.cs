@@ -177,5 +177,7 @@ public sealed class GatewayTests(SingleSiloCluster fixture) : IClassFixture<Sing
         var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
         Assert.Equal("X-Api-Key", scheme.GetProperty("name").GetString());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/docs")).StatusCode);
+        // The UI at /docs/ loads the document relative to itself; it must be there too.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/docs/openapi/v1.json")).StatusCode);
     }
 }
