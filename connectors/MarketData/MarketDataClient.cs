@@ -32,7 +32,6 @@ public sealed class MarketDataClient
     public const string Upstream = "marketdata";
 
     private const string ApiKeyHeader = "X-Api-Key";
-    private const int MaxQuotedBodyLength = 300;
 
     private readonly HttpClient _http;
     private readonly MarketDataOptions _options;
@@ -235,9 +234,7 @@ public sealed class MarketDataClient
     private async Task<UpstreamException> RefusedAsync(string route, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
-        var said = await ReadReasonAsync(response, cancellationToken);
-        var reply = $"{status.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}".TrimEnd()
-            + (said is null ? "." : $": {said.TrimEnd('.')}.");
+        var reply = UpstreamReply.Describe(response, await UpstreamReply.ReasonAsync(response, Secrets, cancellationToken));
         var retryAfter = UpstreamException.ParseRetryAfter(response.Headers.RetryAfter, _time.GetUtcNow());
         var section = MarketDataOptions.Section;
         var advice = status switch
@@ -258,43 +255,10 @@ public sealed class MarketDataClient
             retryAfter);
     }
 
-    /// <summary>The feed's own explanation: the <c>message</c> of its JSON error body, else the start of the body text.</summary>
-    private async Task<string?> ReadReasonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        string text;
-        try
-        {
-            text = await response.Content.ReadAsStringAsync(cancellationToken);
-        }
-        catch (Exception exception) when (exception is HttpRequestException or IOException)
-        {
-            return null;
-        }
-
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        try
-        {
-            if (JsonSerializer.Deserialize(text, MarketDataWireContext.Default.ErrorWire) is { Message: { Length: > 0 } message })
-            {
-                return Redact(message);
-            }
-        }
-        catch (JsonException)
-        {
-            // Not the feed's JSON error (a proxy's HTML page, say): quote its start instead.
-        }
-
-        var trimmed = text.Trim();
-        return Redact(trimmed.Length <= MaxQuotedBodyLength ? trimmed : trimmed[..MaxQuotedBodyLength] + "...");
-    }
+    private string?[] Secrets => [_options.ApiKey];
 
     /// <summary>Masks the API key should any upstream text echo it: error messages are logged and stored.</summary>
-    private string Redact(string text) =>
-        string.IsNullOrEmpty(_options.ApiKey) ? text : text.Replace(_options.ApiKey, "***", StringComparison.Ordinal);
+    private string Redact(string text) => UpstreamReply.Redact(text, Secrets);
 
     private static string Join(IEnumerable<string> symbols) => string.Join(',', symbols.Select(Uri.EscapeDataString));
 

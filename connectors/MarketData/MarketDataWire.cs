@@ -19,8 +19,6 @@ internal sealed record SymbolHistoryWire(string Symbol, IReadOnlyList<DailyClose
 
 internal sealed record DailyCloseWire(DateOnly Date, decimal Close);
 
-internal sealed record ErrorWire(string? Error, string? Message);
-
 /// <summary>
 /// Strict reading: a reply missing a required field, or with a null where the shape has none, fails to parse
 /// and so counts as malformed (transient) instead of surfacing as a zero price.
@@ -33,5 +31,4 @@ internal sealed record ErrorWire(string? Error, string? Message);
 [JsonSerializable(typeof(QuotesWire))]
 [JsonSerializable(typeof(IndicesWire))]
 [JsonSerializable(typeof(HistoryWire))]
-[JsonSerializable(typeof(ErrorWire))]
 internal sealed partial class MarketDataWireContext : JsonSerializerContext;

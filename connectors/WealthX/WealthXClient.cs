@@ -31,8 +31,6 @@ public sealed class WealthXClient
     /// <summary>The <see cref="UpstreamException.Upstream"/> of this client's failures.</summary>
     public const string Upstream = "wealthx";
 
-    private const int MaxQuotedBodyLength = 300;
-    private const string Redacted = "***";
 
     private readonly HttpClient _http;
     private readonly WealthXOptions _options;
@@ -231,9 +229,7 @@ public sealed class WealthXClient
                 isTransient: false);
         }
 
-        var said = await ReadReasonAsync(response, cancellationToken);
-        var reply = $"{status.ToString(CultureInfo.InvariantCulture)} {response.ReasonPhrase}".TrimEnd()
-            + (said is null ? "." : $": {said.TrimEnd('.')}.");
+        var reply = UpstreamReply.Describe(response, await UpstreamReply.ReasonAsync(response, Secrets, cancellationToken));
         var retryAfter = UpstreamException.ParseRetryAfter(response.Headers.RetryAfter, _time.GetUtcNow());
         var advice = status switch
         {
@@ -253,55 +249,8 @@ public sealed class WealthXClient
             retryAfter);
     }
 
-    /// <summary>WealthX's own explanation: the <c>message</c> of its JSON error body, else the start of the body text.</summary>
-    private async Task<string?> ReadReasonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        string text;
-        try
-        {
-            text = await response.Content.ReadAsStringAsync(cancellationToken);
-        }
-        catch (Exception exception) when (exception is HttpRequestException or IOException)
-        {
-            return null;
-        }
-
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("message", out var message)
-                && message.ValueKind == JsonValueKind.String
-                && message.GetString() is { Length: > 0 } reason)
-            {
-                return Redact(reason);
-            }
-        }
-        catch (JsonException)
-        {
-            // Not WealthX's JSON error (a proxy's HTML page, say): quote its start instead.
-        }
-
-        var trimmed = text.Trim();
-        return Redact(trimmed.Length <= MaxQuotedBodyLength ? trimmed : trimmed[..MaxQuotedBodyLength] + "...");
-    }
+    private string?[] Secrets => [_options.Password, _options.ApiKey, _options.Username];
 
     /// <summary>Masks the credentials should any upstream text echo them: error messages are logged and stored.</summary>
-    private string Redact(string text)
-    {
-        foreach (var secret in new[] { _options.Password, _options.ApiKey, _options.Username })
-        {
-            if (!string.IsNullOrEmpty(secret))
-            {
-                text = text.Replace(secret, Redacted, StringComparison.Ordinal);
-            }
-        }
-
-        return text;
-    }
+    private string Redact(string text) => UpstreamReply.Redact(text, Secrets);
 }
