@@ -25,7 +25,17 @@ public interface IJobDefinition
 
     /// <summary>Processes and commits one batch. Throw <see cref="PermanentBatchException"/> for bad data (no retry).</summary>
     Task<BatchResult> ExecuteBatchAsync(JobBatchContext batch, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Told once when a run reached its final status (also when a resumed run is found already finished), after the
+    /// job is free for its next run. Cursor jobs close their session here. Failures are logged, never retried.
+    /// </summary>
+    Task RunFinishedAsync(JobRunOutcome outcome, CancellationToken cancellationToken) => Task.CompletedTask;
 }
+
+/// <summary>How a run ended, for <see cref="IJobDefinition.RunFinishedAsync"/>.</summary>
+/// <param name="Error">Why it did not succeed; null when it did.</param>
+public sealed record JobRunOutcome(Guid RunId, string Job, string Status, string? Error, int ItemsProcessed);
 
 /// <summary>Input to <see cref="IJobDefinition.PlanAsync"/>.</summary>
 public sealed record JobPlanContext(Guid RunId, string Job, RunRequest Request);
@@ -36,7 +46,12 @@ public sealed record JobBatchContext(Guid RunId, string Job, int BatchIndex, int
 
 /// <summary>What a batch did.</summary>
 /// <param name="ItemsProcessed">Items committed (rows upserted, holdings computed, ...).</param>
-public sealed record BatchResult(int ItemsProcessed);
+/// <param name="EndOfData">
+/// The upstream has no data past this batch (a cursor job read its last page): no further batch of the plan is
+/// started; batches already under way finish. The run still succeeds.
+/// </param>
+/// <param name="Details">Job-specific facts about the batch (a page's index range, rows inserted), sent in its progress event.</param>
+public sealed record BatchResult(int ItemsProcessed, bool EndOfData = false, System.Text.Json.Nodes.JsonObject? Details = null);
 
 /// <summary>A batch failure that retrying cannot fix (bad data, 400 from upstream): dead-lettered at once.</summary>
 public sealed class PermanentBatchException(string message, Exception? inner = null) : Exception(message, inner);
@@ -64,6 +79,18 @@ public sealed class JobSettings
     /// <summary>The upstream a batch calls (circuit breaker and rate limiter key), or null for database-only jobs.</summary>
     public string? Upstream { get; set; }
 
+    /// <summary>
+    /// Which credential of <see cref="Upstream"/> the job calls with: jobs sharing one share its rate limiter
+    /// (<c>RateLimitKey.For(Upstream, UpstreamCredential)</c>).
+    /// </summary>
+    public string UpstreamCredential { get; set; } = "default";
+
+    /// <summary>
+    /// For cursor jobs, whose batches must commit in order (a page that cannot be read must not be skipped): a
+    /// dead-lettered batch stops the run, no later batch starts, and the run fails with that batch's reason.
+    /// </summary>
+    public bool StopOnDeadLetter { get; set; }
+
     public JobSettings Clone() => (JobSettings)MemberwiseClone();
 
     /// <summary>Every problem, each a sentence naming <c>Jobs:{job}:{Setting}</c>.</summary>
@@ -89,6 +116,11 @@ public sealed class JobSettings
         if (MaxAttempts is < 1 or > 20)
         {
             problems.Add($"{at}:MaxAttempts must be 1..20, was {MaxAttempts}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(UpstreamCredential))
+        {
+            problems.Add($"{at}:UpstreamCredential must not be empty; leave it out for 'default'.");
         }
 
         if (RetryBaseDelay < TimeSpan.Zero)

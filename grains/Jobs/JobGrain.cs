@@ -109,6 +109,9 @@ public sealed partial class JobGrain(
             await store.MarkReplayedAsync(state.State.CurrentReplayOf, runId, CancellationToken.None);
         }
 
+        // Before the state is cleared: a crash in between tells the definition again, so its hook must be idempotent.
+        await TellDefinitionAsync(runId, status);
+
         state.State.LastRunId = runId;
         state.State.LastStatus = status;
         state.State.LastFinishedAt = time.GetUtcNow();
@@ -119,6 +122,24 @@ public sealed partial class JobGrain(
         if (await this.GetReminder(WatchdogReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private async Task TellDefinitionAsync(Guid runId, string status)
+    {
+        if (!catalog.TryGet(Job, out var definition, out _))
+        {
+            return;
+        }
+
+        try
+        {
+            var run = await store.GetRunAsync(runId, CancellationToken.None);
+            await definition.RunFinishedAsync(new JobRunOutcome(runId, Job, status, run?.Error, run?.ItemsProcessed ?? 0), CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogFinishHookFailed(logger, Job, runId, exception);
         }
     }
 
@@ -220,6 +241,9 @@ public sealed partial class JobGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {Job}/{RunId} resuming from its checkpoint")]
     private static partial void LogRunResuming(ILogger logger, string job, Guid runId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run {Job}/{RunId} finished, but its job definition failed to take note")]
+    private static partial void LogFinishHookFailed(ILogger logger, string job, Guid runId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Run {Job}/{RunId} loop failed; the watchdog will resume it")]
     private static partial void LogLoopFailed(ILogger logger, string job, Guid runId, Exception exception);

@@ -7,11 +7,12 @@ namespace Tributary.Jobs;
 /// A generic cell-rate algorithm: each permit takes 1/rate seconds of the "theoretical arrival time", and
 /// up to Burst permits may be taken ahead of it. Reservations are handed out in call order, so the
 /// aggregate rate of every caller on every silo stays within the limit. The limit comes from
-/// <c>RateLimits:{upstream}:PermitsPerSecond</c> and <c>:Burst</c>; none configured means no limit (Retry-After
+/// <c>RateLimits:{upstream}:PermitsPerSecond</c> and <c>:Burst</c>, else from the <see cref="RateLimitDefault"/> a domain
+/// registered for the key; neither means no limit (Retry-After
 /// pauses still apply). State is in memory: after a reactivation the bucket starts full, never over the limit
 /// for more than one burst.
 /// </remarks>
-public sealed class RateLimiterGrain(IConfiguration configuration, TimeProvider time) : Grain, IRateLimiterGrain
+public sealed class RateLimiterGrain(IConfiguration configuration, IEnumerable<RateLimitDefault> defaults, TimeProvider time) : Grain, IRateLimiterGrain
 {
     private double _permitsPerSecond;
     private int _burst = 1;
@@ -21,9 +22,11 @@ public sealed class RateLimiterGrain(IConfiguration configuration, TimeProvider 
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var section = configuration.GetSection($"RateLimits:{RateLimitKey.UpstreamOf(this.GetPrimaryKeyString())}");
-        _permitsPerSecond = section.GetValue("PermitsPerSecond", 0.0);
-        _burst = Math.Max(1, section.GetValue("Burst", 1));
+        var key = this.GetPrimaryKeyString();
+        var fallback = defaults.LastOrDefault(d => d.Key == key);
+        var section = configuration.GetSection($"RateLimits:{RateLimitKey.UpstreamOf(key)}");
+        _permitsPerSecond = section.GetValue("PermitsPerSecond", fallback?.PermitsPerSecond ?? 0.0);
+        _burst = Math.Max(1, section.GetValue("Burst", fallback?.Burst ?? 1));
         return Task.CompletedTask;
     }
 

@@ -33,6 +33,7 @@ public sealed partial class RunExecutor(
 
         var sizer = new BatchSizer(settings, run.BatchSize);
         var carving = new SemaphoreSlim(1, 1);
+        var stop = new RunStop();
 
         async Task<(int Index, int Offset, int Count)?> NextAsync()
         {
@@ -44,7 +45,7 @@ public sealed partial class RunExecutor(
                     return (unfinished.BatchIndex, unfinished.ItemOffset, unfinished.ItemCount);
                 }
 
-                if (nextOffset >= run.Items.Count)
+                if (nextOffset >= run.Items.Count || stop.Requested)
                 {
                     return null;
                 }
@@ -66,7 +67,7 @@ public sealed partial class RunExecutor(
         {
             while (await NextAsync() is { } slice)
             {
-                await ProcessBatchAsync(run, definition, settings, sizer, slice.Index, slice.Offset, slice.Count, cancellationToken);
+                await ProcessBatchAsync(run, definition, settings, sizer, stop, slice.Index, slice.Offset, slice.Count, cancellationToken);
             }
         }
 
@@ -76,12 +77,19 @@ public sealed partial class RunExecutor(
         var failed = final.Count(b => b.Status == JobBatchRecord.DeadLettered);
         var status = failed == 0 ? RunStatus.Succeeded : failed == final.Count ? RunStatus.Failed : RunStatus.PartiallySucceeded;
         var error = failed == 0 ? null : $"{failed} of {final.Count} batches were dead-lettered.";
+        if (settings.StopOnDeadLetter && failed > 0)
+        {
+            // A cursor job cannot skip a page: the run failed where it stopped, whatever committed before.
+            var first = final.Where(b => b.Status == JobBatchRecord.DeadLettered).MinBy(b => b.BatchIndex)!;
+            status = RunStatus.Failed;
+            error = $"Stopped at batch {first.BatchIndex}: {stop.Reason ?? first.Error}";
+        }
         var finished = await store.FinishRunAsync(run.RunId, status, error, r => CompletionEvent(r, definition), cancellationToken);
         LogRunFinished(logger, run.Job, run.RunId, finished.Status, finished.TotalBatches, finished.FailedBatches);
         return finished.Status;
     }
 
-    private async Task ProcessBatchAsync(JobRunRecord run, IJobDefinition definition, JobSettings settings, BatchSizer sizer,
+    private async Task ProcessBatchAsync(JobRunRecord run, IJobDefinition definition, JobSettings settings, BatchSizer sizer, RunStop stop,
         int index, int offset, int count, CancellationToken cancellationToken)
     {
         var items = run.Items.Skip(offset).Take(count).ToList();
@@ -96,7 +104,7 @@ public sealed partial class RunExecutor(
                 attempts++;
                 if (settings.Upstream is { } upstream)
                 {
-                    await WaitForRateLimitAsync(upstream, token);
+                    await WaitForRateLimitAsync(RateLimitKey.For(upstream, settings.UpstreamCredential), token);
                 }
 
                 var context = new JobBatchContext(run.RunId, run.Job, index, attempts, items, request);
@@ -106,14 +114,24 @@ public sealed partial class RunExecutor(
 
             var elapsed = Stopwatch.GetElapsedTime(started);
             sizer.Succeeded(elapsed, attempts);
+            if (result.EndOfData)
+            {
+                stop.Request(reason: null);
+            }
+
             await store.CompleteBatchAsync(run.RunId, index, result.ItemsProcessed, attempts, elapsed,
-                BatchEvent(EventTypes.BatchCompleted, run, index, items.Count, result.ItemsProcessed, attempts, elapsed, null), cancellationToken);
+                BatchEvent(EventTypes.BatchCompleted, run, index, items.Count, result.ItemsProcessed, attempts, elapsed, null, result.Details), cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // A failing batch never fails its siblings: it goes to the dead letters and the run goes on.
             var elapsed = Stopwatch.GetElapsedTime(started);
             var reason = $"{exception.GetType().Name}: {exception.Message}";
+            if (settings.StopOnDeadLetter)
+            {
+                stop.Request(exception.Message);
+            }
+
             LogBatchDeadLettered(logger, run.Job, run.RunId, index, attempts, reason);
             await store.DeadLetterBatchAsync(run, index, items, reason, attempts, elapsed,
                 BatchEvent(EventTypes.BatchDeadLettered, run, index, items.Count, 0, attempts, elapsed, reason), cancellationToken);
@@ -145,7 +163,7 @@ public sealed partial class RunExecutor(
 
                     if (settings.Upstream is { } upstream && RetryHint.RetryAfter(exception) is { } after)
                     {
-                        await grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For(upstream)).PauseUntil(time.GetUtcNow() + after);
+                        await grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For(upstream, settings.UpstreamCredential)).PauseUntil(time.GetUtcNow() + after);
                     }
 
                     LogBatchRetry(logger, run.Job, run.RunId, index, args.AttemptNumber + 1, args.RetryDelay, exception.Message);
@@ -160,9 +178,9 @@ public sealed partial class RunExecutor(
     /// A slot reserved before another caller met a 429 may fall inside the Retry-After pause, so after sleeping
     /// to its slot a caller checks for a pause and, if one began meanwhile, reserves again behind it.
     /// </remarks>
-    private async Task WaitForRateLimitAsync(string upstream, CancellationToken cancellationToken)
+    private async Task WaitForRateLimitAsync(string limiterKey, CancellationToken cancellationToken)
     {
-        var limiter = grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For(upstream));
+        var limiter = grains.GetGrain<IRateLimiterGrain>(limiterKey);
         while (true)
         {
             var wait = await limiter.Reserve();
@@ -179,7 +197,8 @@ public sealed partial class RunExecutor(
         }
     }
 
-    private OutboxEvent BatchEvent(string type, JobRunRecord run, int index, int size, int itemsProcessed, int attempts, TimeSpan elapsed, string? error)
+    private OutboxEvent BatchEvent(string type, JobRunRecord run, int index, int size, int itemsProcessed, int attempts, TimeSpan elapsed, string? error,
+        JsonObject? details = null)
     {
         var data = new JsonObject
         {
@@ -195,6 +214,11 @@ public sealed partial class RunExecutor(
         if (error is not null)
         {
             data["error"] = error;
+        }
+
+        if (details is not null)
+        {
+            data["details"] = details.DeepClone();
         }
 
         return new OutboxEvent(type, $"/jobs/{run.Job}", run.RunId.ToString(), run.Job, time.GetUtcNow(), data);
@@ -218,6 +242,28 @@ public sealed partial class RunExecutor(
             ["account_id"] = run.AccountId,
         };
         return new OutboxEvent(EventTypes.RunCompleted, $"/jobs/{run.Job}", run.RunId.ToString(), run.Job, time.GetUtcNow(), data);
+    }
+
+    /// <summary>Set by the first batch that ends the run early (end of data, or a dead letter of a cursor job).</summary>
+    private sealed class RunStop
+    {
+        private volatile bool _requested;
+
+        public bool Requested => _requested;
+
+        public string? Reason { get; private set; }
+
+        public void Request(string? reason)
+        {
+            lock (this)
+            {
+                if (!_requested)
+                {
+                    Reason = reason;
+                    _requested = true;
+                }
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {Job}/{RunId}: {Done} batches done, {Redo} to redo, {Left} items left to carve")]

@@ -12,11 +12,18 @@ public sealed partial class ScheduleBootstrap(
     IGrainFactory grains,
     IEnumerable<IJobDefinition> definitions,
     IConfiguration configuration,
+    IEnumerable<JobScheduleDefault> defaults,
     ILogger<ScheduleBootstrap> logger) : IStartupTask
 {
     public async Task Execute(CancellationToken cancellationToken)
     {
-        var configured = ConfiguredSchedules.Read(configuration);
+        var configured = new Dictionary<string, ScheduleChange>(ConfiguredSchedules.Read(configuration), StringComparer.Ordinal);
+        foreach (var fallback in defaults)
+        {
+            // Jobs:{job}:Schedule:* wins over a domain's own default.
+            configured.TryAdd(fallback.Job, fallback.Schedule);
+        }
+
         var registered = definitions.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var (job, schedule) in configured)
         {
