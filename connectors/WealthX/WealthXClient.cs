@@ -224,7 +224,7 @@ public sealed class WealthXClient
             // WealthX's 401 is an empty body, and the values are secrets: name the settings, never what they hold.
             return new UpstreamException(
                 Upstream,
-                $"WealthX rejected the credentials (401). Check {section}:Username, {section}:Password and {section}:ApiKey.",
+                $"WealthX: credentials rejected (401). Check {section}:Username, {section}:Password and {section}:ApiKey.",
                 status,
                 isTransient: false);
         }

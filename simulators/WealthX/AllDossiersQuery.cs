@@ -10,7 +10,7 @@ namespace Tributary.Simulators.WealthX;
 /// <remarks><c>dossierType</c>, <c>view</c>, <c>fields</c> and <c>idOnly</c> are accepted and ignored.</remarks>
 public sealed record AllDossiersQuery(int FromIndex, int ToIndex, LastModifiedFilter Filter)
 {
-    public static (AllDossiersQuery? Query, WealthXError? Error) Parse(IQueryCollection query)
+    public static (AllDossiersQuery? Query, WealthXError? Error) Parse(IQueryCollection query, int maxRecordsPerCall = WealthXRoutes.MaxRecordsPerCall)
     {
         if (ReadIndex(query, "fromIndex", "the 1-based index of the first record to return", out var from) is { } fromError)
         {
@@ -33,11 +33,11 @@ public sealed record AllDossiersQuery(int FromIndex, int ToIndex, LastModifiedFi
         }
 
         var requested = (long)to - from + 1;
-        if (requested > WealthXRoutes.MaxRecordsPerCall)
+        if (requested > maxRecordsPerCall)
         {
             return (null, new WealthXError(
                 WealthXError.RangeTooLarge,
-                $"Requested {requested} records (fromIndex={from}, toIndex={to}); at most {WealthXRoutes.MaxRecordsPerCall} per call."));
+                $"Requested {requested} records (fromIndex={from}, toIndex={to}); at most {maxRecordsPerCall} per call."));
         }
 
         if (ReadDate(query, "lastModifiedFrom", out var modifiedFrom) is { } modifiedFromError)

@@ -27,7 +27,7 @@ public static class WealthXEndpoints
             return WealthXErrorWriter.EmptyText(StatusCodes.Status401Unauthorized);
         }
 
-        var (query, error) = AllDossiersQuery.Parse(request.Query);
+        var (query, error) = AllDossiersQuery.Parse(request.Query, options.Value.MaxRecordsPerCall);
         if (query is null)
         {
             return TypedResults.Json(error!, WealthXJsonContext.Default.WealthXError, statusCode: StatusCodes.Status400BadRequest);

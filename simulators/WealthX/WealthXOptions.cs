@@ -20,6 +20,12 @@ public sealed class WealthXOptions
     /// <summary>How many dossiers the account holds at start-up; changeable at runtime through the admin API.</summary>
     public int TotalDossiers { get; set; } = 420_000;
 
+    /// <summary>
+    /// The widest range one call may ask for (WealthX's documented limit is 500); lower it to play an account with a
+    /// smaller cap, whose wider requests get the 400 a real one would send. 1..500.
+    /// </summary>
+    public int MaxRecordsPerCall { get; set; } = WealthXRoutes.MaxRecordsPerCall;
+
     /// <summary>Seeds the synthetic data; the same seed gives byte-identical dossiers in every process.</summary>
     public int DataSeed { get; set; } = 1;
 }

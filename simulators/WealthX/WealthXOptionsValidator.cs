@@ -23,6 +23,11 @@ public sealed class WealthXOptionsValidator : IValidateOptions<WealthXOptions>
             failures.Add($"{WealthXOptions.Section}:TotalDossiers must be 0..{WealthXOptions.MaxTotalDossiers}, was {options.TotalDossiers}.");
         }
 
+        if (options.MaxRecordsPerCall is < 1 or > WealthXRoutes.MaxRecordsPerCall)
+        {
+            failures.Add($"{WealthXOptions.Section}:MaxRecordsPerCall must be 1..{WealthXRoutes.MaxRecordsPerCall}, was {options.MaxRecordsPerCall}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

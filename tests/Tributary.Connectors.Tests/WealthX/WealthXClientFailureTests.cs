@@ -21,7 +21,7 @@ public sealed class WealthXClientFailureTests
         var failure = await Assert.ThrowsAsync<UpstreamException>(() => simulator.Client.GetPageAsync(1, 500, CancellationToken.None));
 
         Assert.Equal(("wealthx", (int?)401, false, (TimeSpan?)null), (failure.Upstream, failure.StatusCode, failure.IsTransient, failure.RetryAfter));
-        Assert.Equal("WealthX rejected the credentials (401). Check WealthX:Username, WealthX:Password and WealthX:ApiKey.", failure.Message);
+        Assert.Equal("WealthX: credentials rejected (401). Check WealthX:Username, WealthX:Password and WealthX:ApiKey.", failure.Message);
         Assert.DoesNotContain(wrongPassword, failure.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(Simulator.WealthXPassword, failure.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(Simulator.WealthXUser, failure.ToString(), StringComparison.Ordinal);
