@@ -7,6 +7,7 @@ using Tributary.Diagnostics;
 using Tributary.Etl;
 using Tributary.Jobs;
 using Tributary.Scheduling;
+using Tributary.WealthX;
 
 namespace Tributary.Silo;
 
@@ -64,6 +65,7 @@ public static class TributarySilo
         silo.AddJobRuntime(configuration);
         silo.AddSchedulingDomain();
         silo.AddFinTrackDomain(configuration);
+        silo.AddWealthXDomain(configuration);
         return silo;
     }
 

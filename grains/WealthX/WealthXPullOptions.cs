@@ -1,0 +1,63 @@
+using Tributary.Scheduling;
+
+namespace Tributary.WealthX;
+
+/// <summary>
+/// How a feed pulls, bound from the <c>WealthX</c> section next to the connector's settings (base URL, credentials,
+/// <c>ApiBatchSize</c>): how many records a session takes, how far apart calls are, and when sessions run.
+/// </summary>
+public sealed class WealthXPullOptions
+{
+    public const string Section = "WealthX";
+
+    /// <summary>Records a session takes before it stops until the next one (the seed's 14,000: 28 calls of 500).</summary>
+    public int SessionSize { get; set; } = 14_000;
+
+    /// <summary>The least time between two calls of the feed, cluster-wide (WealthX's contract: 1 s).</summary>
+    public TimeSpan MinCallInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Added to <see cref="MinCallInterval"/> by the shared rate limiter, so that a timer firing a few milliseconds late
+    /// for one call and on time for the next never puts them closer than the interval as WealthX sees them.
+    /// </summary>
+    public TimeSpan CallSpacingMargin { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>When sessions run: cron (5 fields, or 6 with seconds first); the seed ran three sessions a day.</summary>
+    public string Schedule { get; set; } = "0 8,14,20 * * *";
+
+    /// <summary>The IANA zone <see cref="Schedule"/> is read in.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>Every problem, each a sentence naming the setting.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (SessionSize is < 1 or > 10_000_000)
+        {
+            problems.Add($"{Section}:SessionSize must be 1..10000000, was {SessionSize}.");
+        }
+
+        if (MinCallInterval <= TimeSpan.Zero || MinCallInterval > TimeSpan.FromHours(1))
+        {
+            problems.Add($"{Section}:MinCallInterval must be more than 00:00:00 and at most 01:00:00, was {MinCallInterval:c}.");
+        }
+
+        if (CallSpacingMargin < TimeSpan.Zero || CallSpacingMargin > TimeSpan.FromSeconds(10))
+        {
+            problems.Add($"{Section}:CallSpacingMargin must be 00:00:00..00:00:10, was {CallSpacingMargin:c}.");
+        }
+
+        foreach (var (field, messages) in CronSchedule.Validate(Schedule, TimeZone, MisfirePolicies.Skip, ScheduleLimits.DefaultMaxCatchUp))
+        {
+            var setting = field switch
+            {
+                "cron" => "Schedule",
+                "timeZone" => "TimeZone",
+                _ => char.ToUpperInvariant(field[0]) + field[1..],
+            };
+            problems.AddRange(messages.Select(m => $"{Section}:{setting}: {m}"));
+        }
+
+        return problems;
+    }
+}
