@@ -116,6 +116,7 @@ public sealed class JobTestCluster : IAsyncDisposable
             siloBuilder.AddTributary(configuration, configuration[ConnectionStringKey]!);
             siloBuilder.Services.AddJob<CountingJob>();
             siloBuilder.Services.AddJob<GatedJob>();
+            siloBuilder.Services.AddJob<CursorJob>();
             if (!string.IsNullOrEmpty(configuration["MarketData:BaseUrl"]))
             {
                 siloBuilder.Services.AddMarketDataClient(configuration);

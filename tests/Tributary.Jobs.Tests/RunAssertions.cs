@@ -28,6 +28,21 @@ public static class RunAssertions
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>The first column of every row of <paramref name="sql"/>.</summary>
+    public static async Task<IReadOnlyList<T>> ScalarsAsync<T>(string connectionString, string sql)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<T>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetFieldValue<T>(0));
+        }
+
+        return values;
+    }
+
     /// <summary>The CloudEvents of a run, oldest first, as parsed JSON.</summary>
     public static async Task<IReadOnlyList<JsonElement>> EventsAsync(string connectionString, Guid runId)
     {

@@ -117,3 +117,47 @@ public sealed class QuoteJob(IServiceProvider services) : IJobDefinition
         return new BatchResult(quotes.Found.Count);
     }
 }
+
+/// <summary>
+/// A cursor job: one item per batch, in order, that must not skip an item. Upserts like <see cref="CountingJob"/>,
+/// reports the end of the data at <see cref="EndAt"/>, and records how its runs ended.
+/// </summary>
+public sealed class CursorJob(NpgsqlDataSource dataSource) : IJobDefinition
+{
+    /// <summary>The item whose batch reports the end of the data.</summary>
+    public static string? EndAt { get; set; }
+
+    public static ConcurrentQueue<JobRunOutcome> Outcomes { get; } = new();
+
+    public string Name => "test_cursor";
+    public string ItemsName => "Pages";
+    public JobSettings Defaults { get; } = new() { BatchSize = 1, MaxParallelBatches = 1, MaxAttempts = 2, RetryBaseDelay = TimeSpan.FromMilliseconds(10), StopOnDeadLetter = true };
+
+    public Task<IReadOnlyList<string>> PlanAsync(JobPlanContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(TestJobs.Items(10));
+
+    public async Task<BatchResult> ExecuteBatchAsync(JobBatchContext batch, CancellationToken cancellationToken)
+    {
+        var item = batch.Items.Single();
+        if (TestJobs.BadData.ContainsKey(item))
+        {
+            throw new PermanentBatchException($"Item {item} is bad data.");
+        }
+
+        await using var command = dataSource.CreateCommand(
+            """
+            INSERT INTO test_job_items (item, writes, last_run) VALUES (@item, 1, @run)
+            ON CONFLICT (item) DO UPDATE SET writes = test_job_items.writes + 1, last_run = excluded.last_run
+            """);
+        command.Parameters.AddWithValue("item", item);
+        command.Parameters.AddWithValue("run", batch.RunId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return new BatchResult(1, EndOfData: item == EndAt, Details: new System.Text.Json.Nodes.JsonObject { ["item"] = item });
+    }
+
+    public Task RunFinishedAsync(JobRunOutcome outcome, CancellationToken cancellationToken)
+    {
+        Outcomes.Enqueue(outcome);
+        return Task.CompletedTask;
+    }
+}
