@@ -11,6 +11,7 @@ using Tributary.Api.Errors;
 using Tributary.Api.Events;
 using Tributary.Api.Health;
 using Tributary.Storage.Configuration;
+using Tributary.Storage.Dossiers;
 using Tributary.Storage.Events;
 using Tributary.Storage.FinTrack;
 using Tributary.Storage.Jobs;
@@ -68,6 +69,7 @@ public static partial class GatewayApp
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<JobRunStore>();
+        builder.Services.AddDossierStore(builder.Configuration);
         builder.Services.AddSingleton<Outbox>();
         builder.Services.AddSingleton<WebhookStore>();
         builder.Services.AddSingleton<PortfolioImporter>();
@@ -120,6 +122,7 @@ public static partial class GatewayApp
         app.MapWebhookEndpoints();
         app.MapScheduleEndpoints();
         app.MapPortfolioEndpoints();
+        app.MapWealthXEndpoints();
         return app;
     }
 }

@@ -1,0 +1,318 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Tributary.Api.Auth;
+using Tributary.Api.WealthX;
+using Tributary.Jobs;
+using Tributary.Scheduling;
+using Tributary.Storage.Dossiers;
+using Tributary.Storage.Jobs;
+using Tributary.WealthX;
+
+namespace Tributary.Api.Endpoints;
+
+/// <summary>
+/// A WealthX feed's pull: its progress (the old script's <c>progress.json</c>), sessions on demand, a reset, the
+/// projection of its settings, and the stored dossiers. Sessions are runs of the feed's job
+/// (<c>wealthx_{feed}</c>), so <c>/api/etl/runs/{id}</c> and <c>/api/schedules/wealthx_{feed}</c> show them too.
+/// </summary>
+public static class WealthXEndpoints
+{
+    private const int MaxTextLength = 200;
+    private const int MaxSessionBatches = 1_000;
+
+    private const string ResetConfirmation =
+        "Must be true: a reset starts the pull over from index 1 and forgets its counters; the stored dossiers are kept.";
+
+    public static IEndpointRouteBuilder MapWealthXEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/wealthx").WithTags("WealthX");
+        group.MapGet("/{feed}/status", GetStatusAsync).WithName("GetWealthXStatus")
+            .WithSummary("The pull's progress with the old script's progress.json names: cursor, totals, sessions, estimate, schedule, settings.");
+        group.MapPost("/{feed}/sessions", StartSessionAsync).WithName("StartWealthXSession")
+            .WithSummary("Start a session now (or get the running one's id); optional maxBatches (1..1000) caps its calls. 202 with the run id.");
+        group.MapPost("/{feed}/reset", ResetAsync).WithName("ResetWealthXPull").RequireAuthorization(ApiKeyScopes.Policies.Admin)
+            .WithSummary("Admin: start the pull over from index 1 (needs confirm=true; refused while a session runs). Stored dossiers are kept.");
+        group.MapPost("/{feed}/cleanup", CleanupAsync).WithName("CleanupWealthXDuplicates").RequireAuthorization(ApiKeyScopes.Policies.Admin)
+            .WithSummary("Admin: remove all but the newest copy of every dossier ID stored more than once.");
+        group.MapGet("/{feed}/projection", GetProjectionAsync).WithName("GetWealthXProjection")
+            .WithSummary("What the settings and schedule add up to: calls per session, sessions and records per day, days to finish, safety buffer.");
+        group.MapGet("/{feed}/dossiers/{id}", GetDossierAsync).WithName("GetWealthXDossier")
+            .WithSummary("One stored dossier: the JSON WealthX sent, with its store times and content hash.");
+        group.MapGet("/{feed}/dossiers", SearchDossiersAsync).WithName("SearchWealthXDossiers")
+            .WithSummary("Stored dossiers in ID order; name (substring of full, first or last name) and category (exact) filter, offset/limit page.");
+        return app;
+    }
+
+    private static async Task<Results<Ok<WealthXStatusView>, ProblemHttpResult, ValidationProblem>> GetStatusAsync(
+        string feed, IClusterClient client, IDossierStore dossiers, JobRunStore runs, IConfiguration configuration, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (FeedErrors(feed) is { } invalid)
+        {
+            return invalid;
+        }
+
+        try
+        {
+            var progress = await Pull(client, feed).GetProgress();
+            return TypedResults.Ok(await StatusAsync(feed, progress, client, dossiers, runs, configuration, time, cancellationToken));
+        }
+        catch (WealthXFeedNotFoundException exception)
+        {
+            return UnknownFeed(exception);
+        }
+    }
+
+    private static async Task<Results<Accepted<RunTicket>, ProblemHttpResult, ValidationProblem>> StartSessionAsync(
+        string feed, IClusterClient client, string? maxBatches = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        AddFeedError(errors, feed);
+        var batches = 0;
+        if (maxBatches is not null
+            && (!int.TryParse(maxBatches, NumberStyles.None, CultureInfo.InvariantCulture, out batches) || batches is < 1 or > MaxSessionBatches))
+        {
+            errors["maxBatches"] = [$"A whole number from 1 to {MaxSessionBatches}; was '{maxBatches}'."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var parameters = new Dictionary<string, string>();
+        if (maxBatches is not null)
+        {
+            parameters["maxBatches"] = batches.ToString(CultureInfo.InvariantCulture);
+        }
+
+        try
+        {
+            // The pull grain knows which feeds the silos configured; the job grain would only say "unknown job".
+            await Pull(client, feed).GetProgress();
+            var ticket = await Job(client, feed).Trigger(new RunRequest(RunRequest.Manual, null, parameters));
+            return TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", ticket);
+        }
+        catch (WealthXFeedNotFoundException exception)
+        {
+            return UnknownFeed(exception);
+        }
+        catch (UnknownJobException exception)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown feed", detail: exception.Message);
+        }
+    }
+
+    private static async Task<Results<Ok<WealthXStatusView>, ProblemHttpResult, ValidationProblem>> ResetAsync(
+        string feed, IClusterClient client, IDossierStore dossiers, JobRunStore runs, IConfiguration configuration, TimeProvider time,
+        CancellationToken cancellationToken, string? confirm = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        AddFeedError(errors, feed);
+        if (!string.Equals(confirm, "true", StringComparison.OrdinalIgnoreCase))
+        {
+            errors["confirm"] = [ResetConfirmation];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        try
+        {
+            // The job grain is the one that knows whether a session's run is under way; the pull grain never calls it.
+            var snapshot = await Job(client, feed).GetSnapshot();
+            var progress = await Pull(client, feed).Reset(snapshot.CurrentRunId);
+            return TypedResults.Ok(await StatusAsync(feed, progress, client, dossiers, runs, configuration, time, cancellationToken));
+        }
+        catch (WealthXFeedNotFoundException exception)
+        {
+            return UnknownFeed(exception);
+        }
+        catch (WealthXSessionRunningException exception)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "A session is running", detail: exception.Message);
+        }
+    }
+
+    private static async Task<Results<Ok<DuplicateCleanupView>, ProblemHttpResult, ValidationProblem>> CleanupAsync(
+        string feed, IClusterClient client, IDossierStore dossiers, CancellationToken cancellationToken)
+    {
+        if (FeedErrors(feed) is { } invalid)
+        {
+            return invalid;
+        }
+
+        try
+        {
+            await Pull(client, feed).GetProgress();
+        }
+        catch (WealthXFeedNotFoundException exception)
+        {
+            return UnknownFeed(exception);
+        }
+
+        return TypedResults.Ok(DuplicateCleanupView.From(await dossiers.CleanupDuplicatesAsync(cancellationToken)));
+    }
+
+    private static async Task<Results<Ok<WealthXProjectionView>, ProblemHttpResult, ValidationProblem>> GetProjectionAsync(
+        string feed, IClusterClient client, TimeProvider time)
+    {
+        if (FeedErrors(feed) is { } invalid)
+        {
+            return invalid;
+        }
+
+        try
+        {
+            var progress = await Pull(client, feed).GetProgress();
+            var schedule = await ScheduleOfAsync(client, feed);
+            var (cron, zone) = schedule is { Cron: { } scheduled }
+                ? (scheduled, schedule.TimeZone ?? ScheduleLimits.DefaultTimeZone)
+                : (progress.Settings.Schedule, progress.Settings.TimeZone);
+            return TypedResults.Ok(WealthXProjection.Compute(progress.Settings, progress.TotalDossiers, progress.RecordsProcessed, cron, zone, time.GetUtcNow()));
+        }
+        catch (WealthXFeedNotFoundException exception)
+        {
+            return UnknownFeed(exception);
+        }
+    }
+
+    private static async Task<Results<Ok<DossierView>, ProblemHttpResult, ValidationProblem>> GetDossierAsync(
+        string feed, string id, IClusterClient client, IDossierStore dossiers, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        AddFeedError(errors, feed);
+        if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var dossierId) || dossierId < 1)
+        {
+            errors["id"] = [$"A dossier id is a positive whole number; was '{id}'."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await FeedMissingAsync(client, feed) is { } missing)
+        {
+            return missing;
+        }
+
+        var stored = await dossiers.GetAsync(dossierId, cancellationToken);
+        return stored is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown dossier", detail: $"There is no dossier {dossierId} in the store.")
+            : TypedResults.Ok(DossierView.From(stored));
+    }
+
+    private static async Task<Results<Ok<DossierSearchView>, ProblemHttpResult, ValidationProblem>> SearchDossiersAsync(
+        string feed, IClusterClient client, IDossierStore dossiers, CancellationToken cancellationToken,
+        string? name = null, string? category = null, string? offset = null, string? limit = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        AddFeedError(errors, feed);
+        foreach (var (field, value) in new[] { ("name", name), ("category", category) })
+        {
+            if (value is { Length: > MaxTextLength })
+            {
+                errors[field] = [$"At most {MaxTextLength} characters; was {value.Length}."];
+            }
+        }
+
+        var skip = 0;
+        if (offset is not null && !int.TryParse(offset, NumberStyles.None, CultureInfo.InvariantCulture, out skip))
+        {
+            errors["offset"] = [$"A whole number, 0 or more; was '{offset}'."];
+        }
+
+        var take = 50;
+        if (limit is not null
+            && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > DossierQuery.MaxLimit))
+        {
+            errors["limit"] = [$"A whole number from 1 to {DossierQuery.MaxLimit}; was '{limit}'."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await FeedMissingAsync(client, feed) is { } missing)
+        {
+            return missing;
+        }
+
+        // An empty filter means no filter, as an omitted one does.
+        var query = new DossierQuery(string.IsNullOrEmpty(name) ? null : name, string.IsNullOrEmpty(category) ? null : category, skip, take);
+        query.Validate();
+        var page = await dossiers.SearchAsync(query, cancellationToken);
+        return TypedResults.Ok(new DossierSearchView(page.Items.Select(DossierView.From).ToList(), page.Total, skip, take));
+    }
+
+    private static async Task<WealthXStatusView> StatusAsync(
+        string feed, WealthXPullProgress progress, IClusterClient client, IDossierStore dossiers, JobRunStore runs, IConfiguration configuration,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        var inStore = await dossiers.CountAsync(cancellationToken);
+        var schedule = await ScheduleOfAsync(client, feed);
+        var current = progress.CurrentSession is { } running ? await SessionRunAsync(runs, running.RunId, cancellationToken) : null;
+        var last = progress.LastSession is { } ended ? await SessionRunAsync(runs, ended.RunId, cancellationToken) : null;
+        return WealthXProgressView.Build(progress, inStore, schedule, current, last, DossierStoreRegistration.Describe(configuration), time.GetUtcNow());
+    }
+
+    private static async Task<SessionRun?> SessionRunAsync(JobRunStore runs, Guid runId, CancellationToken cancellationToken)
+    {
+        var run = await runs.GetRunAsync(runId, cancellationToken);
+        return run is null ? null : new SessionRun(run, await runs.GetBatchesAsync(runId, cancellationToken));
+    }
+
+    /// <summary>The feed job's schedule, or null when it has none.</summary>
+    private static async Task<ScheduleView?> ScheduleOfAsync(IClusterClient client, string feed)
+    {
+        try
+        {
+            var view = await client.GetGrain<IScheduleGrain>(ScheduleKey.For(WealthXFeed.JobName(feed))).Get();
+            return view.Configured ? view : null;
+        }
+        catch (ScheduleNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A 404 problem when no feed of that name is configured; null when it is.</summary>
+    private static async Task<ProblemHttpResult?> FeedMissingAsync(IClusterClient client, string feed)
+    {
+        try
+        {
+            await Pull(client, feed).GetProgress();
+            return null;
+        }
+        catch (WealthXFeedNotFoundException exception)
+        {
+            return UnknownFeed(exception);
+        }
+    }
+
+    private static IWealthXPullGrain Pull(IClusterClient client, string feed) => client.GetGrain<IWealthXPullGrain>(WealthXFeed.GrainKey(feed));
+
+    private static IJobGrain Job(IClusterClient client, string feed) => client.GetGrain<IJobGrain>(JobKey.For(WealthXFeed.JobName(feed)));
+
+    private static ProblemHttpResult UnknownFeed(WealthXFeedNotFoundException exception) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown feed", detail: exception.Message);
+
+    private static ValidationProblem? FeedErrors(string feed)
+    {
+        var errors = new Dictionary<string, string[]>();
+        AddFeedError(errors, feed);
+        return errors.Count > 0 ? TypedResults.ValidationProblem(errors) : null;
+    }
+
+    private static void AddFeedError(Dictionary<string, string[]> errors, string feed)
+    {
+        if (!WealthXFeed.IsValidName(feed))
+        {
+            errors["feed"] = [$"A feed name is 1 to 40 characters from a-z, 0-9, '_' and '-'; was '{feed}'."];
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using Tributary.WealthX;
+
+namespace Tributary.Api.WealthX;
+
+/// <summary>The arithmetic of a feed's pull: calls per session, sessions per day, days to finish. Pure: the caller passes now.</summary>
+public static class WealthXProjection
+{
+    /// <summary>The window the per-day figures and the shortest gap are taken over.</summary>
+    public static readonly TimeSpan Window = TimeSpan.FromDays(7);
+
+    /// <summary>Calls of a full session: <c>ceil(SessionSize / ApiBatchSize)</c>.</summary>
+    public static int CallsPerSession(WealthXPullSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return (int)(((long)settings.SessionSize + settings.ApiBatchSize - 1) / settings.ApiBatchSize);
+    }
+
+    /// <summary>
+    /// The projection for <paramref name="settings"/> and the cron <paramref name="schedule"/> read in
+    /// <paramref name="timeZone"/>, over the 7 days after <paramref name="now"/>.
+    /// </summary>
+    /// <param name="totalDossiers">The API's last reported total; null when unknown.</param>
+    /// <param name="recordsProcessed">Records the full pass has stored.</param>
+    public static WealthXProjectionView Compute(
+        WealthXPullSettings settings, int? totalDossiers, long recordsProcessed, string schedule, string timeZone, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var calendar = SessionCalendar.Parse(schedule, timeZone);
+        var calls = CallsPerSession(settings);
+        var interval = settings.MinCallInterval.TotalSeconds;
+        var sessionDuration = (calls - 1) * interval;
+
+        var starts = calendar.Between(now, now + Window).ToList();
+        var sessionsPerDay = starts.Count / Window.TotalDays;
+        var recordsPerDay = sessionsPerDay * settings.SessionSize;
+
+        double? shortestGap = null;
+        for (var i = 1; i < starts.Count; i++)
+        {
+            var gap = (starts[i] - starts[i - 1]).TotalSeconds;
+            shortestGap = shortestGap is { } shortest ? Math.Min(shortest, gap) : gap;
+        }
+
+        long? remaining = totalDossiers is { } total ? Math.Max(0, total - recordsProcessed) : null;
+        double? daysToFinish = remaining is { } left && recordsPerDay > 0 ? Round(left / recordsPerDay) : null;
+
+        return new WealthXProjectionView(
+            settings.ApiBatchSize,
+            calls,
+            settings.SessionSize,
+            interval,
+            sessionDuration,
+            Round(sessionsPerDay),
+            Round(sessionsPerDay * calls),
+            Round(recordsPerDay),
+            totalDossiers,
+            remaining,
+            daysToFinish,
+            shortestGap,
+            shortestGap - sessionDuration,
+            calendar.Cron,
+            timeZone);
+    }
+
+    /// <summary>Two decimals, halves away from zero.</summary>
+    internal static double Round(double value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
+}
