@@ -139,11 +139,10 @@ public static class WealthXProgressView
 
     private static WealthXCurrentSessionView CurrentSession(WealthXSessionInfo session, SessionRun? run, WealthXPullProgress progress)
     {
-        var total = session.Mode == WealthXPassMode.Incremental ? progress.IncrementalTotal : progress.TotalDossiers;
         var (done, failed) = Counts(session, run);
         var batches = run is null
             ? []
-            : run.Batches.Select(b => Batch(b, run.Run, total)).ToList();
+            : run.Batches.Select(b => Batch(b, run.Run)).ToList();
         return new WealthXCurrentSessionView(
             session.RunId, session.Mode, session.Since, session.StartedAt, session.StartIndex, session.PagesPlanned, done, failed,
             session.Records, session.Inserted, session.Updated, session.Unchanged, batches);
@@ -163,7 +162,7 @@ public static class WealthXProgressView
             ? (session.PagesStored, 0)
             : (run.Batches.Count(b => b.Status == JobBatchRecord.Succeeded), run.Batches.Count(b => b.Status == JobBatchRecord.DeadLettered));
 
-    private static WealthXBatchView Batch(JobBatchRecord batch, JobRunRecord run, int? passTotal)
+    private static WealthXBatchView Batch(JobBatchRecord batch, JobRunRecord run)
     {
         int? from = null;
         int? to = null;
@@ -173,12 +172,8 @@ public static class WealthXProgressView
             to = last;
         }
 
-        int? records = null;
-        if (batch.Status == JobBatchRecord.Succeeded && from is { } f && to is { } t)
-        {
-            var end = passTotal is { } total ? Math.Min(t, total) : t;
-            records = Math.Max(0, end - f + 1);
-        }
+        // A WealthX batch's itemsProcessed is the dossiers its page stored (0 for a page it had no need to ask for).
+        int? records = batch.Status == JobBatchRecord.Succeeded ? batch.ItemsProcessed : null;
 
         return new WealthXBatchView(batch.BatchIndex, batch.Status, from, to, records, batch.Attempts, batch.DurationMs, batch.Error);
     }

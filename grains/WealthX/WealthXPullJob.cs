@@ -29,7 +29,9 @@ public sealed class WealthXPullJob(string feed, IGrainFactory grains, Func<Wealt
     public JobSettings Defaults { get; } = new()
     {
         BatchSize = 1,
-        MaxParallelBatches = 2,
+        // One page at a time: while a pass's total is unknown, a second page in flight could ask past the end. At
+        // 1 s between calls, fetching and storing a page (~0.2 s) never holds the session back.
+        MaxParallelBatches = 1,
         MaxAttempts = 5,
         RetryBaseDelay = TimeSpan.FromSeconds(2),
         Upstream = WealthXClient.Upstream,

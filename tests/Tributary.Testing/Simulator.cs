@@ -28,7 +28,8 @@ public sealed class Simulator : IAsyncDisposable
     /// <summary>A client for the admin routes (faults, request log).</summary>
     public HttpClient Admin { get; }
 
-    public static async Task<Simulator> StartAsync()
+    /// <param name="settings">More simulator settings, e.g. <c>Simulators:WealthX:TotalDossiers</c>.</param>
+    public static async Task<Simulator> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         // Every setting it needs is passed here: a test's output folder holds one appsettings.json, not the simulators'.
         var app = SimulatorApp.Build([
@@ -37,6 +38,7 @@ public sealed class Simulator : IAsyncDisposable
             $"--Simulators:MarketData:ApiKey={MarketDataKey}",
             $"--Simulators:WealthX:Username={WealthXUser}",
             $"--Simulators:WealthX:Password={WealthXPassword}",
+            .. (settings ?? new Dictionary<string, string>()).Select(s => $"--{s.Key}={s.Value}"),
         ]);
         await app.StartAsync();
         return new Simulator(app, SimulatorApp.ListeningAddresses(app)[0]);
@@ -47,6 +49,19 @@ public sealed class Simulator : IAsyncDisposable
     {
         ["MarketData:BaseUrl"] = new Uri(Address, "/marketdata/v1/").ToString(),
         ["MarketData:ApiKey"] = MarketDataKey,
+    };
+
+    /// <summary>
+    /// Silo settings that point the WealthX pull here, with its schedule switched off (tests start sessions
+    /// themselves) and, when given, another password (WealthX then answers 401).
+    /// </summary>
+    public Dictionary<string, string> WealthXSettings(string? password = null) => new()
+    {
+        ["WealthX:BaseUrl"] = new Uri(Address, "/wealthx/rest/v1/").ToString(),
+        ["WealthX:Username"] = WealthXUser,
+        ["WealthX:Password"] = password ?? WealthXPassword,
+        ["Jobs:wealthx_default:Schedule:Cron"] = "0 0 1 1 *",
+        ["Jobs:wealthx_default:Schedule:Enabled"] = "false",
     };
 
     public async ValueTask DisposeAsync()

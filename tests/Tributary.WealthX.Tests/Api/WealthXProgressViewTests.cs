@@ -101,7 +101,7 @@ public sealed class WealthXProgressViewTests
             ["419001-419500", "419501-420000", "420001-420500"], 1, startedAt, startedAt, null, 0, 0, 0, null);
         IReadOnlyList<JobBatchRecord> batches =
         [
-            new(runId, 0, 0, 1, JobBatchRecord.Succeeded, 1, 1, 1_200, null, startedAt, startedAt.AddSeconds(1)),
+            new(runId, 0, 0, 1, JobBatchRecord.Succeeded, 500, 1, 1_200, null, startedAt, startedAt.AddSeconds(1)),
             new(runId, 1, 1, 1, JobBatchRecord.DeadLettered, 0, 5, 40_000, "WealthX answered 503", startedAt, startedAt.AddSeconds(41)),
             new(runId, 2, 2, 1, JobBatchRecord.Running, 0, 1, null, null, startedAt, null),
         ];
