@@ -89,12 +89,17 @@ start simulators .data/logs/simulators.log dotnet "$(bin simulators Tributary.Si
 # Migrate (and, on an empty database, load the FinTrack demo data) once before the silos start.
 Database__ConnectionString="$db" dotnet "$(bin silo Tributary.Silo)" seed-demo >.data/logs/migrate.log 2>&1 \
   || { echo "Migration failed:" >&2; tail -n 20 .data/logs/migrate.log >&2; exit 1; }
-# The simulators' market-data key is a dev-only fake (simulators/appsettings.json); a real feed's key comes from the environment.
+# The simulators' market-data key and WealthX login are dev-only fakes (simulators/appsettings.json); a real
+# feed's credentials come from the environment.
 market_key=${TRIBUTARY_MARKETDATA_KEY:-sim-marketdata-key-dev-only}
+wealthx_url=${TRIBUTARY_WEALTHX_URL:-http://127.0.0.1:$sim_port/wealthx/rest/v1/}
+wealthx_user=${TRIBUTARY_WEALTHX_USERNAME:-tributary-sim}
+wealthx_password=${TRIBUTARY_WEALTHX_PASSWORD:-sim-password-dev-only}
 for i in $(seq 1 "$silos"); do
   start "silo $i" ".data/logs/silo-$i.log" env Database__ConnectionString="$db" Silo__SiloPort=$((11110 + i)) \
     Silo__GatewayPort=$((29999 + i)) Silo__Name="silo-$i" Database__MigrateOnStart=false \
     MarketData__BaseUrl="http://127.0.0.1:$sim_port/marketdata/v1/" MarketData__ApiKey="$market_key" \
+    WealthX__BaseUrl="$wealthx_url" WealthX__Username="$wealthx_user" WealthX__Password="$wealthx_password" \
     dotnet "$(bin silo Tributary.Silo)"
 done
 start gateway .data/logs/gateway.log env Database__ConnectionString="$db" TRIBUTARY_ADMIN_KEY="$admin_key" \

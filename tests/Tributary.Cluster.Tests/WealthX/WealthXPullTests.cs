@@ -81,6 +81,59 @@ public sealed class WealthXPullTests
     }
 
     [Fact]
+    public async Task Stored_dossiers_are_found_by_id_and_searched_by_name_and_category_with_paging()
+    {
+        await using var pull = await WealthXPull.StartAsync("wealthx_lookup", FastCalls, new Dictionary<string, string> { ["Simulators:WealthX:TotalDossiers"] = "1234" });
+        Assert.Equal("succeeded", (await pull.RunSessionAsync()).Status);
+        var id = DossierIds.FromIndex(42);
+
+        var found = await pull.Client.GetFromJsonAsync<JsonElement>($"/api/wealthx/default/dossiers/{id}");
+
+        Assert.Equal(id, found.GetProperty("id").GetInt64());
+        Assert.Equal(id, found.GetProperty("document").GetProperty("ID").GetInt64());
+        Assert.Equal(found.GetProperty("created_at").GetDateTimeOffset(), found.GetProperty("updated_at").GetDateTimeOffset());
+        var missing = await pull.Client.GetAsync("/api/wealthx/default/dossiers/99");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+
+        var category = await pull.TextAsync($"SELECT category FROM wealthx_dossiers WHERE id = {id}");
+        var inCategory = await pull.ScalarAsync($"SELECT count(*) FROM wealthx_dossiers WHERE category = '{category}'");
+        var page = await pull.Client.GetFromJsonAsync<JsonElement>($"/api/wealthx/default/dossiers?category={category}&offset=5&limit=10");
+        Assert.Equal(inCategory, page.GetProperty("total").GetInt64());
+        Assert.Equal(
+            await IdsAsync(pull, $"SELECT id FROM wealthx_dossiers WHERE category = '{category}' ORDER BY id OFFSET 5 LIMIT 10"),
+            page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
+
+        var name = (await pull.TextAsync($"SELECT last_name FROM wealthx_dossiers WHERE id = {id}"))!;
+        var byName = await pull.Client.GetFromJsonAsync<JsonElement>($"/api/wealthx/default/dossiers?name={Uri.EscapeDataString(name.ToUpperInvariant())}&limit=1000");
+        Assert.Equal(
+            await IdsAsync(pull, $"SELECT id FROM wealthx_dossiers WHERE lower(full_name) LIKE lower('%{name.Replace("'", "''", StringComparison.Ordinal)}%') OR lower(first_name) LIKE lower('%{name.Replace("'", "''", StringComparison.Ordinal)}%') OR lower(last_name) LIKE lower('%{name.Replace("'", "''", StringComparison.Ordinal)}%') ORDER BY id"),
+            byName.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
+        Assert.Contains(id, byName.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
+
+        var refused = await pull.Client.GetAsync("/api/wealthx/default/dossiers?limit=0");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True((await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("limit", out _));
+
+        var projection = await pull.Client.GetFromJsonAsync<JsonElement>("/api/wealthx/default/projection");
+        Assert.Equal((28, 1_234, 0L), (projection.GetProperty("calls_per_session").GetInt32(), projection.GetProperty("total_dossiers").GetInt32(), projection.GetProperty("records_remaining").GetInt64()));
+    }
+
+    private static async Task<List<long>> IdsAsync(WealthXPull pull, string sql)
+    {
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(pull.Cluster.Settings.ConnectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<long>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return ids;
+    }
+
+    [Fact]
     public async Task Calls_keep_the_minimum_interval_and_wait_out_a_Retry_After()
     {
         await using var pull = await WealthXPull.StartAsync("wealthx_interval", new Dictionary<string, string>
