@@ -52,7 +52,16 @@ public static partial class SiloProgram
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = hostOptions.ShutdownTimeout);
         if (command == "run")
         {
-            builder.UseOrleans(silo => silo.AddTributary(builder.Configuration, connectionString).UseTributaryEndpoints(hostOptions));
+            try
+            {
+                builder.UseOrleans(silo => silo.AddTributary(builder.Configuration, connectionString).UseTributaryEndpoints(hostOptions));
+            }
+            catch (InvalidOperationException exception) when (exception.Message.StartsWith("Configuration error: ", StringComparison.Ordinal))
+            {
+                // A domain's settings are wrong (its sentences name them): stop before anything starts.
+                await Console.Error.WriteLineAsync(exception.Message);
+                return 2;
+            }
         }
 
         using var host = builder.Build();

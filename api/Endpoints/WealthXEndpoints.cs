@@ -44,7 +44,7 @@ public static class WealthXEndpoints
     }
 
     private static async Task<Results<Ok<WealthXStatusView>, ProblemHttpResult, ValidationProblem>> GetStatusAsync(
-        string feed, IClusterClient client, IDossierStore dossiers, JobRunStore runs, IConfiguration configuration, TimeProvider time,
+        string feed, IClusterClient client, DossierStores stores, JobRunStore runs, IConfiguration configuration, TimeProvider time,
         CancellationToken cancellationToken)
     {
         if (FeedErrors(feed) is { } invalid)
@@ -55,7 +55,7 @@ public static class WealthXEndpoints
         try
         {
             var progress = await Pull(client, feed).GetProgress();
-            return TypedResults.Ok(await StatusAsync(feed, progress, client, dossiers, runs, configuration, time, cancellationToken));
+            return TypedResults.Ok(await StatusAsync(feed, progress, client, stores, runs, configuration, time, cancellationToken));
         }
         catch (WealthXFeedNotFoundException exception)
         {
@@ -104,7 +104,7 @@ public static class WealthXEndpoints
     }
 
     private static async Task<Results<Ok<WealthXStatusView>, ProblemHttpResult, ValidationProblem>> ResetAsync(
-        string feed, IClusterClient client, IDossierStore dossiers, JobRunStore runs, IConfiguration configuration, TimeProvider time,
+        string feed, IClusterClient client, DossierStores stores, JobRunStore runs, IConfiguration configuration, TimeProvider time,
         CancellationToken cancellationToken, string? confirm = null)
     {
         var errors = new Dictionary<string, string[]>();
@@ -124,7 +124,7 @@ public static class WealthXEndpoints
             // The job grain is the one that knows whether a session's run is under way; the pull grain never calls it.
             var snapshot = await Job(client, feed).GetSnapshot();
             var progress = await Pull(client, feed).Reset(snapshot.CurrentRunId);
-            return TypedResults.Ok(await StatusAsync(feed, progress, client, dossiers, runs, configuration, time, cancellationToken));
+            return TypedResults.Ok(await StatusAsync(feed, progress, client, stores, runs, configuration, time, cancellationToken));
         }
         catch (WealthXFeedNotFoundException exception)
         {
@@ -137,7 +137,7 @@ public static class WealthXEndpoints
     }
 
     private static async Task<Results<Ok<DuplicateCleanupView>, ProblemHttpResult, ValidationProblem>> CleanupAsync(
-        string feed, IClusterClient client, IDossierStore dossiers, CancellationToken cancellationToken)
+        string feed, IClusterClient client, DossierStores stores, CancellationToken cancellationToken)
     {
         if (FeedErrors(feed) is { } invalid)
         {
@@ -153,7 +153,7 @@ public static class WealthXEndpoints
             return UnknownFeed(exception);
         }
 
-        return TypedResults.Ok(DuplicateCleanupView.From(await dossiers.CleanupDuplicatesAsync(cancellationToken)));
+        return TypedResults.Ok(DuplicateCleanupView.From(await stores.For(feed).CleanupDuplicatesAsync(cancellationToken)));
     }
 
     private static async Task<Results<Ok<WealthXProjectionView>, ProblemHttpResult, ValidationProblem>> GetProjectionAsync(
@@ -180,7 +180,7 @@ public static class WealthXEndpoints
     }
 
     private static async Task<Results<Ok<DossierView>, ProblemHttpResult, ValidationProblem>> GetDossierAsync(
-        string feed, string id, IClusterClient client, IDossierStore dossiers, CancellationToken cancellationToken)
+        string feed, string id, IClusterClient client, DossierStores stores, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         AddFeedError(errors, feed);
@@ -199,14 +199,14 @@ public static class WealthXEndpoints
             return missing;
         }
 
-        var stored = await dossiers.GetAsync(dossierId, cancellationToken);
+        var stored = await stores.For(feed).GetAsync(dossierId, cancellationToken);
         return stored is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown dossier", detail: $"There is no dossier {dossierId} in the store.")
             : TypedResults.Ok(DossierView.From(stored));
     }
 
     private static async Task<Results<Ok<DossierSearchView>, ProblemHttpResult, ValidationProblem>> SearchDossiersAsync(
-        string feed, IClusterClient client, IDossierStore dossiers, CancellationToken cancellationToken,
+        string feed, IClusterClient client, DossierStores stores, CancellationToken cancellationToken,
         string? name = null, string? category = null, string? offset = null, string? limit = null)
     {
         var errors = new Dictionary<string, string[]>();
@@ -245,15 +245,15 @@ public static class WealthXEndpoints
         // An empty filter means no filter, as an omitted one does.
         var query = new DossierQuery(string.IsNullOrEmpty(name) ? null : name, string.IsNullOrEmpty(category) ? null : category, skip, take);
         query.Validate();
-        var page = await dossiers.SearchAsync(query, cancellationToken);
+        var page = await stores.For(feed).SearchAsync(query, cancellationToken);
         return TypedResults.Ok(new DossierSearchView(page.Items.Select(DossierView.From).ToList(), page.Total, skip, take));
     }
 
     private static async Task<WealthXStatusView> StatusAsync(
-        string feed, WealthXPullProgress progress, IClusterClient client, IDossierStore dossiers, JobRunStore runs, IConfiguration configuration,
+        string feed, WealthXPullProgress progress, IClusterClient client, DossierStores stores, JobRunStore runs, IConfiguration configuration,
         TimeProvider time, CancellationToken cancellationToken)
     {
-        var inStore = await dossiers.CountAsync(cancellationToken);
+        var inStore = await stores.For(feed).CountAsync(cancellationToken);
         var schedule = await ScheduleOfAsync(client, feed);
         var current = progress.CurrentSession is { } running ? await SessionRunAsync(runs, running.RunId, cancellationToken) : null;
         var last = progress.LastSession is { } ended ? await SessionRunAsync(runs, ended.RunId, cancellationToken) : null;

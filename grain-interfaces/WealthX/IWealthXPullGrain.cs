@@ -202,5 +202,5 @@ public sealed class WealthXFeedNotFoundException : Exception
 
     /// <summary>For <paramref name="feed"/>, naming the setting that configures a feed.</summary>
     public static WealthXFeedNotFoundException For(string feed) =>
-        new($"There is no WealthX feed named '{feed}'. The feed '{WealthXFeed.Default}' is configured by the WealthX section (WealthX:BaseUrl, WealthX:Username, WealthX:Password); without WealthX:BaseUrl no feed runs.");
+        new($"There is no WealthX feed named '{feed}'. The feed '{WealthXFeed.Default}' is configured by the WealthX section (WealthX:BaseUrl, WealthX:Username, WealthX:Password), any other by WealthX:Feeds:{{name}} (its own Username and Password).");
 }

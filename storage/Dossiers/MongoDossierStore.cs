@@ -42,11 +42,13 @@ public sealed class MongoDossierStore : IDossierStore
     private readonly Lazy<Task> _indexes;
 
     /// <summary>Creates a store over collection <c>dossiers</c> of <paramref name="database"/>; indexes are created on first use.</summary>
-    public MongoDossierStore(IMongoDatabase database, TimeProvider time)
+    /// <param name="collection"><see cref="CollectionName"/>, or another feed's collection.</param>
+    public MongoDossierStore(IMongoDatabase database, TimeProvider time, string collection = CollectionName)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(time);
-        _collection = database.GetCollection<BsonDocument>(CollectionName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(collection);
+        _collection = database.GetCollection<BsonDocument>(collection);
         _time = time;
         _indexes = new Lazy<Task>(CreateIndexesAsync);
     }

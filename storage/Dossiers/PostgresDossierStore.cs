@@ -50,16 +50,56 @@ public sealed class PostgresDossierStore : IDossierStore
         FROM stage_wealthx_dossiers i LEFT JOIN previous p ON p.id = i.id
         """;
 
+    /// <summary>The table of the default feed, created by migration 0020; other feeds' tables are made like it.</summary>
+    public const string DefaultTable = "wealthx_dossiers";
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _time;
+    private readonly string _table;
+    private readonly string _upsertSql;
+    private readonly Lazy<Task> _created;
 
     /// <summary>Creates a store over the database <paramref name="dataSource"/> connects to (migrated).</summary>
-    public PostgresDossierStore(NpgsqlDataSource dataSource, TimeProvider time)
+    /// <param name="table">
+    /// The table: <see cref="DefaultTable"/>, or another feed's (lower-case letters, digits and '_'), which is created
+    /// like the default one, indexes included, on first use.
+    /// </param>
+    public PostgresDossierStore(NpgsqlDataSource dataSource, TimeProvider time, string table = DefaultTable)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(time);
+        if (table is not { Length: >= 1 and <= 60 } || !table.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_') || char.IsDigit(table[0]))
+        {
+            throw new ArgumentException($"A dossier table name is 1..60 lower-case letters, digits and '_', not starting with a digit; was '{table}'.", nameof(table));
+        }
+
         _dataSource = dataSource;
         _time = time;
+        _table = table;
+        _upsertSql = Sql(UpsertSql);
+        _created = new Lazy<Task>(CreateTableAsync);
+    }
+
+    /// <summary>The table this store writes.</summary>
+    public string Table => _table;
+
+    /// <summary>A statement written for <see cref="DefaultTable"/>, for this store's table (the name is checked in the constructor).</summary>
+    private string Sql(string text) => _table == DefaultTable ? text : text.Replace(DefaultTable, _table, StringComparison.Ordinal);
+
+    private Task EnsureTableAsync() => _table == DefaultTable ? Task.CompletedTask : _created.Value;
+
+    private async Task CreateTableAsync()
+    {
+        // Silos may start a feed's first page together: the lock makes one of them create the table.
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand(
+            $"SELECT pg_advisory_xact_lock(hashtext('{_table}')); CREATE TABLE IF NOT EXISTS {_table} (LIKE {DefaultTable} INCLUDING ALL)", connection))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
     }
 
     /// <inheritdoc />
@@ -72,17 +112,18 @@ public sealed class PostgresDossierStore : IDossierStore
             return new DossierUpsertResult(0, 0, 0);
         }
 
+        await EnsureTableAsync();
         var now = DossierPage.Now(_time);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var create = new NpgsqlCommand(
-            "CREATE TEMP TABLE stage_wealthx_dossiers (LIKE wealthx_dossiers) ON COMMIT DROP", connection))
+            Sql("CREATE TEMP TABLE stage_wealthx_dossiers (LIKE wealthx_dossiers) ON COMMIT DROP"), connection))
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using (var importer = await connection.BeginBinaryImportAsync(
-            $"COPY stage_wealthx_dossiers ({StageColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+            Sql($"COPY stage_wealthx_dossiers ({StageColumns}) FROM STDIN (FORMAT BINARY)"), cancellationToken))
         {
             foreach (var row in rows)
             {
@@ -112,7 +153,7 @@ public sealed class PostgresDossierStore : IDossierStore
         }
 
         DossierUpsertResult result;
-        await using (var upsert = new NpgsqlCommand(UpsertSql, connection))
+        await using (var upsert = new NpgsqlCommand(_upsertSql, connection))
         await using (var reader = await upsert.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
@@ -129,7 +170,8 @@ public sealed class PostgresDossierStore : IDossierStore
     /// <inheritdoc />
     public async Task<StoredDossier?> GetAsync(long id, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand($"SELECT {Columns} FROM wealthx_dossiers WHERE id = @id");
+        await EnsureTableAsync();
+        await using var command = _dataSource.CreateCommand(Sql($"SELECT {Columns} FROM wealthx_dossiers WHERE id = @id"));
         command.Parameters.Add(new NpgsqlParameter<long>("id", id));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
@@ -150,8 +192,9 @@ public sealed class PostgresDossierStore : IDossierStore
               AND (@category::text IS NULL OR category = @category)
             """;
         await using var batch = _dataSource.CreateBatch();
-        var items = new NpgsqlBatchCommand($"SELECT {Columns} FROM wealthx_dossiers {Where} ORDER BY id OFFSET @offset LIMIT @limit");
-        var total = new NpgsqlBatchCommand($"SELECT count(*) FROM wealthx_dossiers {Where}");
+        await EnsureTableAsync();
+        var items = new NpgsqlBatchCommand(Sql($"SELECT {Columns} FROM wealthx_dossiers {Where} ORDER BY id OFFSET @offset LIMIT @limit"));
+        var total = new NpgsqlBatchCommand(Sql($"SELECT count(*) FROM wealthx_dossiers {Where}"));
         foreach (var command in new[] { items, total })
         {
             command.Parameters.Add(new NpgsqlParameter<string?>("name", string.IsNullOrEmpty(query.Name) ? null : query.Name) { NpgsqlDbType = NpgsqlDbType.Text });
@@ -176,7 +219,8 @@ public sealed class PostgresDossierStore : IDossierStore
     /// <inheritdoc />
     public async Task<long> CountAsync(CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand("SELECT count(DISTINCT id) FROM wealthx_dossiers");
+        await EnsureTableAsync();
+        await using var command = _dataSource.CreateCommand(Sql("SELECT count(DISTINCT id) FROM wealthx_dossiers"));
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -188,14 +232,15 @@ public sealed class PostgresDossierStore : IDossierStore
     /// </remarks>
     public async Task<DuplicateCleanup> CleanupDuplicatesAsync(CancellationToken cancellationToken)
     {
-        await using (var check = _dataSource.CreateCommand(
+        await EnsureTableAsync();
+        await using (var check = _dataSource.CreateCommand(Sql(
             """
             SELECT EXISTS (
                 SELECT 1 FROM pg_index x
                 JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[0]
                 WHERE x.indrelid = 'wealthx_dossiers'::regclass AND x.indisunique AND x.indnkeyatts = 1
                   AND x.indpred IS NULL AND a.attname = 'id')
-            """))
+            """)))
         {
             if ((bool)(await check.ExecuteScalarAsync(cancellationToken))!)
             {
@@ -203,7 +248,7 @@ public sealed class PostgresDossierStore : IDossierStore
             }
         }
 
-        await using var command = _dataSource.CreateCommand(
+        await using var command = _dataSource.CreateCommand(Sql(
             """
             WITH ranked AS (
                 SELECT ctid AS row_id, id,
@@ -215,7 +260,7 @@ public sealed class PostgresDossierStore : IDossierStore
                 DELETE FROM wealthx_dossiers d USING ranked r WHERE d.ctid = r.row_id AND r.copy > 1 RETURNING d.id
             )
             SELECT count(DISTINCT id), count(*) FROM removed
-            """);
+            """));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new DuplicateCleanup(reader.GetInt64(0), reader.GetInt64(1), UniqueIndexPresent: false);

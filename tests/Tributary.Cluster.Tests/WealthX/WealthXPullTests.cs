@@ -323,6 +323,56 @@ public sealed class WealthXPullTests
         Assert.Equal(newest, await pull.ScalarAsync("SELECT count(*) FROM wealthx_dossiers WHERE last_seen_at = (SELECT max(last_seen_at) FROM wealthx_dossiers)"));
     }
 
+    [Fact]
+    public async Task Each_feed_pulls_with_its_own_credentials_into_its_own_store()
+    {
+        await using var pull = await WealthXPull.StartAsync("wealthx_feeds", new Dictionary<string, string>(FastCalls)
+        {
+            ["WealthX:Feeds:second:Username"] = Simulator.WealthXUser,
+            ["WealthX:Feeds:second:Password"] = Simulator.WealthXPassword,
+            ["Jobs:wealthx_second:Schedule:Cron"] = "0 0 1 1 *",
+            ["Jobs:wealthx_second:Schedule:Enabled"] = "false",
+        }, password: "the-default-feed-has-a-wrong-one");
+
+        var second = await pull.Client.PostAsync("/api/wealthx/second/sessions?maxBatches=2", null);
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        var secondRun = (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+        Assert.Equal("succeeded", await pull.WaitForRunAsync(secondRun));
+        Assert.Equal("failed", (await pull.RunSessionAsync()).Status);
+
+        Assert.Equal(1_000L, await pull.ScalarAsync("SELECT count(*) FROM wealthx_dossiers_second"));
+        Assert.Equal(0L, await pull.ScalarAsync("SELECT count(*) FROM wealthx_dossiers"));
+        var secondStatus = await pull.Client.GetFromJsonAsync<JsonElement>("/api/wealthx/second/status");
+        Assert.Equal((1_001, 1_000L), (secondStatus.GetProperty("current_index").GetInt32(), secondStatus.GetProperty("records_in_store").GetInt64()));
+        var defaultStatus = await pull.StatusAsync();
+        Assert.Equal((1, 0L), (defaultStatus.GetProperty("current_index").GetInt32(), defaultStatus.GetProperty("records_in_store").GetInt64()));
+        Assert.Contains("credentials rejected", defaultStatus.GetProperty("last_error").GetString(), StringComparison.Ordinal);
+        Assert.Equal([200, 200, 401], (await pull.CallsAsync()).Select(c => c.Status ?? 0));
+        Assert.Equal(1_000L, (await pull.Client.GetFromJsonAsync<JsonElement>("/api/wealthx/second/dossiers?limit=1")).GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task Bad_WealthX_settings_stop_the_silo_with_sentences_naming_them_and_never_a_password()
+    {
+        var settings = ClusterSettings.Create("Host=127.0.0.1;Port=1;Username=nobody").ForSilo();
+        settings["WealthX:BaseUrl"] = "http://127.0.0.1:1/wealthx/rest/v1/";
+        settings["WealthX:Username"] = "someone";
+        settings["WealthX:Password"] = "secret-that-must-not-show";
+        settings["WealthX:ApiBatchSize"] = "900";
+        settings["WealthX:SessionSize"] = "0";
+        settings["WealthX:Schedule"] = "61 * * * *";
+        settings["WealthX:Feeds:second:Username"] = "another";
+
+        await using var silo = SiloProcess.Start("wealthx-bad-config", settings);
+
+        Assert.Equal(2, await silo.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("WealthX:ApiBatchSize must be 1..500, was 900.", silo.Output, StringComparison.Ordinal);
+        Assert.Contains("WealthX:SessionSize must be 1..10000000, was 0.", silo.Output, StringComparison.Ordinal);
+        Assert.Contains("WealthX:Schedule: ", silo.Output, StringComparison.Ordinal);
+        Assert.Contains("WealthX:Feeds:second:Password must be set", silo.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-that-must-not-show", silo.Output, StringComparison.Ordinal);
+    }
+
     /// <summary>No two consecutive calls, as the simulator saw them arrive, closer than <paramref name="interval"/>.</summary>
     private static void AssertSpacing(IReadOnlyList<WealthXCall> calls, TimeSpan interval)
     {
