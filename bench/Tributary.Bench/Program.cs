@@ -5,6 +5,7 @@ var benchmarks = new Dictionary<string, (string Summary, Func<string[], Task<int
 {
     ["holdings"] = ("FinTrack daily and monthly holdings against a naive per-asset loop", HoldingsBenchmark.RunAsync),
     ["dossiers"] = ("WealthX dossier store upsert against COPY and a per-record loop", DossiersBenchmark.RunAsync),
+    ["wealthx-session"] = ("One 14,000-record WealthX session at a 1 s minimum interval against the simulator", WealthXSessionBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
@@ -12,7 +13,7 @@ if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
     Console.Error.WriteLine("usage: dotnet run -c Release --project bench/Tributary.Bench -- <benchmark> [options]");
     foreach (var (name, (summary, _)) in benchmarks)
     {
-        Console.Error.WriteLine($"  {name,-12} {summary}");
+        Console.Error.WriteLine($"  {name,-16} {summary}");
     }
 
     return 2;
