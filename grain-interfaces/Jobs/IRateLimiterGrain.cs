@@ -9,6 +9,13 @@ public interface IRateLimiterGrain : IGrainWithStringKey
     /// <summary>Reserves <paramref name="permits"/> and returns how long the caller must wait before using them.</summary>
     Task<TimeSpan> Reserve(int permits = 1);
 
+    /// <summary>
+    /// A caller's call to the upstream ended (its reply was read) at <paramref name="at"/>. For a limiter that spaces
+    /// calls from the end of one to the start of the next, no slot is granted before <paramref name="at"/> plus the
+    /// interval; for the others this changes nothing.
+    /// </summary>
+    Task Completed(DateTimeOffset at);
+
     /// <summary>The upstream said Retry-After: nobody gets a slot before <paramref name="until"/>.</summary>
     Task PauseUntil(DateTimeOffset until);
 
@@ -22,7 +29,8 @@ public sealed record RateLimitState(
     [property: Id(0)] double PermitsPerSecond,
     [property: Id(1)] int Burst,
     [property: Id(2)] DateTimeOffset? PausedUntil,
-    [property: Id(3)] long Granted);
+    [property: Id(3)] long Granted,
+    [property: Id(4)] bool SpacedFromCompletion = false);
 
 /// <summary>Keys of rate limiter grains: one per upstream and credential.</summary>
 public static class RateLimitKey

@@ -42,7 +42,15 @@ public sealed record JobPlanContext(Guid RunId, string Job, RunRequest Request);
 
 /// <summary>One batch of a run.</summary>
 /// <param name="Attempt">1 for the first try.</param>
-public sealed record JobBatchContext(Guid RunId, string Job, int BatchIndex, int Attempt, IReadOnlyList<string> Items, RunRequest Request);
+public sealed record JobBatchContext(Guid RunId, string Job, int BatchIndex, int Attempt, IReadOnlyList<string> Items, RunRequest Request)
+{
+    /// <summary>
+    /// Tells the job's rate limiter that the batch's call to its upstream has ended (the reply is read), so a limiter
+    /// that spaces calls from end to start counts from now rather than from when the batch also stored its data.
+    /// Optional: the runtime reports the end of every attempt anyway. Only the first report of an attempt counts.
+    /// </summary>
+    public Func<Task> UpstreamCallEnded { get; init; } = () => Task.CompletedTask;
+}
 
 /// <summary>What a batch did.</summary>
 /// <param name="ItemsProcessed">Items committed (rows upserted, holdings computed, ...).</param>

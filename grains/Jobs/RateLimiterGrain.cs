@@ -19,6 +19,7 @@ public sealed class RateLimiterGrain(IConfiguration configuration, IEnumerable<R
     private DateTimeOffset _theoreticalArrival = DateTimeOffset.MinValue;
     private DateTimeOffset? _pausedUntil;
     private long _granted;
+    private bool _fromCompletion;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -27,6 +28,7 @@ public sealed class RateLimiterGrain(IConfiguration configuration, IEnumerable<R
         var section = configuration.GetSection($"RateLimits:{RateLimitKey.UpstreamOf(key)}");
         _permitsPerSecond = section.GetValue("PermitsPerSecond", fallback?.PermitsPerSecond ?? 0.0);
         _burst = Math.Max(1, section.GetValue("Burst", fallback?.Burst ?? 1));
+        _fromCompletion = section.GetValue("SpaceFromCompletion", fallback?.SpaceFromCompletion ?? false);
         return Task.CompletedTask;
     }
 
@@ -53,6 +55,22 @@ public sealed class RateLimiterGrain(IConfiguration configuration, IEnumerable<R
         return Task.FromResult(grant - now);
     }
 
+    public Task Completed(DateTimeOffset at)
+    {
+        if (_fromCompletion && _permitsPerSecond > 0)
+        {
+            // The upstream saw the call arrive at some time before its reply ended: spacing from the end is the only
+            // way to be sure it sees the next call at least one interval later, whatever the connection did.
+            var next = at + TimeSpan.FromSeconds(1 / _permitsPerSecond);
+            if (_theoreticalArrival < next)
+            {
+                _theoreticalArrival = next;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task PauseUntil(DateTimeOffset until)
     {
         if (_pausedUntil is null || until > _pausedUntil)
@@ -72,6 +90,6 @@ public sealed class RateLimiterGrain(IConfiguration configuration, IEnumerable<R
     public Task<RateLimitState> GetState()
     {
         var now = time.GetUtcNow();
-        return Task.FromResult(new RateLimitState(_permitsPerSecond, _burst, _pausedUntil > now ? _pausedUntil : null, _granted));
+        return Task.FromResult(new RateLimitState(_permitsPerSecond, _burst, _pausedUntil > now ? _pausedUntil : null, _granted, _fromCompletion));
     }
 }

@@ -102,14 +102,28 @@ public sealed partial class RunExecutor(
             var result = await pipeline.ExecuteAsync(async token =>
             {
                 attempts++;
-                if (settings.Upstream is { } upstream)
+                if (settings.Upstream is not { } upstream)
                 {
-                    await WaitForRateLimitAsync(RateLimitKey.For(upstream, settings.UpstreamCredential), token);
+                    return await circuits.For(null).ExecuteAsync(
+                        async t => await definition.ExecuteBatchAsync(new JobBatchContext(run.RunId, run.Job, index, attempts, items, request), t), token);
                 }
 
-                var context = new JobBatchContext(run.RunId, run.Job, index, attempts, items, request);
-                return await circuits.For(settings.Upstream).ExecuteAsync(
-                    async t => await definition.ExecuteBatchAsync(context, t), token);
+                var limiterKey = RateLimitKey.For(upstream, settings.UpstreamCredential);
+                await WaitForRateLimitAsync(limiterKey, token);
+                var reported = 0;
+                Task CallEnded() => Interlocked.Exchange(ref reported, 1) == 0
+                    ? grains.GetGrain<IRateLimiterGrain>(limiterKey).Completed(time.GetUtcNow())
+                    : Task.CompletedTask;
+                var context = new JobBatchContext(run.RunId, run.Job, index, attempts, items, request) { UpstreamCallEnded = CallEnded };
+                try
+                {
+                    return await circuits.For(upstream).ExecuteAsync(
+                        async t => await definition.ExecuteBatchAsync(context, t), token);
+                }
+                finally
+                {
+                    await CallEnded();
+                }
             }, cancellationToken);
 
             var elapsed = Stopwatch.GetElapsedTime(started);

@@ -92,7 +92,7 @@ public static class WealthXDomain
                 sp.GetRequiredService<IGrainFactory>(),
                 () => new WealthXClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), options, sp.GetRequiredService<TimeProvider>()),
                 sp.GetRequiredService<DossierStores>().For(feed)));
-            services.AddRateLimitDefault(RateLimitDefault.OneCallPer(
+            services.AddRateLimitDefault(RateLimitDefault.OneCallAfter(
                 RateLimitKey.For(WealthXClient.Upstream, feed), settings.Pull.MinCallInterval + settings.Pull.CallSpacingMargin));
             services.AddJobScheduleDefault(new JobScheduleDefault(job, new ScheduleChange(settings.Pull.Schedule, settings.Pull.TimeZone, MisfirePolicies.Once, null, true)));
         }

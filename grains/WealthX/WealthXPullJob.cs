@@ -86,6 +86,11 @@ public sealed class WealthXPullJob(string feed, IGrainFactory grains, Func<Wealt
         {
             throw new PermanentBatchException(exception.Message, exception);
         }
+        finally
+        {
+            // The next call's interval counts from here, not from after the page is stored.
+            await batch.UpstreamCallEnded();
+        }
 
         var documents = page.Dossiers.Select(DossierDocument.FromJson).ToList();
         var written = await store.UpsertPageAsync(documents, cancellationToken);

@@ -17,10 +17,11 @@ public sealed class WealthXPullOptions
     public TimeSpan MinCallInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Added to <see cref="MinCallInterval"/> by the shared rate limiter, so that a timer firing a few milliseconds late
-    /// for one call and on time for the next never puts them closer than the interval as WealthX sees them.
+    /// Added to <see cref="MinCallInterval"/> by the shared rate limiter, which counts the interval from the end of one
+    /// call (its reply read) to the start of the next, so WealthX never sees two calls closer than the interval; the
+    /// margin covers clock and timer granularity.
     /// </summary>
-    public TimeSpan CallSpacingMargin { get; set; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan CallSpacingMargin { get; set; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>When sessions run: cron (5 fields, or 6 with seconds first); the seed ran three sessions a day.</summary>
     public string Schedule { get; set; } = "0 8,14,20 * * *";

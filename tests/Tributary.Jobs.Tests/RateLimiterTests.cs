@@ -9,7 +9,32 @@ public sealed class RateLimiterTests
         ["RateLimits:sim:Burst"] = "1",
         ["RateLimits:bursty:PermitsPerSecond"] = "1",
         ["RateLimits:bursty:Burst"] = "3",
+        ["RateLimits:spaced:PermitsPerSecond"] = "1",
+        ["RateLimits:spaced:SpaceFromCompletion"] = "true",
     };
+
+    [Fact]
+    public async Task A_limiter_spacing_from_completion_counts_the_interval_from_the_end_of_the_previous_call()
+    {
+        await using var cluster = await JobTestCluster.StartAsync("spaced", TwoPerSecond, fakeTime: true);
+        var spaced = cluster.Grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For("spaced"));
+        var plain = cluster.Grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For("sim"));
+        var time = JobTestCluster.FakeTime!;
+
+        var first = await spaced.Reserve();
+        await plain.Reserve();
+        // The call took 300 ms to answer: the next may start 1 s after that, not 1 s after it started.
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        await spaced.Completed(time.GetUtcNow());
+        await plain.Completed(time.GetUtcNow());
+        var second = await spaced.Reserve();
+        var plainSecond = await plain.Reserve();
+
+        Assert.Equal((TimeSpan.Zero, TimeSpan.FromSeconds(1)), (first, second));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), plainSecond);
+        Assert.True((await spaced.GetState()).SpacedFromCompletion);
+        Assert.False((await plain.GetState()).SpacedFromCompletion);
+    }
 
     [Fact]
     public async Task Reservations_are_spaced_by_the_rate_in_call_order()
