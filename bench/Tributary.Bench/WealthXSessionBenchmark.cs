@@ -287,7 +287,7 @@ internal static class WealthXSessionBenchmark
             if (gaps.Count > 0)
             {
                 Console.WriteLine($"  gaps between consecutive calls: min {gaps.Min() * 1000:N1} ms, avg {gaps.Average() * 1000:N1} ms, max {gaps.Max() * 1000:N1} ms; " +
-                                  $"sum {gaps.Sum():N3} s (27 x 1.020 s, the interval plus CallSpacingMargin, is 27.540 s).");
+                                  $"sum {gaps.Sum():N3} s (each gap is the 1 s interval, counted from the end of the previous call, plus the 5 ms CallSpacingMargin and that call's own time).");
                 var early = gaps.Select((g, i) => (Gap: g, From: i + 1)).Where(g => g.Gap < Interval.TotalSeconds).ToList();
                 if (early.Count > 0)
                 {
