@@ -338,19 +338,10 @@ internal static class WealthXSessionBenchmark
 
     private static string Ms(TimeSpan span) => span.TotalMilliseconds.ToString("N0", CultureInfo.InvariantCulture);
 
-    private static async Task<List<WealthXCall>> CallsAsync(Simulator simulator)
-    {
-        var entries = await simulator.Admin.GetFromJsonAsync<JsonElement>($"/_admin/requests?route={Route}");
-        return entries.EnumerateArray()
-            .Select(e => new WealthXCall(
-                e.GetProperty("sequence").GetInt64(),
-                e.GetProperty("timeUtc").GetDateTimeOffset(),
-                e.GetProperty("pathAndQuery").GetString()!,
-                e.GetProperty("status").ValueKind == JsonValueKind.Number ? e.GetProperty("status").GetInt32() : null,
-                e.GetProperty("durationMs").GetDouble()))
-            .OrderBy(c => c.Sequence)
+    private static async Task<List<WealthXCall>> CallsAsync(Simulator simulator) =>
+        (await simulator.RequestsAsync(Route))
+            .Select(e => new WealthXCall(e.Sequence, e.TimeUtc, e.PathAndQuery, e.Status, e.DurationMs))
             .ToList();
-    }
 
     private static async Task<string?> TextAsync(NpgsqlDataSource dataSource, string sql)
     {

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Tributary.Simulators;
 
@@ -63,6 +64,13 @@ public sealed class Simulator : IAsyncDisposable
         ["Jobs:wealthx_default:Schedule:Cron"] = "0 0 1 1 *",
         ["Jobs:wealthx_default:Schedule:Enabled"] = "false",
     };
+
+    /// <summary>The request log (<c>/_admin/requests</c>), of one route (e.g. <c>wealthx.alldossiers</c>) or all, in arrival order.</summary>
+    public async Task<IReadOnlyList<Tributary.Simulators.RequestLog.RequestLogEntry>> RequestsAsync(string? route = null) =>
+        (await Admin.GetFromJsonAsync<List<Tributary.Simulators.RequestLog.RequestLogEntry>>(
+            "/_admin/requests" + (route is null ? string.Empty : $"?route={Uri.EscapeDataString(route)}")))!
+        .OrderBy(e => e.Sequence)
+        .ToList();
 
     public async ValueTask DisposeAsync()
     {

@@ -75,19 +75,10 @@ internal sealed class WealthXPull : IAsyncDisposable
     }
 
     /// <summary>The simulator's log of <c>alldossiers</c> calls, in arrival order.</summary>
-    public async Task<IReadOnlyList<WealthXCall>> CallsAsync()
-    {
-        var entries = await Simulator.Admin.GetFromJsonAsync<JsonElement>("/_admin/requests?route=wealthx.alldossiers");
-        return entries.EnumerateArray()
-            .Select(e => new WealthXCall(
-                e.GetProperty("sequence").GetInt64(),
-                e.GetProperty("timeUtc").GetDateTimeOffset(),
-                e.GetProperty("pathAndQuery").GetString()!,
-                e.GetProperty("status").ValueKind == JsonValueKind.Number ? e.GetProperty("status").GetInt32() : null,
-                e.GetProperty("fault").ValueKind == JsonValueKind.String ? e.GetProperty("fault").GetString() : null))
-            .OrderBy(c => c.Sequence)
+    public async Task<IReadOnlyList<WealthXCall>> CallsAsync() =>
+        (await Simulator.RequestsAsync("wealthx.alldossiers"))
+            .Select(e => new WealthXCall(e.Sequence, e.TimeUtc, e.PathAndQuery, e.Status, e.Fault))
             .ToList();
-    }
 
     public async Task AddFaultAsync(object rule) =>
         (await Simulator.Admin.PostAsJsonAsync("/_admin/faults", rule)).EnsureSuccessStatusCode();
