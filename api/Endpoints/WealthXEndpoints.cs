@@ -144,13 +144,9 @@ public static class WealthXEndpoints
             return invalid;
         }
 
-        try
+        if (await FeedMissingAsync(client, feed) is { } missing)
         {
-            await Pull(client, feed).GetProgress();
-        }
-        catch (WealthXFeedNotFoundException exception)
-        {
-            return UnknownFeed(exception);
+            return missing;
         }
 
         return TypedResults.Ok(DuplicateCleanupView.From(await stores.For(feed).CleanupDuplicatesAsync(cancellationToken)));

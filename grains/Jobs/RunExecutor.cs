@@ -34,6 +34,11 @@ public sealed partial class RunExecutor(
         var sizer = new BatchSizer(settings, run.BatchSize);
         var carving = new SemaphoreSlim(1, 1);
         var stop = new RunStop();
+        if (settings.StopOnDeadLetter && batches.Where(b => b.Status == JobBatchRecord.DeadLettered).MinBy(b => b.BatchIndex) is { } stopped)
+        {
+            // Resumed after the silo died between a cursor job's dead letter and the run's end: still stopped there.
+            stop.Failed(stopped.BatchIndex, stopped.Error ?? "dead-lettered");
+        }
 
         async Task<(int Index, int Offset, int Count)?> NextAsync()
         {
@@ -77,13 +82,13 @@ public sealed partial class RunExecutor(
         var failed = final.Count(b => b.Status == JobBatchRecord.DeadLettered);
         var status = failed == 0 ? RunStatus.Succeeded : failed == final.Count ? RunStatus.Failed : RunStatus.PartiallySucceeded;
         var error = failed == 0 ? null : $"{failed} of {final.Count} batches were dead-lettered.";
-        if (settings.StopOnDeadLetter && failed > 0)
+        if (stop.FailedBatch is { } at)
         {
             // A cursor job cannot skip a page: the run failed where it stopped, whatever committed before.
-            var first = final.Where(b => b.Status == JobBatchRecord.DeadLettered).MinBy(b => b.BatchIndex)!;
             status = RunStatus.Failed;
-            error = $"Stopped at batch {first.BatchIndex}: {stop.Reason ?? first.Error}";
+            error = $"Stopped at batch {at}: {stop.Reason}";
         }
+
         var finished = await store.FinishRunAsync(run.RunId, status, error, r => CompletionEvent(r, definition), cancellationToken);
         LogRunFinished(logger, run.Job, run.RunId, finished.Status, finished.TotalBatches, finished.FailedBatches);
         return finished.Status;
@@ -102,22 +107,21 @@ public sealed partial class RunExecutor(
             var result = await pipeline.ExecuteAsync(async token =>
             {
                 attempts++;
-                if (settings.Upstream is not { } upstream)
+                var limiter = LimiterOf(settings);
+                if (limiter is not null)
                 {
-                    return await circuits.For(null).ExecuteAsync(
-                        async t => await definition.ExecuteBatchAsync(new JobBatchContext(run.RunId, run.Job, index, attempts, items, request), t), token);
+                    await WaitForRateLimitAsync(limiter, token);
                 }
 
-                var limiterKey = RateLimitKey.For(upstream, settings.UpstreamCredential);
-                await WaitForRateLimitAsync(limiterKey, token);
+                // The end of the attempt's call, reported once: by the job as soon as its reply is read, else here.
                 var reported = 0;
-                Task CallEnded() => Interlocked.Exchange(ref reported, 1) == 0
-                    ? grains.GetGrain<IRateLimiterGrain>(limiterKey).Completed(time.GetUtcNow())
+                Task CallEnded() => limiter is not null && Interlocked.Exchange(ref reported, 1) == 0
+                    ? limiter.Completed(time.GetUtcNow())
                     : Task.CompletedTask;
                 var context = new JobBatchContext(run.RunId, run.Job, index, attempts, items, request) { UpstreamCallEnded = CallEnded };
                 try
                 {
-                    return await circuits.For(upstream).ExecuteAsync(
+                    return await circuits.For(settings.Upstream).ExecuteAsync(
                         async t => await definition.ExecuteBatchAsync(context, t), token);
                 }
                 finally
@@ -130,7 +134,7 @@ public sealed partial class RunExecutor(
             sizer.Succeeded(elapsed, attempts);
             if (result.EndOfData)
             {
-                stop.Request(reason: null);
+                stop.EndOfData();
             }
 
             await store.CompleteBatchAsync(run.RunId, index, result.ItemsProcessed, attempts, elapsed,
@@ -143,7 +147,7 @@ public sealed partial class RunExecutor(
             var reason = $"{exception.GetType().Name}: {exception.Message}";
             if (settings.StopOnDeadLetter)
             {
-                stop.Request(exception.Message);
+                stop.Failed(index, exception.Message);
             }
 
             LogBatchDeadLettered(logger, run.Job, run.RunId, index, attempts, reason);
@@ -175,9 +179,9 @@ public sealed partial class RunExecutor(
                         sizer.Throttled();
                     }
 
-                    if (settings.Upstream is { } upstream && RetryHint.RetryAfter(exception) is { } after)
+                    if (LimiterOf(settings) is { } limiter && RetryHint.RetryAfter(exception) is { } after)
                     {
-                        await grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For(upstream, settings.UpstreamCredential)).PauseUntil(time.GetUtcNow() + after);
+                        await limiter.PauseUntil(time.GetUtcNow() + after);
                     }
 
                     LogBatchRetry(logger, run.Job, run.RunId, index, args.AttemptNumber + 1, args.RetryDelay, exception.Message);
@@ -192,9 +196,8 @@ public sealed partial class RunExecutor(
     /// A slot reserved before another caller met a 429 may fall inside the Retry-After pause, so after sleeping
     /// to its slot a caller checks for a pause and, if one began meanwhile, reserves again behind it.
     /// </remarks>
-    private async Task WaitForRateLimitAsync(string limiterKey, CancellationToken cancellationToken)
+    private async Task WaitForRateLimitAsync(IRateLimiterGrain limiter, CancellationToken cancellationToken)
     {
-        var limiter = grains.GetGrain<IRateLimiterGrain>(limiterKey);
         while (true)
         {
             var wait = await limiter.Reserve();
@@ -258,24 +261,36 @@ public sealed partial class RunExecutor(
         return new OutboxEvent(EventTypes.RunCompleted, $"/jobs/{run.Job}", run.RunId.ToString(), run.Job, time.GetUtcNow(), data);
     }
 
-    /// <summary>Set by the first batch that ends the run early (end of data, or a dead letter of a cursor job).</summary>
+    /// <summary>The rate limiter of the job's upstream credential, or null for database-only jobs.</summary>
+    private IRateLimiterGrain? LimiterOf(JobSettings settings) =>
+        settings.Upstream is { } upstream ? grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For(upstream, settings.UpstreamCredential)) : null;
+
+    /// <summary>Whether a batch ended the run early: the end of the data, or (cursor jobs) the first dead letter by batch index.</summary>
     private sealed class RunStop
     {
+        private readonly Lock _lock = new();
         private volatile bool _requested;
 
+        /// <summary>No batch is to be carved any more.</summary>
         public bool Requested => _requested;
+
+        /// <summary>The lowest batch index that failed for good, when one did.</summary>
+        public int? FailedBatch { get; private set; }
 
         public string? Reason { get; private set; }
 
-        public void Request(string? reason)
+        public void EndOfData() => _requested = true;
+
+        public void Failed(int batchIndex, string reason)
         {
-            lock (this)
+            lock (_lock)
             {
-                if (!_requested)
+                if (FailedBatch is null || batchIndex < FailedBatch)
                 {
-                    Reason = reason;
-                    _requested = true;
+                    (FailedBatch, Reason) = (batchIndex, reason);
                 }
+
+                _requested = true;
             }
         }
     }
