@@ -77,6 +77,7 @@ public sealed record WealthXSessionPlan(
 
 /// <summary>The call for one page, or why none is needed.</summary>
 /// <param name="Skip">No call: the page lies past the reported total, was stored already, or belongs to a session that was reset.</param>
+/// <param name="EndOfData">With <paramref name="Skip"/>: no later page of the session is needed either (past the total, the pass ended, the session was replaced).</param>
 [GenerateSerializer, Immutable, Alias("Tributary.WealthX.WealthXPageOrder")]
 public sealed record WealthXPageOrder(
     [property: Id(0)] bool Skip,
@@ -84,7 +85,8 @@ public sealed record WealthXPageOrder(
     [property: Id(2)] int FromIndex,
     [property: Id(3)] int ToIndex,
     [property: Id(4)] DateOnly? Since,
-    [property: Id(5)] string? SkipReason);
+    [property: Id(5)] string? SkipReason,
+    [property: Id(6)] bool EndOfData = false);
 
 /// <summary>A stored page.</summary>
 /// <param name="Records">Dossiers the API returned for the range (fewer than asked for at the end of the data).</param>

@@ -71,6 +71,7 @@ public sealed partial class WealthXPullGrain(
         // was not created, or its end was never reported): the new one replaces it.
         S.Session = new WealthXSessionInfo(runId, mode, since, now, start, pages.Count, 0, 0, 0, 0, 0, WealthXSessionStatus.Running, null, null);
         S.Ahead.Clear();
+        S.PassEndedBy = null;
         await state.WriteStateAsync();
         LogPlanned(logger, Feed, runId, mode, start, pages.Count, since);
         return new WealthXSessionPlan(mode, since, start, pages);
@@ -81,23 +82,33 @@ public sealed partial class WealthXPullGrain(
         _ = Settings;
         if (S.Session is not { } session || session.RunId != runId)
         {
-            return Task.FromResult(new WealthXPageOrder(true, WealthXPassMode.Full, fromIndex, toIndex, null,
-                "the session is no longer the feed's current one (the pull was reset, or a newer session began)"));
+            return Skip(WealthXPassMode.Full, null, "the session is no longer the feed's current one (the pull was reset, or a newer session began)", endOfData: true);
+        }
+
+        if (S.PassEndedBy == runId)
+        {
+            // A batch of this session runs again after its pass ended (the silo died before the run closed).
+            return Skip(session.Mode, session.Since, fromIndex < S.PassEndedAt
+                ? $"indexes {fromIndex}-{toIndex} are stored already"
+                : $"the pass ended at index {S.PassEndedAt}", endOfData: true);
         }
 
         var (next, total) = session.Mode == WealthXPassMode.Full ? (S.NextIndex, S.TotalDossiers) : (S.IncrementalNextIndex, S.IncrementalTotal);
-        string? skip = null;
         if (toIndex < next || S.Ahead.ContainsKey(fromIndex))
         {
-            skip = $"indexes {fromIndex}-{toIndex} are stored already";
-        }
-        else if (total is { } known && fromIndex > known)
-        {
-            skip = $"index {fromIndex} lies past the {known} dossiers WealthX reported";
+            return Skip(session.Mode, session.Since, $"indexes {fromIndex}-{toIndex} are stored already", endOfData: false);
         }
 
-        var to = total is { } limit && skip is null ? Math.Min(toIndex, Math.Max(limit, fromIndex)) : toIndex;
-        return Task.FromResult(new WealthXPageOrder(skip is not null, session.Mode, fromIndex, to, session.Since, skip));
+        if (total is { } known && fromIndex > known)
+        {
+            return Skip(session.Mode, session.Since, $"index {fromIndex} lies past the {known} dossiers WealthX reported", endOfData: true);
+        }
+
+        var to = total is { } limit ? Math.Min(toIndex, Math.Max(limit, fromIndex)) : toIndex;
+        return Task.FromResult(new WealthXPageOrder(false, session.Mode, fromIndex, to, session.Since, null));
+
+        Task<WealthXPageOrder> Skip(string mode, DateOnly? since, string reason, bool endOfData) =>
+            Task.FromResult(new WealthXPageOrder(true, mode, fromIndex, toIndex, since, reason, endOfData));
     }
 
     public async Task<WealthXCheckpoint> CommitPage(WealthXPageCommit commit)
@@ -105,15 +116,18 @@ public sealed partial class WealthXPullGrain(
         _ = Settings;
         var requested = commit.ToIndex - commit.FromIndex + 1;
         var endOfData = commit.Records < requested || commit.FromIndex + (long)commit.Records - 1 >= commit.TotalDossiers;
-        var current = S.Session is { } session && session.RunId == commit.RunId;
+        var current = S.Session is { } session && session.RunId == commit.RunId && S.PassEndedBy != commit.RunId;
         var sameCursor = S.Complete
             ? commit.Mode == WealthXPassMode.Incremental && commit.Since == S.IncrementalSince
             : commit.Mode == WealthXPassMode.Full;
         if (!current || !sameCursor)
         {
-            // A page of a session that was reset or replaced: its rows are stored (harmless), the cursor stays.
+            // A page of a session that was reset or replaced, or whose pass already ended: its rows are stored
+            // (harmless, the upsert is idempotent), the cursor stays.
             LogStalePage(logger, Feed, commit.RunId, commit.FromIndex, commit.ToIndex);
-            return Checkpoint(endOfData);
+            return S.PassEndedBy == commit.RunId
+                ? new WealthXCheckpoint(S.PassEndedAt, true, S.Complete, S.RecordsProcessed)
+                : new WealthXCheckpoint(S.Complete ? S.IncrementalNextIndex : S.NextIndex, endOfData, S.Complete, S.RecordsProcessed);
         }
 
         var full = commit.Mode == WealthXPassMode.Full;
@@ -173,6 +187,8 @@ public sealed partial class WealthXPullGrain(
 
         if (ended)
         {
+            S.PassEndedBy = commit.RunId;
+            S.PassEndedAt = next;
             if (full)
             {
                 MarkComplete(time.GetUtcNow());
@@ -184,7 +200,8 @@ public sealed partial class WealthXPullGrain(
         }
 
         await state.WriteStateAsync();
-        return Checkpoint(endOfData);
+        // The index this page's pass reached, even when the pass just ended and the next one starts over at 1.
+        return new WealthXCheckpoint(next, endOfData || ended, S.Complete, S.RecordsProcessed);
     }
 
     public async Task SessionFinished(Guid runId, string status, string? error)
@@ -251,9 +268,6 @@ public sealed partial class WealthXPullGrain(
         S.IncrementalTotal = null;
         S.Ahead.Clear();
     }
-
-    private WealthXCheckpoint Checkpoint(bool endOfData) =>
-        new(S.Complete ? S.IncrementalNextIndex : S.NextIndex, endOfData, S.Complete, S.RecordsProcessed);
 
     private WealthXPullProgress Progress()
     {

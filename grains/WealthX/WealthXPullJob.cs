@@ -66,9 +66,8 @@ public sealed class WealthXPullJob(string feed, IGrainFactory grains, Func<Wealt
         var order = await Pull.OrderPage(batch.RunId, from, to);
         if (order.Skip)
         {
-            // Past the total, or the session was replaced: nothing more to ask for. Stored already: go on.
-            var pastTheEnd = !order.SkipReason!.Contains("stored already", StringComparison.Ordinal);
-            return new BatchResult(0, pastTheEnd, new JsonObject
+            // Past the total, the pass ended, or the session was replaced: nothing more to ask for. Stored already: go on.
+            return new BatchResult(0, order.EndOfData, new JsonObject
             {
                 ["feed"] = feed,
                 ["fromIndex"] = from,

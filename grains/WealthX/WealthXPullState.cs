@@ -34,6 +34,13 @@ public sealed class WealthXPullState
     /// their first index: records returned and records asked for. The cursor moves over them once the gap closes.
     /// </summary>
     [Id(17)] public Dictionary<int, StoredAhead> Ahead { get; set; } = [];
+
+    /// <summary>
+    /// The session whose page ended its pass, and the index that pass reached: a re-run of that session's batches
+    /// (after a crash) must neither fetch again nor count again, although the next pass's cursor is back at 1.
+    /// </summary>
+    [Id(18)] public Guid? PassEndedBy { get; set; }
+    [Id(19)] public int PassEndedAt { get; set; }
 }
 
 /// <summary>A page stored ahead of the cursor.</summary>

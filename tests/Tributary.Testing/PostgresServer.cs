@@ -25,7 +25,8 @@ public sealed class PostgresServer
     /// <summary>Creates an empty database named after <paramref name="purpose"/> and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string purpose)
     {
-        var name = $"t_{Sanitize(purpose)}_{Guid.NewGuid():N}"[..Math.Min(63, purpose.Length + 35)];
+        // t_ + at most 24 of the purpose + _ + 32 hex digits: at most 59 characters, within PostgreSQL's 63.
+        var name = $"t_{Sanitize(purpose)}_{Guid.NewGuid():N}";
         await using (var connection = new NpgsqlConnection(AdminConnectionString))
         {
             await connection.OpenAsync();

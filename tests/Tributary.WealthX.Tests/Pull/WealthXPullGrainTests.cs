@@ -7,9 +7,6 @@ namespace Tributary.WealthX.Tests.Pull;
 /// the cases a session run one page at a time never shows: pages stored out of order, pages stored twice, pages of a
 /// session that was replaced or reset, and the passes' ends.
 /// </summary>
-/// <remarks>
-/// Tests marked with the trait <c>KnownIssue</c> fail against the grain as it is; the trait says what is wrong.
-/// </remarks>
 public sealed class WealthXPullGrainTests(WealthXPullClusterFixture fixture) : IClassFixture<WealthXPullClusterFixture>
 {
     private const string Full = WealthXPassMode.Full;
@@ -120,21 +117,21 @@ public sealed class WealthXPullGrainTests(WealthXPullClusterFixture fixture) : I
         Assert.Equal(new WealthXPageOrder(false, Full, 501, 1000, null, null), await pull.OrderPage(run, 501, 1000));
         Assert.Equal(new WealthXPageOrder(false, Full, 1001, 1234, null, null), await pull.OrderPage(run, 1001, 1500));
         Assert.Equal(
-            new WealthXPageOrder(true, Full, 1501, 2000, null, "index 1501 lies past the 1234 dossiers WealthX reported"),
+            new WealthXPageOrder(true, Full, 1501, 2000, null, "index 1501 lies past the 1234 dossiers WealthX reported", EndOfData: true),
             await pull.OrderPage(run, 1501, 2000));
         Assert.Equal(
-            new WealthXPageOrder(true, Full, 1, 500, null, "indexes 1-500 are stored already"),
+            new WealthXPageOrder(true, Full, 1, 500, null, "indexes 1-500 are stored already", EndOfData: false),
             await pull.OrderPage(run, 1, 500));
 
         // Stored ahead of the cursor is stored too.
         await pull.CommitPage(Page(run, 1001, 1234, 234, 1234));
         Assert.Equal(
-            new WealthXPageOrder(true, Full, 1001, 1500, null, "indexes 1001-1500 are stored already"),
+            new WealthXPageOrder(true, Full, 1001, 1500, null, "indexes 1001-1500 are stored already", EndOfData: false),
             await pull.OrderPage(run, 1001, 1500));
 
         Assert.Equal(
             new WealthXPageOrder(true, Full, 501, 1000, null,
-                "the session is no longer the feed's current one (the pull was reset, or a newer session began)"),
+                "the session is no longer the feed's current one (the pull was reset, or a newer session began)", EndOfData: true),
             await pull.OrderPage(Guid.NewGuid(), 501, 1000));
     }
 
@@ -186,12 +183,9 @@ public sealed class WealthXPullGrainTests(WealthXPullClusterFixture fixture) : I
     }
 
     [Fact]
-    [Trait("KnownIssue", "The checkpoint of the page that completes the full pass reports the incremental cursor (1), not the full pass's (1235)")]
     public async Task The_checkpoint_of_the_page_that_completes_the_full_pass_names_the_index_after_it()
     {
-        // FAILS against the grain as it is: Checkpoint() picks the cursor by S.Complete, which the commit just set,
-        // so the batch event of page 1001-1234 says nextIndex 1 (and the page that ends an incremental pass says 1
-        // where 4 was reached).
+        // The batch event of page 1001-1234 says where the full pass got to, although the next pass starts at 1.
         var pull = await fixture.FreshPullAsync();
         var run = Guid.NewGuid();
         await pull.PlanSession(run, null);
@@ -204,11 +198,9 @@ public sealed class WealthXPullGrainTests(WealthXPullClusterFixture fixture) : I
     }
 
     [Fact]
-    [Trait("KnownIssue", "A re-run of the page that ended the full pass is ordered (fetched) again instead of skipped")]
     public async Task The_short_last_page_of_a_pass_is_stored_already_when_its_batch_runs_again()
     {
-        // FAILS against the grain as it is: OrderPage calls a page stored only when toIndex < the cursor, but the
-        // planned page 1001-1500 ended short at 1234, so the cursor (1235) lies inside it and the page is fetched again.
+        // The planned page 1001-1500 ended short at 1234, so the cursor (1235) lies inside it: a re-run must not fetch it.
         var pull = await fixture.FreshPullAsync();
         var run = Guid.NewGuid();
         await pull.PlanSession(run, null);
@@ -219,15 +211,14 @@ public sealed class WealthXPullGrainTests(WealthXPullClusterFixture fixture) : I
         var order = await pull.OrderPage(run, 1001, 1500);
 
         Assert.True(order.Skip, $"page 1001-1500 was ordered as {order.FromIndex}-{order.ToIndex}");
-        Assert.Equal("indexes 1001-1500 are stored already", order.SkipReason);
+        Assert.Equal(("indexes 1001-1500 are stored already", true), (order.SkipReason, order.EndOfData));
     }
 
     [Fact]
-    [Trait("KnownIssue", "A page that ended an incremental pass and is stored again the same day is counted twice")]
     public async Task A_page_that_ended_an_incremental_pass_counts_once_when_stored_again()
     {
-        // FAILS against the grain as it is: when the pass began on its own Since day (sessions several times a day),
-        // ending it leaves Since unchanged and the cursor at 1, so the re-run's commit looks like a new pass's first page.
+        // The pass began on its own Since day (sessions several times a day): ending it leaves Since unchanged and the
+        // cursor at 1, so the re-run's commit looks like a new pass's first page unless the grain knows the pass ended.
         var pull = await fixture.FreshPullAsync();
         var today = Day(Now);
         var full = Guid.NewGuid();
