@@ -174,6 +174,8 @@ public sealed class GatewayTests(SingleSiloCluster fixture) : IClassFixture<Sing
         var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
 
         Assert.True(document.GetProperty("paths").TryGetProperty("/api/diagnostics/probes/{name}", out _));
+        Assert.True(document.GetProperty("paths").TryGetProperty("/api/wealthx/{feed}/status", out _));
+        Assert.True(document.GetProperty("paths").GetProperty("/api/wealthx/{feed}/sessions").TryGetProperty("post", out _));
         var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
         Assert.Equal("X-Api-Key", scheme.GetProperty("name").GetString());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/docs")).StatusCode);
