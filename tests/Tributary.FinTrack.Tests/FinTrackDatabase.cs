@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Tributary.Storage;
 using Tributary.Storage.FinTrack;
 using Tributary.Testing;
 
@@ -36,9 +35,8 @@ internal sealed class FinTrackDatabase : IAsyncDisposable
     public static async Task<FinTrackDatabase> CreateAsync(string purpose)
     {
         var server = await PostgresServer.GetAsync();
-        var connectionString = await server.CreateDatabaseAsync(purpose);
+        var connectionString = await server.CreateMigratedDatabaseAsync(purpose);
         var dataSource = NpgsqlDataSource.Create(connectionString);
-        await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
         return new FinTrackDatabase(connectionString, dataSource);
     }
 

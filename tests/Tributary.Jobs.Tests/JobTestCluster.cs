@@ -1,11 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Tributary.Connectors.MarketData;
 using Tributary.Silo;
-using Tributary.Storage;
 
 namespace Tributary.Jobs.Tests;
 
@@ -37,10 +35,9 @@ public sealed class JobTestCluster : IAsyncDisposable
     /// <param name="gateway">Join through our membership table (as production does) and host the gateway in front.</param>
     public static async Task<JobTestCluster> StartAsync(string purpose, Dictionary<string, string>? settings = null, bool fakeTime = false, bool gateway = false, short silos = 1)
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync(purpose);
+        var connectionString = await (await PostgresServer.GetAsync()).CreateMigratedDatabaseAsync(purpose);
         await using (var dataSource = NpgsqlDataSource.Create(connectionString))
         {
-            await new DatabaseMigrator(dataSource, LoggerFactory.Create(_ => { }).CreateLogger<DatabaseMigrator>()).MigrateAsync();
             await TestJobs.CreateTablesAsync(dataSource);
         }
 

@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Tributary.Storage;
 using Tributary.Storage.Events;
 
 namespace Tributary.Jobs.Tests;
@@ -12,9 +10,8 @@ public sealed class OutboxOrderTests
     [Fact]
     public async Task A_second_append_waits_for_the_first_to_commit_so_sequences_commit_in_order()
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync("outbox_order");
+        var connectionString = await (await PostgresServer.GetAsync()).CreateMigratedDatabaseAsync("outbox_order");
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
         var outbox = new Outbox(dataSource);
 
         await using var first = await dataSource.OpenConnectionAsync();

@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Tributary.Silo;
-using Tributary.Storage;
 using Tributary.Storage.Jobs;
 
 namespace Tributary.Scheduling.Tests;
@@ -48,11 +46,7 @@ public sealed class ScheduleTestCluster : IAsyncDisposable
     /// <summary>Creates a migrated database and starts a cluster on it.</summary>
     public static async Task<ScheduleTestCluster> StartAsync(string purpose, TimeSpan? heartbeat = null, Dictionary<string, string>? settings = null)
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync(purpose);
-        await using (var dataSource = NpgsqlDataSource.Create(connectionString))
-        {
-            await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
-        }
+        var connectionString = await (await PostgresServer.GetAsync()).CreateMigratedDatabaseAsync(purpose);
 
         return await StartAsync(connectionString, $"schedules-{Guid.NewGuid():N}", new FakeTimeProvider(Start), new TestJobContext(), heartbeat, settings);
     }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Tributary.Testing;
 
@@ -17,10 +16,8 @@ internal static class MigratedDatabase
     /// <summary>Creates a database, applies every migration and returns its connection string.</summary>
     public static async Task<string> CreateAsync(string purpose)
     {
-        var connectionString = await CreateEmptyAsync(purpose);
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
-        return connectionString;
+        var server = await PostgresServer.GetAsync();
+        return await server.CreateMigratedDatabaseAsync(purpose);
     }
 
     /// <summary>Runs one scalar query (for assertions about rows).</summary>

@@ -37,6 +37,15 @@ public sealed class PostgresServer
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
     }
 
+    /// <summary>Creates a database named after <paramref name="purpose"/>, applies every migration, and returns its connection string.</summary>
+    public async Task<string> CreateMigratedDatabaseAsync(string purpose)
+    {
+        var connectionString = await CreateDatabaseAsync(purpose);
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        await new Storage.DatabaseMigrator(dataSource, Microsoft.Extensions.Logging.Abstractions.NullLogger<Storage.DatabaseMigrator>.Instance).MigrateAsync();
+        return connectionString;
+    }
+
     private static string Sanitize(string purpose) =>
         new(purpose.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').Take(24).ToArray());
 

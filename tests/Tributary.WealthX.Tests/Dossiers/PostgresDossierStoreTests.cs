@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Tributary.Storage;
 using Tributary.Storage.Dossiers;
 using Tributary.Testing;
 using Xunit;
@@ -16,9 +14,8 @@ public sealed class PostgresDossierStoreTests : DossierStoreContract
     protected override async Task<IDossierStore> CreateStoreAsync(TimeProvider time)
     {
         var server = await PostgresServer.GetAsync();
-        _connectionString = await server.CreateDatabaseAsync("dossiers");
+        _connectionString = await server.CreateMigratedDatabaseAsync("dossiers");
         _dataSource = NpgsqlDataSource.Create(_connectionString);
-        await new DatabaseMigrator(_dataSource, NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
         return new PostgresDossierStore(_dataSource, time);
     }
 

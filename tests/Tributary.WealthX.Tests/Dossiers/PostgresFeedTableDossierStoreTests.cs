@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Tributary.Storage;
 using Tributary.Storage.Dossiers;
 using Tributary.Testing;
 using Xunit;
@@ -18,8 +16,7 @@ public sealed class PostgresFeedTableDossierStoreTests : DossierStoreContract
     protected override async Task<IDossierStore> CreateStoreAsync(TimeProvider time)
     {
         var server = await PostgresServer.GetAsync();
-        _dataSource = NpgsqlDataSource.Create(await server.CreateDatabaseAsync("dossiers_feed"));
-        await new DatabaseMigrator(_dataSource, NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
+        _dataSource = NpgsqlDataSource.Create(await server.CreateMigratedDatabaseAsync("dossiers_feed"));
         return new PostgresDossierStore(_dataSource, time, DossierStores.NamesOf("second").Postgres);
     }
 

@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using Npgsql;
 using Orleans.TestingHost;
 using Tributary.Silo;
-using Tributary.Storage;
 using Tributary.Testing;
 
 namespace Tributary.WealthX.Tests.Pull;
@@ -51,11 +48,7 @@ public sealed class WealthXPullTestCluster : IAsyncDisposable
     /// <param name="settings">More silo settings, e.g. <c>WealthX:SessionSize</c>.</param>
     public static async Task<WealthXPullTestCluster> StartAsync(string purpose, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var connectionString = await (await PostgresServer.GetAsync()).CreateDatabaseAsync(purpose);
-        await using (var dataSource = NpgsqlDataSource.Create(connectionString))
-        {
-            await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
-        }
+        var connectionString = await (await PostgresServer.GetAsync()).CreateMigratedDatabaseAsync(purpose);
 
         return await StartAsync(connectionString, $"wealthx-pull-{Guid.NewGuid():N}", new FakeTimeProvider(Start), settings ?? new Dictionary<string, string>());
     }
