@@ -28,12 +28,17 @@ public interface IJobGrain : IGrainWithStringKey
 /// <param name="AccountId">Optional scope (FinTrack jobs: one account).</param>
 /// <param name="Parameters">Job-specific options (e.g. <c>from</c>/<c>to</c> for history), already validated by the caller.</param>
 /// <param name="ScheduledFor">For schedule triggers: the cron occurrence this run serves (makes duplicate ticks idempotent).</param>
+/// <param name="IdempotencyKey">
+/// A caller's request id (the <c>Idempotency-Key</c> header): a trigger retried with the same key gets the run the first
+/// attempt started, even when that run has ended since.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Tributary.Jobs.RunRequest")]
 public sealed record RunRequest(
     [property: Id(0)] string Trigger,
     [property: Id(1)] string? AccountId = null,
     [property: Id(2)] IReadOnlyDictionary<string, string>? Parameters = null,
-    [property: Id(3)] DateTimeOffset? ScheduledFor = null)
+    [property: Id(3)] DateTimeOffset? ScheduledFor = null,
+    [property: Id(4)] string? IdempotencyKey = null)
 {
     public const string Manual = "manual";
     public const string Schedule = "schedule";
@@ -69,12 +74,28 @@ public static class RunStatus
     public static bool IsFinal(string status) => status is Succeeded or PartiallySucceeded or Failed;
 }
 
-/// <summary>Grain keys for jobs: never the raw name (hex-like string keys collide in AdoNet storage).</summary>
+/// <summary>
+/// Grain keys for jobs: never the raw name (hex-like string keys collide in AdoNet storage). Single-flight is per job
+/// and <em>run key</em>: <c>job:{job}</c> for the job's default key, <c>job:{job}#{runKey}</c> for runs that may go on
+/// beside each other (one import per bank connection, one task per task id).
+/// </summary>
 public static class JobKey
 {
     public const string Prefix = "job:";
+    public const char RunKeySeparator = '#';
 
-    public static string For(string job) => Prefix + job;
+    public static string For(string job, string? runKey = null) =>
+        runKey is null ? Prefix + job : $"{Prefix}{job}{RunKeySeparator}{runKey}";
 
-    public static string NameOf(string key) => key.StartsWith(Prefix, StringComparison.Ordinal) ? key[Prefix.Length..] : key;
+    public static string NameOf(string key) => Split(key).Job;
+
+    /// <summary>The run key of a job grain's key; null for the job's default.</summary>
+    public static string? RunKeyOf(string key) => Split(key).RunKey;
+
+    private static (string Job, string? RunKey) Split(string key)
+    {
+        var rest = key.StartsWith(Prefix, StringComparison.Ordinal) ? key[Prefix.Length..] : key;
+        var separator = rest.IndexOf(RunKeySeparator, StringComparison.Ordinal);
+        return separator < 0 ? (rest, null) : (rest[..separator], rest[(separator + 1)..]);
+    }
 }

@@ -40,7 +40,7 @@ public sealed class FetchHistoricalMarketDataJob(MarketDataStore store, IService
             var closes = history.Found
                 .SelectMany(h => h.Days.Select(d => new Storage.FinTrack.DailyClose(assets[h.Symbol], d.Date, d.Close)))
                 .ToList();
-            written += closes.Count == 0 ? 0 : await store.UpsertPriceHistoryAsync(closes, cancellationToken);
+            written += closes.Count == 0 ? 0 : await batch.StoreAsync(t => store.UpsertPriceHistoryAsync(closes, t), cancellationToken);
         }
 
         return new BatchResult(written);

@@ -24,6 +24,6 @@ public sealed class FetchMarketDataJob(MarketDataStore store, IServiceProvider s
         var prices = quotes.Found
             .Select(q => new LatestPrice(assets[q.Symbol], q.Price, q.Currency, TradingDay.CloseAt(q.AsOf, fetchedAt), FinTrackJobs.MarketDataUpstream))
             .ToList();
-        return new BatchResult(await store.UpsertLatestPricesAsync(prices, cancellationToken));
+        return new BatchResult(await batch.StoreAsync(t => store.UpsertLatestPricesAsync(prices, t), cancellationToken));
     }
 }

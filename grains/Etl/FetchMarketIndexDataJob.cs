@@ -22,6 +22,6 @@ public sealed class FetchMarketIndexDataJob(MarketDataStore store, IServiceProvi
         var rows = levels.Found
             .Select(l => new Storage.FinTrack.IndexLevel(l.Symbol, l.Level, TradingDay.CloseAt(l.AsOf, fetchedAt)))
             .ToList();
-        return new BatchResult(await store.UpsertIndexLevelsAsync(rows, cancellationToken));
+        return new BatchResult(await batch.StoreAsync(t => store.UpsertIndexLevelsAsync(rows, t), cancellationToken));
     }
 }

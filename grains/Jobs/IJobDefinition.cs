@@ -50,6 +50,18 @@ public sealed record JobBatchContext(Guid RunId, string Job, int BatchIndex, int
     /// Optional: the runtime reports the end of every attempt anyway. Only the first report of an attempt counts.
     /// </summary>
     public Func<Task> UpstreamCallEnded { get; init; } = () => Task.CompletedTask;
+
+    /// <summary>The runtime's way of waiting out an outage of our database; see <see cref="StoreAsync{T}"/>.</summary>
+    public DatabaseOutage? Database { get; init; }
+
+    /// <summary>
+    /// Writes what the batch fetched, waiting for our database if it is unreachable: call it around the store (and the
+    /// checkpoint) after the upstream call, so an outage costs a wait, not a second fetch of the same page.
+    /// </summary>
+    public Task<T> StoreAsync<T>(Func<CancellationToken, Task<T>> write, CancellationToken cancellationToken) =>
+        Database is { } database
+            ? database.RideOutAsync($"storing batch {BatchIndex} of run {RunId}", write, cancellationToken)
+            : write(cancellationToken);
 }
 
 /// <summary>What a batch did.</summary>

@@ -10,12 +10,17 @@ namespace Tributary.Jobs;
 /// The run's loop runs on the thread pool beside the grain, not inside a grain call: triggers return at once
 /// and calls keep being answered while batches run. A watchdog reminder lives as long as a run does; each
 /// tick (late, missed or duplicated alike) only resumes a loop that is not running, so ticks are idempotent.
+/// The run's row is the truth: the reminder is registered before the row is written, and any activation, tick or
+/// supervisor sweep that finds an active row its state does not know adopts it, so a silo dying between the row and
+/// the state strands nothing. <see cref="RunSupervisor"/> pokes every active run when a silo dies, so failover does
+/// not wait for the next tick.
 /// </remarks>
 public sealed partial class JobGrain(
     [PersistentState("job", StorageNames.GrainState)] IPersistentState<JobState> state,
     JobCatalog catalog,
     JobRunStore store,
     RunExecutor executor,
+    CrashPoints crash,
     IOptions<JobRuntimeOptions> options,
     TimeProvider time,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable, IDisposable
@@ -26,13 +31,13 @@ public sealed partial class JobGrain(
 
     private string Job => JobKey.NameOf(this.GetPrimaryKeyString());
 
+    /// <summary>The run key this grain keeps single-flight for; null for the job's default.</summary>
+    private string? RunKey => JobKey.RunKeyOf(this.GetPrimaryKeyString());
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Reactivated after its silo died, or after idle collection: pick the run up where its batches left it.
-        if (state.State.CurrentRunId is not null)
-        {
-            await ResumeAsync();
-        }
+        await AdoptOrResumeAsync();
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -49,17 +54,27 @@ public sealed partial class JobGrain(
             throw new UnknownJobException(Job);
         }
 
+        if (request.IdempotencyKey is { } idempotencyKey && await store.FindByIdempotencyKeyAsync(Job, idempotencyKey, CancellationToken.None) is { } repeated)
+        {
+            // A retried trigger (the client's, or the gateway's after a silo died mid-call): the first attempt's run.
+            await AdoptOrResumeAsync();
+            return new RunTicket(repeated.RunId, false, repeated.Status);
+        }
+
         if (request.ScheduledFor is { } occurrence && await store.FindOccurrenceAsync(Job, occurrence, CancellationToken.None) is { } served)
         {
             return new RunTicket(served.RunId, false, served.Status);
         }
 
+        await AdoptOrResumeAsync();
         if (state.State.CurrentRunId is { } current)
         {
-            await ResumeAsync();
             return new RunTicket(current, false, RunStatus.Running);
         }
 
+        // The heartbeat exists before the run does: whatever instant this silo dies from here on, a tick wakes the
+        // grain, which finds the run's row (if it was written) and drives it.
+        await this.RegisterOrUpdateReminder(WatchdogReminder, options.Value.WatchdogPeriod, options.Value.WatchdogPeriod);
         var runId = Guid.NewGuid();
         var (items, accountId, parameters, replayOf) = request.Trigger == RunRequest.Replay
             ? await ReplayPlanAsync(request)
@@ -67,17 +82,20 @@ public sealed partial class JobGrain(
                request.AccountId, request.Parameters ?? new Dictionary<string, string>(), (IReadOnlyList<long>)[]);
 
         var (run, created) = await store.CreateRunAsync(
-            new NewRun(runId, Job, request.Trigger, accountId, parameters, request.ScheduledFor, replayOf.Count == 1 ? replayOf[0] : null, items, settings.BatchSize),
+            new NewRun(runId, Job, request.Trigger, accountId, parameters, request.ScheduledFor, replayOf.Count == 1 ? replayOf[0] : null, items,
+                settings.BatchSize, RunKey, request.IdempotencyKey),
             CancellationToken.None);
         if (!created)
         {
+            // Another trigger won the race for this job's run key, or served this occurrence or key already.
+            await AdoptOrResumeAsync();
             return new RunTicket(run.RunId, false, run.Status);
         }
 
+        crash.Reached(CrashPoints.RunCreated);
         state.State.CurrentRunId = run.RunId;
         state.State.CurrentReplayOf = [.. replayOf];
         await state.WriteStateAsync();
-        await this.RegisterOrUpdateReminder(WatchdogReminder, options.Value.WatchdogPeriod, options.Value.WatchdogPeriod);
         LogRunStarted(logger, Job, run.RunId, request.Trigger, items.Count);
         StartLoop(run, definition, settings);
         return new RunTicket(run.RunId, true, RunStatus.Running);
@@ -85,13 +103,8 @@ public sealed partial class JobGrain(
 
     public async Task<RunTicket?> EnsureRunning()
     {
-        if (state.State.CurrentRunId is not { } current)
-        {
-            return null;
-        }
-
-        await ResumeAsync();
-        return new RunTicket(current, false, RunStatus.Running);
+        await AdoptOrResumeAsync();
+        return state.State.CurrentRunId is { } current ? new RunTicket(current, false, RunStatus.Running) : null;
     }
 
     public Task<JobSnapshot> GetSnapshot() => Task.FromResult(new JobSnapshot(
@@ -150,10 +163,32 @@ public sealed partial class JobGrain(
             return;
         }
 
+        await AdoptOrResumeAsync();
+        if (state.State.CurrentRunId is null && await this.GetReminder(WatchdogReminder) is { } reminder)
+        {
+            // No run, not even one whose row was written while this grain's state never heard of it: rest.
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    /// <summary>
+    /// Adopts the job's active run when the state does not know it (the silo died after the run's row was written and
+    /// before the state was), then resumes the current run's loop unless it runs here.
+    /// </summary>
+    private async Task AdoptOrResumeAsync()
+    {
         if (state.State.CurrentRunId is null)
         {
-            await this.UnregisterReminder(await this.GetReminder(WatchdogReminder) ?? throw new InvalidOperationException("Reminder vanished."));
-            return;
+            if (await store.FindActiveRunAsync(Job, RunKey, CancellationToken.None) is not { } stranded)
+            {
+                return;
+            }
+
+            LogRunAdopted(logger, Job, stranded.RunId);
+            state.State.CurrentRunId = stranded.RunId;
+            state.State.CurrentReplayOf = stranded.ReplayOf is { } replayed ? [replayed] : [];
+            await state.WriteStateAsync();
+            await this.RegisterOrUpdateReminder(WatchdogReminder, options.Value.WatchdogPeriod, options.Value.WatchdogPeriod);
         }
 
         await ResumeAsync();
@@ -200,7 +235,8 @@ public sealed partial class JobGrain(
             }
             catch (Exception exception)
             {
-                // Storage unreachable or a bug: the run stays 'running' and the watchdog retries it.
+                // The database stayed unreachable past its tolerance, or a bug: the run stays 'running', and the
+                // supervisor's next sweep (or the watchdog) resumes it from its checkpoint.
                 LogLoopFailed(jobLogger, run.Job, run.RunId, exception);
                 return;
             }
@@ -239,12 +275,15 @@ public sealed partial class JobGrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {Job}/{RunId} started by {Trigger} with {Items} items")]
     private static partial void LogRunStarted(ILogger logger, string job, Guid runId, string trigger, int items);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {Job}/{RunId} was active but unknown to its job's state (its silo died as it started); adopting it")]
+    private static partial void LogRunAdopted(ILogger logger, string job, Guid runId);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {Job}/{RunId} resuming from its checkpoint")]
     private static partial void LogRunResuming(ILogger logger, string job, Guid runId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Run {Job}/{RunId} finished, but its job definition failed to take note")]
     private static partial void LogFinishHookFailed(ILogger logger, string job, Guid runId, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Run {Job}/{RunId} loop failed; the watchdog will resume it")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run {Job}/{RunId} loop failed; it resumes from its checkpoint at the next sweep")]
     private static partial void LogLoopFailed(ILogger logger, string job, Guid runId, Exception exception);
 }

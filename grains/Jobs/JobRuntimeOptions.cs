@@ -10,4 +10,18 @@ public sealed class JobRuntimeOptions
     /// <c>Silo:MinimumReminderPeriod</c> (one minute in production).
     /// </summary>
     public TimeSpan WatchdogPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How often every silo makes sure each run that is not final is being driven (and at once when a silo dies): the
+    /// fast path of failover, with <see cref="WatchdogPeriod"/> as the backstop.
+    /// </summary>
+    public TimeSpan SweepPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a run waits for our database to come back before its loop gives up (and is resumed later).</summary>
+    public TimeSpan DatabaseOutageTolerance { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>First wait before trying the database again; doubles up to <see cref="DatabaseRetryMaxDelay"/>.</summary>
+    public TimeSpan DatabaseRetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan DatabaseRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(3);
 }

@@ -15,6 +15,11 @@ public static class JobsDomain
         silo.Services.TryAddSingleton<JobRunStore>();
         silo.Services.TryAddSingleton<UpstreamCircuits>();
         silo.Services.TryAddSingleton<RunExecutor>();
+        silo.Services.TryAddSingleton<DatabaseOutage>();
+        silo.Services.TryAddSingleton<CrashPoints>();
+        silo.Services.TryAddSingleton<RunSupervisor>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RunSupervisor>());
+        silo.AddIncomingGrainCallFilter<DatabaseErrorCallFilter>();
         return silo;
     }
 

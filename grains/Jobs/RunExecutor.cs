@@ -17,6 +17,8 @@ namespace Tributary.Jobs;
 public sealed partial class RunExecutor(
     JobRunStore store,
     UpstreamCircuits circuits,
+    DatabaseOutage database,
+    CrashPoints crash,
     IGrainFactory grains,
     TimeProvider time,
     ILogger<RunExecutor> logger)
@@ -24,7 +26,7 @@ public sealed partial class RunExecutor(
     /// <summary>Processes the run and returns its final status. Cancellation leaves the run resumable.</summary>
     public async Task<string> ExecuteAsync(JobRunRecord run, IJobDefinition definition, JobSettings settings, CancellationToken cancellationToken)
     {
-        var batches = await store.GetBatchesAsync(run.RunId, cancellationToken);
+        var batches = await database.RideOutAsync($"reading the checkpoint of run {run.RunId}", t => store.GetBatchesAsync(run.RunId, t), cancellationToken);
         var redo = new Queue<JobBatchRecord>(batches.Where(b => b.Status == JobBatchRecord.Running).OrderBy(b => b.BatchIndex));
         var nextIndex = batches.Count == 0 ? 0 : batches.Max(b => b.BatchIndex) + 1;
         var nextOffset = batches.Count == 0 ? 0 : batches.Max(b => b.End);
@@ -57,7 +59,9 @@ public sealed partial class RunExecutor(
 
                 var slice = (Index: nextIndex, Offset: nextOffset, Count: Math.Min(sizer.Current, run.Items.Count - nextOffset));
                 // The claim is the checkpoint before the work: after a crash this slice is re-run, not re-carved.
-                await store.ClaimBatchAsync(run.RunId, slice.Index, slice.Offset, slice.Count, cancellationToken);
+                await database.RideOutAsync($"claiming batch {slice.Index} of run {run.RunId}",
+                    t => store.ClaimBatchAsync(run.RunId, slice.Index, slice.Offset, slice.Count, t), cancellationToken);
+                crash.Reached(CrashPoints.BatchClaimed);
                 nextIndex++;
                 nextOffset += slice.Count;
                 return slice;
@@ -78,7 +82,7 @@ public sealed partial class RunExecutor(
 
         await Task.WhenAll(Enumerable.Range(0, settings.MaxParallelBatches).Select(_ => WorkAsync()));
 
-        var final = await store.GetBatchesAsync(run.RunId, cancellationToken);
+        var final = await database.RideOutAsync($"reading the batches of run {run.RunId}", t => store.GetBatchesAsync(run.RunId, t), cancellationToken);
         var failed = final.Count(b => b.Status == JobBatchRecord.DeadLettered);
         var status = failed == 0 ? RunStatus.Succeeded : failed == final.Count ? RunStatus.Failed : RunStatus.PartiallySucceeded;
         var error = failed == 0 ? null : $"{failed} of {final.Count} batches were dead-lettered.";
@@ -89,7 +93,9 @@ public sealed partial class RunExecutor(
             error = $"Stopped at batch {at}: {stop.Reason}";
         }
 
-        var finished = await store.FinishRunAsync(run.RunId, status, error, r => CompletionEvent(r, definition), cancellationToken);
+        var finished = await database.RideOutAsync($"finishing run {run.RunId}",
+            t => store.FinishRunAsync(run.RunId, status, error, r => CompletionEvent(r, definition), t), cancellationToken);
+        crash.Reached(CrashPoints.RunFinished);
         LogRunFinished(logger, run.Job, run.RunId, finished.Status, finished.TotalBatches, finished.FailedBatches);
         return finished.Status;
     }
@@ -107,27 +113,10 @@ public sealed partial class RunExecutor(
             var result = await pipeline.ExecuteAsync(async token =>
             {
                 attempts++;
-                var limiter = LimiterOf(settings);
-                if (limiter is not null)
-                {
-                    await WaitForRateLimitAsync(limiter, token);
-                }
-
-                // The end of the attempt's call, reported once: by the job as soon as its reply is read, else here.
-                var reported = 0;
-                Task CallEnded() => limiter is not null && Interlocked.Exchange(ref reported, 1) == 0
-                    ? limiter.Completed(time.GetUtcNow())
-                    : Task.CompletedTask;
-                var context = new JobBatchContext(run.RunId, run.Job, index, attempts, items, request) { UpstreamCallEnded = CallEnded };
-                try
-                {
-                    return await circuits.For(settings.Upstream).ExecuteAsync(
-                        async t => await definition.ExecuteBatchAsync(context, t), token);
-                }
-                finally
-                {
-                    await CallEnded();
-                }
+                // Our database's outage is neither the upstream's fault nor the batch's: it is waited out here (the
+                // attempt runs again when the database is back) without spending an attempt or tripping the breaker.
+                return await database.RideOutAsync($"running batch {index} of run {run.RunId}",
+                    t => AttemptAsync(run, definition, settings, index, attempts, items, request, t), token);
             }, cancellationToken);
 
             var elapsed = Stopwatch.GetElapsedTime(started);
@@ -137,10 +126,14 @@ public sealed partial class RunExecutor(
                 stop.EndOfData();
             }
 
-            await store.CompleteBatchAsync(run.RunId, index, result.ItemsProcessed, attempts, elapsed,
-                BatchEvent(EventTypes.BatchCompleted, run, index, items.Count, result.ItemsProcessed, attempts, elapsed, null, result.Details), cancellationToken);
+            crash.Reached(CrashPoints.BatchCommitted);
+            var progress = BatchEvent(EventTypes.BatchCompleted, run, index, items.Count, result.ItemsProcessed, attempts, elapsed, null, result.Details);
+            await database.RideOutAsync($"checkpointing batch {index} of run {run.RunId}",
+                t => store.CompleteBatchAsync(run.RunId, index, result.ItemsProcessed, attempts, elapsed, progress, t), cancellationToken);
+            crash.Reached(CrashPoints.BatchCheckpointed);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when ((exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            && !DatabaseFault.IsUnavailable(exception))
         {
             // A failing batch never fails its siblings: it goes to the dead letters and the run goes on.
             var elapsed = Stopwatch.GetElapsedTime(started);
@@ -151,8 +144,39 @@ public sealed partial class RunExecutor(
             }
 
             LogBatchDeadLettered(logger, run.Job, run.RunId, index, attempts, reason);
-            await store.DeadLetterBatchAsync(run, index, items, reason, attempts, elapsed,
-                BatchEvent(EventTypes.BatchDeadLettered, run, index, items.Count, 0, attempts, elapsed, reason), cancellationToken);
+            var letter = BatchEvent(EventTypes.BatchDeadLettered, run, index, items.Count, 0, attempts, elapsed, reason);
+            await database.RideOutAsync($"dead-lettering batch {index} of run {run.RunId}",
+                t => store.DeadLetterBatchAsync(run, index, items, reason, attempts, elapsed, letter, t), cancellationToken);
+        }
+    }
+
+    /// <summary>One attempt at a batch: a slot from the upstream's rate limiter, then the job's work inside the upstream's breaker.</summary>
+    private async Task<BatchResult> AttemptAsync(JobRunRecord run, IJobDefinition definition, JobSettings settings, int index, int attempt,
+        IReadOnlyList<string> items, RunRequest request, CancellationToken cancellationToken)
+    {
+        var limiter = LimiterOf(settings);
+        if (limiter is not null)
+        {
+            await WaitForRateLimitAsync(limiter, cancellationToken);
+        }
+
+        // The end of the attempt's call, reported once: by the job as soon as its reply is read, else here.
+        var reported = 0;
+        Task CallEnded() => limiter is not null && Interlocked.Exchange(ref reported, 1) == 0
+            ? limiter.Completed(time.GetUtcNow())
+            : Task.CompletedTask;
+        var context = new JobBatchContext(run.RunId, run.Job, index, attempt, items, request)
+        {
+            UpstreamCallEnded = CallEnded,
+            Database = database,
+        };
+        try
+        {
+            return await circuits.For(settings.Upstream).ExecuteAsync(async t => await definition.ExecuteBatchAsync(context, t), cancellationToken);
+        }
+        finally
+        {
+            await CallEnded();
         }
     }
 
@@ -168,7 +192,8 @@ public sealed partial class RunExecutor(
                 UseJitter = true,
                 Delay = settings.RetryBaseDelay,
                 MaxDelay = TimeSpan.FromMinutes(5),
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException && !RetryHint.IsPermanent(e)),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e =>
+                    e is not OperationCanceledException && !RetryHint.IsPermanent(e) && !DatabaseFault.IsUnavailable(e)),
                 // An upstream's Retry-After wins over our own backoff: retrying earlier only counts against the limit.
                 DelayGenerator = args => ValueTask.FromResult(args.Outcome.Exception is { } e ? RetryHint.RetryAfter(e) : null),
                 OnRetry = async args =>

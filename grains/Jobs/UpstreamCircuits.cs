@@ -22,8 +22,17 @@ public sealed class UpstreamCircuits(TimeProvider time)
                 MinimumThroughput = 10,
                 SamplingDuration = TimeSpan.FromSeconds(30),
                 BreakDuration = TimeSpan.FromSeconds(15),
-                // Bad data is the batch's fault, not the upstream's.
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not PermanentBatchException and not OperationCanceledException),
+                // Only the upstream's own failures count: bad data is the batch's fault, and our database's outage
+                // (or any other error of ours) must never break the circuit of a healthy upstream.
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsUpstreamFailure),
             })
             .Build());
+
+    /// <summary>Failures that say the upstream is unwell: its transient errors (5xx, 429, timeouts, resets), nothing of ours.</summary>
+    public static bool IsUpstreamFailure(Exception exception) => exception switch
+    {
+        Connectors.UpstreamException upstream => upstream.IsTransient,
+        HttpRequestException or Polly.Timeout.TimeoutRejectedException => true,
+        _ => false,
+    };
 }

@@ -91,11 +91,13 @@ public sealed class WealthXPullJob(string feed, IGrainFactory grains, Func<Wealt
             await batch.UpstreamCallEnded();
         }
 
+        // Store, then checkpoint; when our database is unreachable this waits for it with the page in hand, so an
+        // outage never costs a second call to WealthX (both writes are idempotent: a page stored twice counts once).
         var documents = page.Dossiers.Select(DossierDocument.FromJson).ToList();
-        var written = await store.UpsertPageAsync(documents, cancellationToken);
-        var checkpoint = await Pull.CommitPage(new WealthXPageCommit(
+        var written = await batch.StoreAsync(t => store.UpsertPageAsync(documents, t), cancellationToken);
+        var checkpoint = await batch.StoreAsync(_ => Pull.CommitPage(new WealthXPageCommit(
             batch.RunId, order.Mode, order.Since, order.FromIndex, order.ToIndex, page.Dossiers.Count, page.TotalDossiers,
-            written.Inserted, written.Updated, written.Unchanged));
+            written.Inserted, written.Updated, written.Unchanged)), cancellationToken);
         return new BatchResult(page.Dossiers.Count, checkpoint.EndOfData, new JsonObject
         {
             ["feed"] = feed,

@@ -18,7 +18,8 @@ public sealed record JobRunRecord(
     int TotalBatches,
     int FailedBatches,
     int ItemsProcessed,
-    string? Error);
+    string? Error,
+    string? RunKey = null);
 
 /// <summary>A batch as stored in <c>job_run_batches</c>: the slice of the run's items and how it went.</summary>
 public sealed record JobBatchRecord(
@@ -66,4 +67,6 @@ public sealed record NewRun(
     DateTimeOffset? ScheduledFor,
     long? ReplayOf,
     IReadOnlyList<string> Items,
-    int BatchSize);
+    int BatchSize,
+    string? RunKey = null,
+    string? IdempotencyKey = null);

@@ -13,7 +13,7 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
 {
     private const string RunColumns =
         "run_id, job, trigger, status, account_id, parameters::text, scheduled_for, replay_of, items, batch_size, " +
-        "created_at, started_at, finished_at, total_batches, failed_batches, items_processed, error";
+        "created_at, started_at, finished_at, total_batches, failed_batches, items_processed, error, run_key";
 
     private const string BatchColumns =
         "run_id, batch_index, item_offset, item_count, status, items_processed, attempts, duration_ms, error, started_at, finished_at";
@@ -22,20 +22,24 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
         "dead_letter_id, job, run_id, batch_index, items, account_id, parameters::text, error, attempts, created_at, replayed_at, replay_run_id";
 
     /// <summary>
-    /// Inserts a running run. For a schedule occurrence already served, inserts nothing and returns the
-    /// run that served it (<c>Created = false</c>): duplicate ticks cannot start a second run.
+    /// Inserts a running run. Inserts nothing and returns the run that is already there (<c>Created = false</c>)
+    /// when the schedule occurrence was served already (duplicate ticks), when the idempotency key was used
+    /// already (a retried trigger), or when the job's run key has an active run (single-flight, enforced by the
+    /// database so that no two silos can both start one).
     /// </summary>
     public async Task<(JobRunRecord Run, bool Created)> CreateRunAsync(NewRun run, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
             $"""
-            INSERT INTO job_runs (run_id, job, trigger, status, account_id, parameters, scheduled_for, replay_of, items, batch_size, started_at)
-            VALUES (@run_id, @job, @trigger, 'running', @account_id, @parameters, @scheduled_for, @replay_of, @items, @batch_size, now())
-            ON CONFLICT (job, scheduled_for) WHERE scheduled_for IS NOT NULL DO NOTHING
+            INSERT INTO job_runs (run_id, job, run_key, idempotency_key, trigger, status, account_id, parameters, scheduled_for, replay_of, items, batch_size, started_at)
+            VALUES (@run_id, @job, @run_key, @idempotency_key, @trigger, 'running', @account_id, @parameters, @scheduled_for, @replay_of, @items, @batch_size, now())
+            ON CONFLICT DO NOTHING
             RETURNING {RunColumns}
             """);
         command.Parameters.AddWithValue("run_id", run.RunId);
         command.Parameters.AddWithValue("job", run.Job);
+        command.Parameters.Add(new NpgsqlParameter("run_key", NpgsqlDbType.Text) { Value = (object?)run.RunKey ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("idempotency_key", NpgsqlDbType.Text) { Value = (object?)run.IdempotencyKey ?? DBNull.Value });
         command.Parameters.AddWithValue("trigger", run.Trigger);
         command.Parameters.AddWithValue("account_id", (object?)run.AccountId ?? DBNull.Value);
         command.Parameters.Add(new NpgsqlParameter("parameters", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(run.Parameters) });
@@ -49,9 +53,38 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
             return (created, true);
         }
 
-        var existing = await FindOccurrenceAsync(run.Job, run.ScheduledFor!.Value, cancellationToken)
-            ?? throw new InvalidOperationException($"Run for {run.Job} at {run.ScheduledFor:O} neither inserted nor found.");
+        var existing = (run.ScheduledFor is { } at ? await FindOccurrenceAsync(run.Job, at, cancellationToken) : null)
+            ?? (run.IdempotencyKey is { } key ? await FindByIdempotencyKeyAsync(run.Job, key, cancellationToken) : null)
+            ?? await FindActiveRunAsync(run.Job, run.RunKey, cancellationToken)
+            ?? throw new InvalidOperationException($"Run {run.RunId} of {run.Job} was neither inserted nor found beside another; try again.");
         return (existing, false);
+    }
+
+    /// <summary>The run of <paramref name="job"/>/<paramref name="runKey"/> that is not final yet, if any.</summary>
+    public async Task<JobRunRecord?> FindActiveRunAsync(string job, string? runKey, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {RunColumns} FROM job_runs WHERE job = @job AND run_key IS NOT DISTINCT FROM @key AND status IN ('queued', 'running', 'paused')");
+        command.Parameters.AddWithValue("job", job);
+        command.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = (object?)runKey ?? DBNull.Value });
+        return await ReadSingleAsync(command, ReadRun, cancellationToken);
+    }
+
+    /// <summary>The run a trigger with this idempotency key created, if any.</summary>
+    public async Task<JobRunRecord?> FindByIdempotencyKeyAsync(string job, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {RunColumns} FROM job_runs WHERE job = @job AND idempotency_key = @key");
+        command.Parameters.AddWithValue("job", job);
+        command.Parameters.AddWithValue("key", idempotencyKey);
+        return await ReadSingleAsync(command, ReadRun, cancellationToken);
+    }
+
+    /// <summary>Every job and run key with an active run: what a supervisor makes sure is being driven.</summary>
+    public async Task<IReadOnlyList<(string Job, string? RunKey, Guid RunId)>> ListActiveRunsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT job, run_key, run_id FROM job_runs WHERE status IN ('queued', 'running', 'paused') ORDER BY created_at");
+        return await ReadAllAsync(command, r => (r.GetString(0), NullableString(r, 1), r.GetGuid(2)), cancellationToken);
     }
 
     public async Task<JobRunRecord?> FindOccurrenceAsync(string job, DateTimeOffset scheduledFor, CancellationToken cancellationToken)
@@ -114,6 +147,7 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await UpdateBatchAsync(connection, transaction, runId, batchIndex, JobBatchRecord.Succeeded, itemsProcessed, attempts, duration, null, cancellationToken);
+        await UpdateProgressAsync(connection, transaction, runId, cancellationToken);
         await Outbox.AppendAsync(connection, transaction, progress, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -142,6 +176,7 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await UpdateProgressAsync(connection, transaction, run.RunId, cancellationToken);
         await Outbox.AppendAsync(connection, transaction, progress, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -217,6 +252,25 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Keeps a running run's totals current (batches done, dead-lettered, items processed) so listings show progress
+    /// before the run ends; <see cref="FinishRunAsync"/> sets the same totals once more, from every batch.
+    /// </summary>
+    private static async Task UpdateProgressAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid runId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            UPDATE job_runs r SET total_batches = b.done, failed_batches = b.failed, items_processed = b.items
+            FROM (SELECT count(*) FILTER (WHERE status <> 'running')::int AS done,
+                         count(*) FILTER (WHERE status = 'dead_lettered')::int AS failed,
+                         coalesce(sum(items_processed), 0)::int AS items
+                  FROM job_run_batches WHERE run_id = @run) b
+            WHERE r.run_id = @run AND r.status NOT IN ('succeeded', 'partially_succeeded', 'failed')
+            """, connection, transaction);
+        command.Parameters.AddWithValue("run", runId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private static async Task UpdateBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid runId, int batchIndex, string status,
         int itemsProcessed, int attempts, TimeSpan duration, string? error, CancellationToken cancellationToken)
     {
@@ -244,7 +298,7 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
         r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.IsDBNull(7) ? null : r.GetInt64(7),
         r.GetFieldValue<string[]>(8), r.GetInt32(9), r.GetFieldValue<DateTimeOffset>(10),
         r.IsDBNull(11) ? null : r.GetFieldValue<DateTimeOffset>(11), r.IsDBNull(12) ? null : r.GetFieldValue<DateTimeOffset>(12),
-        r.GetInt32(13), r.GetInt32(14), r.GetInt32(15), NullableString(r, 16));
+        r.GetInt32(13), r.GetInt32(14), r.GetInt32(15), NullableString(r, 16), NullableString(r, 17));
 
     private static JobBatchRecord ReadBatch(NpgsqlDataReader r) => new(
         r.GetGuid(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetString(4), r.GetInt32(5), r.GetInt32(6),
