@@ -91,6 +91,7 @@ public static partial class GatewayApp
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.Configure<FailoverOptions>(configuration.GetSection(FailoverOptions.Section));
         // Bind failures throw, so BadRequestExceptionHandler can name the field instead of a bare 400.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.AllowTrailingCommas = false);
@@ -105,6 +106,8 @@ public static partial class GatewayApp
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        // Inside the exception handler, around every endpoint: a silo's death or a database outage is retried or a 503.
+        app.UseMiddleware<ClusterFailover>();
 
         app.MapSystemEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -1,3 +1,4 @@
+using Tributary.Api.Errors;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tributary.Jobs;
@@ -15,7 +16,7 @@ public static class EtlEndpoints
     {
         var group = app.MapGroup("/api/etl").WithTags("ETL jobs");
         group.MapGet("/jobs", ListJobsAsync).WithSummary("The jobs the cluster knows, with their batch settings.");
-        group.MapPost("/{job}/runs", TriggerAsync).WithSummary("Start a run (or get the running one's id). Optional account_id; from/to (YYYY-MM-DD) for history.");
+        group.MapPost("/{job}/runs", TriggerAsync).RetriedOnFailover().WithSummary("Start a run (or get the running one's id). Optional account_id; from/to (YYYY-MM-DD) for history.");
         group.MapGet("/runs", ListRunsAsync).WithSummary("Runs, newest first; filter by job and status.");
         group.MapGet("/runs/{id}", GetRunAsync).WithSummary("One run with its batches.");
         group.MapGet("/dead-letters", ListDeadLettersAsync).WithSummary("Batches that exhausted their retries.");
@@ -28,9 +29,9 @@ public static class EtlEndpoints
         TypedResults.Ok(await client.GetGrain<IJobCatalogGrain>(0).List());
 
     private static async Task<Results<Accepted<RunTicketView>, ProblemHttpResult, ValidationProblem>> TriggerAsync(
-        string job, IClusterClient client, string? account_id = null, string? from = null, string? to = null)
+        string job, IClusterClient client, HttpContext http, string? account_id = null, string? from = null, string? to = null)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = RequestIdempotency.Problem(http) ?? new Dictionary<string, string[]>();
         if (account_id is not null && (account_id.Length is 0 or > 100))
         {
             errors["account_id"] = ["1 to 100 characters when given."];
@@ -66,7 +67,8 @@ public static class EtlEndpoints
 
         try
         {
-            var ticket = await client.GetGrain<IJobGrain>(JobKey.For(job)).Trigger(new RunRequest(RunRequest.Manual, account_id, parameters));
+            var ticket = await client.GetGrain<IJobGrain>(JobKey.For(job)).Trigger(
+                new RunRequest(RunRequest.Manual, account_id, parameters, IdempotencyKey: RequestIdempotency.KeyOf(http)));
             return TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", RunTicketView.From(ticket));
         }
         catch (UnknownJobException exception)

@@ -18,7 +18,7 @@ public static class SystemEndpoints
             .AllowAnonymous()
             .WithName("Ping")
             .WithTags("System")
-            .WithSummary("Liveness: 200 when at least one silo is active, 503 otherwise.");
+            .WithSummary("Liveness: 200 when at least one silo is active, 503 otherwise; the database is reported beside, on its own.");
 
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync })
             .AllowAnonymous()
@@ -26,22 +26,45 @@ public static class SystemEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<PingReply>, JsonHttpResult<PingReply>>> PingAsync(IClusterClient client, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PingReply>, JsonHttpResult<PingReply>>> PingAsync(
+        IClusterClient client, Npgsql.NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        int silos;
+        // The two are asked at once and reported apart: silos go on (and answer) while our database is down.
+        var silos = SilosAsync(client, cancellationToken);
+        var database = DatabaseAsync(dataSource, cancellationToken);
+        var (active, reachable) = (await silos, await database);
+        var reply = new PingReply(active > 0 ? "ok" : "unavailable", active, Version, reachable ? "ok" : "unreachable");
+        return active > 0 ? TypedResults.Ok(reply) : TypedResults.Json(reply, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>The active silos the cluster's membership knows (in the silos' memory, so it answers while the database is down).</summary>
+    private static async Task<int> SilosAsync(IClusterClient client, CancellationToken cancellationToken)
+    {
         try
         {
             var hosts = await client.GetGrain<IManagementGrain>(0).GetHosts(true, cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-            silos = hosts.Count;
+            return hosts.Count;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            silos = 0;
+            return 0;
         }
+    }
 
-        return silos > 0
-            ? TypedResults.Ok(new PingReply("ok", silos, Version))
-            : TypedResults.Json(new PingReply("unavailable", 0, Version), statusCode: StatusCodes.Status503ServiceUnavailable);
+    private static async Task<bool> DatabaseAsync(Npgsql.NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            await using var command = dataSource.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(timeout.Token);
+            return true;
+        }
+        catch (Exception exception) when (exception is Npgsql.NpgsqlException or OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     private static Task WriteHealthAsync(HttpContext context, HealthReport report)
@@ -66,4 +89,7 @@ public static class SystemEndpoints
 }
 
 /// <summary>Answer of <c>/ping</c>.</summary>
-public sealed record PingReply(string Status, int SilosActive, string Version);
+/// <param name="Status"><c>ok</c> when at least one silo is active.</param>
+/// <param name="SilosActive">Active silos, as the cluster's membership knows them.</param>
+/// <param name="Database"><c>ok</c> or <c>unreachable</c>: our PostgreSQL, on its own.</param>
+public sealed record PingReply(string Status, int SilosActive, string Version, string Database);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tributary.Api.Auth;
+using Tributary.Api.Errors;
 using Tributary.Api.WealthX;
 using Tributary.Jobs;
 using Tributary.Scheduling;
@@ -28,7 +29,7 @@ public static class WealthXEndpoints
         var group = app.MapGroup("/api/wealthx").WithTags("WealthX");
         group.MapGet("/{feed}/status", GetStatusAsync).WithName("GetWealthXStatus")
             .WithSummary("The pull's progress with the old script's progress.json names: cursor, totals, sessions, estimate, schedule, settings.");
-        group.MapPost("/{feed}/sessions", StartSessionAsync).WithName("StartWealthXSession")
+        group.MapPost("/{feed}/sessions", StartSessionAsync).WithName("StartWealthXSession").RetriedOnFailover()
             .WithSummary("Start a session now (or get the running one's id); optional maxBatches (1..1000) caps its calls. 202 with the run id.");
         group.MapPost("/{feed}/reset", ResetAsync).WithName("ResetWealthXPull").RequireAuthorization(ApiKeyScopes.Policies.Admin)
             .WithSummary("Admin: start the pull over from index 1 (needs confirm=true; refused while a session runs). Stored dossiers are kept.");
@@ -64,9 +65,9 @@ public static class WealthXEndpoints
     }
 
     private static async Task<Results<Accepted<RunTicket>, ProblemHttpResult, ValidationProblem>> StartSessionAsync(
-        string feed, IClusterClient client, string? maxBatches = null)
+        string feed, IClusterClient client, HttpContext http, string? maxBatches = null)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = RequestIdempotency.Problem(http) ?? new Dictionary<string, string[]>();
         AddFeedError(errors, feed);
         var batches = 0;
         if (maxBatches is not null
@@ -90,7 +91,7 @@ public static class WealthXEndpoints
         {
             // The pull grain knows which feeds the silos configured; the job grain would only say "unknown job".
             await Pull(client, feed).GetProgress();
-            var ticket = await Job(client, feed).Trigger(new RunRequest(RunRequest.Manual, null, parameters));
+            var ticket = await Job(client, feed).Trigger(new RunRequest(RunRequest.Manual, null, parameters, IdempotencyKey: RequestIdempotency.KeyOf(http)));
             return TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", ticket);
         }
         catch (WealthXFeedNotFoundException exception)

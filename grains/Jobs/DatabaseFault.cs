@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Tributary.Jobs;
@@ -11,14 +10,8 @@ namespace Tributary.Jobs;
 public static class DatabaseFault
 {
     /// <summary>True when the error means PostgreSQL could not be reached or is restarting, so waiting and retrying will do.</summary>
-    public static bool IsUnavailable(Exception exception) => Chain(exception).Any(e => e switch
-    {
-        DatabaseUnavailableException => true,
-        // 08: connection exceptions; 57P01..03: admin/crash shutdown, cannot connect now; 53300: too many connections.
-        PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState is "57P01" or "57P02" or "57P03" or "53300",
-        NpgsqlException n => n.IsTransient || n.InnerException is SocketException or IOException or TimeoutException,
-        _ => false,
-    });
+    public static bool IsUnavailable(Exception exception) =>
+        Chain(exception).Any(e => e is DatabaseUnavailableException || Storage.DatabaseErrors.IsOutage(e));
 
     /// <summary>True when any exception in the chain came from our database (an outage or any other server error).</summary>
     public static bool IsDatabase(Exception exception) =>
@@ -44,7 +37,8 @@ public static class DatabaseFault
         };
     }
 
-    private static IEnumerable<Exception> Chain(Exception exception)
+    /// <summary>The exception, its inner exceptions and those of aggregates, outermost first.</summary>
+    public static IEnumerable<Exception> Chain(Exception exception)
     {
         var pending = new Stack<Exception>([exception]);
         var seen = 0;
