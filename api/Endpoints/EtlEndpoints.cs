@@ -175,12 +175,14 @@ public sealed record RunTicketView(Guid RunId, bool Started, string Status, stri
 public sealed record RunView(
     Guid RunId, string Job, string Trigger, string Status, string? AccountId, IReadOnlyDictionary<string, string> Parameters,
     DateTimeOffset? ScheduledFor, long? ReplayOf, int TotalItems, int BatchSize, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt, int TotalBatches, int FailedBatches, int ItemsProcessed, string? Error, IReadOnlyList<BatchView>? Batches)
+    DateTimeOffset? FinishedAt, int TotalBatches, int FailedBatches, int ItemsProcessed, string? Error, IReadOnlyList<BatchView>? Batches,
+    string? RunKey)
 {
     public static RunView From(JobRunRecord r, IReadOnlyList<JobBatchRecord>? batches) => new(
         r.RunId, r.Job, r.Trigger, r.Status, r.AccountId, r.Parameters, r.ScheduledFor, r.ReplayOf, r.Items.Count, r.BatchSize,
         r.CreatedAt, r.StartedAt, r.FinishedAt, r.TotalBatches, r.FailedBatches, r.ItemsProcessed, r.Error,
-        batches?.Select(b => new BatchView(b.BatchIndex, b.ItemCount, b.Status, b.ItemsProcessed, b.Attempts, b.DurationMs, b.Error)).ToList());
+        batches?.Select(b => new BatchView(b.BatchIndex, b.ItemCount, b.Status, b.ItemsProcessed, b.Attempts, b.DurationMs, b.Error)).ToList(),
+        r.RunKey);
 }
 
 /// <summary>One batch of a run.</summary>

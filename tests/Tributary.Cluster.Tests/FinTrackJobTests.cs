@@ -171,7 +171,7 @@ public sealed class FinTrackJobTests
         return runId;
     }
 
-    private static async Task SeedDemoDataAsync(ClusterSettings settings)
+    internal static async Task SeedDemoDataAsync(ClusterSettings settings)
     {
         await using var seed = SiloProcess.Start("seed", settings.ForSilo(), "seed-demo");
         Assert.True(await seed.WaitForExitAsync(TimeSpan.FromSeconds(120)) == 0, seed.Output);

@@ -114,6 +114,7 @@ public sealed class JobTestCluster : IAsyncDisposable
             siloBuilder.Services.AddJob<CountingJob>();
             siloBuilder.Services.AddJob<GatedJob>();
             siloBuilder.Services.AddJob<CursorJob>();
+            siloBuilder.Services.AddJob<SteppedJob>();
             if (!string.IsNullOrEmpty(configuration["MarketData:BaseUrl"]))
             {
                 siloBuilder.Services.AddMarketDataClient(configuration);

@@ -161,3 +161,35 @@ public sealed class CursorJob(NpgsqlDataSource dataSource) : IJobDefinition
         return Task.CompletedTask;
     }
 }
+
+/// <summary>
+/// Six one-item batches, one at a time; from batch <see cref="HoldFrom"/> on each waits for the gate: a run caught
+/// halfway, so a test can read its progress while it runs.
+/// </summary>
+public sealed class SteppedJob : IJobDefinition
+{
+    private static TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static int HoldFrom { get; set; } = int.MaxValue;
+
+    public static void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public static void Open() => _gate.TrySetResult();
+
+    public string Name => "test_stepped";
+    public string ItemsName => "Items";
+    public JobSettings Defaults { get; } = new() { BatchSize = 1, MaxParallelBatches = 1, MaxAttempts = 1 };
+
+    public Task<IReadOnlyList<string>> PlanAsync(JobPlanContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(TestJobs.Items(6));
+
+    public async Task<BatchResult> ExecuteBatchAsync(JobBatchContext batch, CancellationToken cancellationToken)
+    {
+        if (batch.BatchIndex >= HoldFrom)
+        {
+            await _gate.Task.WaitAsync(cancellationToken);
+        }
+
+        return new BatchResult(batch.Items.Count);
+    }
+}

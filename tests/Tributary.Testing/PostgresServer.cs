@@ -57,6 +57,21 @@ public sealed class PostgresServer
             return new PostgresServer(fromEnvironment);
         }
 
+        var (root, dataDirectory, port) = await StartClusterAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => StopCluster(root, dataDirectory);
+        return new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres");
+    }
+
+    /// <summary>A server of the test's own, which it may stop and start again (a database outage) without disturbing other tests.</summary>
+    public static async Task<PrivatePostgres> StartPrivateAsync()
+    {
+        var (root, dataDirectory, port) = await StartClusterAsync();
+        return new PrivatePostgres(new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres"), root, dataDirectory);
+    }
+
+    /// <summary>Starts a throwaway cluster in a new folder through <c>scripts/postgres.sh</c>; returns the folder, its data directory and port.</summary>
+    internal static async Task<(string Root, string DataDirectory, string Port)> StartClusterAsync()
+    {
         var root = Path.Combine(Path.GetTempPath(), $"tributary-pg-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
         if (OperatingSystem.IsWindows())
@@ -68,15 +83,21 @@ public sealed class PostgresServer
         File.SetUnixFileMode(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         var dataDirectory = Path.Combine(root, "pg");
-        var script = RepoPaths.Combine("scripts", "postgres.sh");
-        var port = (await RunAsync(script, "start", dataDirectory, "--ephemeral")).Trim();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            RunAsync(script, "stop", dataDirectory).GetAwaiter().GetResult();
-            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        };
-        return new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres");
+        var port = (await RunAsync(Script, "start", dataDirectory, "--ephemeral")).Trim();
+        return (root, dataDirectory, port);
     }
+
+    internal static Task StartClusterAgainAsync(string dataDirectory) => RunAsync(Script, "start", dataDirectory, "--ephemeral");
+
+    internal static Task StopClusterAsync(string dataDirectory) => RunAsync(Script, "stop", dataDirectory);
+
+    internal static void StopCluster(string root, string dataDirectory)
+    {
+        StopClusterAsync(dataDirectory).GetAwaiter().GetResult();
+        try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private static string Script => RepoPaths.Combine("scripts", "postgres.sh");
 
     private static async Task<string> RunAsync(string file, params string[] arguments)
     {

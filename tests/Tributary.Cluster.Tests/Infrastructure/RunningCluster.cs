@@ -4,8 +4,13 @@ namespace Tributary.Cluster.Tests.Infrastructure;
 public sealed class RunningCluster : IAsyncDisposable
 {
     private readonly List<SiloProcess> _silos = [];
+    private readonly IReadOnlyDictionary<string, string> _extra;
 
-    private RunningCluster(ClusterSettings settings) => Settings = settings;
+    private RunningCluster(ClusterSettings settings, IReadOnlyDictionary<string, string>? extra)
+    {
+        Settings = settings;
+        _extra = extra ?? new Dictionary<string, string>();
+    }
 
     public ClusterSettings Settings { get; }
     public IReadOnlyList<SiloProcess> Silos => _silos;
@@ -14,11 +19,12 @@ public sealed class RunningCluster : IAsyncDisposable
     /// <summary>Starts <paramref name="siloCount"/> silos at once (they race for the migration lock) and the gateway.</summary>
     /// <param name="extra">More silo settings (configuration keys), e.g. job batch sizes or the market-data feed.</param>
     /// <param name="prepare">Runs against the new database before any silo starts (e.g. seeding data).</param>
+    /// <param name="server">The PostgreSQL server to use; the shared one by default (a test that stops its database brings its own).</param>
     public static async Task<RunningCluster> StartAsync(string purpose, int siloCount, IReadOnlyDictionary<string, string>? extra = null,
-        Func<ClusterSettings, Task>? prepare = null)
+        Func<ClusterSettings, Task>? prepare = null, PostgresServer? server = null)
     {
-        var server = await PostgresServer.GetAsync();
-        var cluster = new RunningCluster(ClusterSettings.Create(await server.CreateDatabaseAsync(purpose)));
+        server ??= await PostgresServer.GetAsync();
+        var cluster = new RunningCluster(ClusterSettings.Create(await server.CreateDatabaseAsync(purpose)), extra);
         try
         {
             if (prepare is not null)
@@ -28,13 +34,7 @@ public sealed class RunningCluster : IAsyncDisposable
 
             for (var i = 1; i <= siloCount; i++)
             {
-                var settings = cluster.Settings.ForSilo();
-                foreach (var (key, value) in extra ?? new Dictionary<string, string>())
-                {
-                    settings[key] = value;
-                }
-
-                cluster._silos.Add(SiloProcess.Start($"silo-{i}", settings));
+                cluster.AddSilo($"silo-{i}");
             }
 
             var gateway = GatewayHost.StartAsync(cluster.Settings.ConnectionString, cluster.Settings.ClusterId, cluster.Settings.ServiceId);
@@ -58,6 +58,20 @@ public sealed class RunningCluster : IAsyncDisposable
             await cluster.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Starts one more silo process with the cluster's settings (e.g. to replace a killed one).</summary>
+    public SiloProcess AddSilo(string name)
+    {
+        var settings = Settings.ForSilo();
+        foreach (var (key, value) in _extra)
+        {
+            settings[key] = value;
+        }
+
+        var silo = SiloProcess.Start(name, settings);
+        _silos.Add(silo);
+        return silo;
     }
 
     /// <summary>Waits until the gateway's view of membership has exactly <paramref name="count"/> active silos.</summary>

@@ -27,18 +27,26 @@ internal sealed class WealthXPull : IAsyncDisposable
     /// <param name="password">Another password than the simulator's (WealthX then answers 401).</param>
     public static async Task<WealthXPull> StartAsync(
         string purpose, IReadOnlyDictionary<string, string>? silo = null, IReadOnlyDictionary<string, string>? simulator = null,
-        int siloCount = 1, string? password = null)
+        int siloCount = 1, string? password = null, PostgresServer? server = null, Func<ClusterSettings, Task>? prepare = null, bool marketData = false)
     {
         var sim = await Simulator.StartAsync(simulator);
         try
         {
             var settings = sim.WealthXSettings(password);
+            if (marketData)
+            {
+                foreach (var (key, value) in sim.MarketDataSettings())
+                {
+                    settings[key] = value;
+                }
+            }
+
             foreach (var (key, value) in silo ?? new Dictionary<string, string>())
             {
                 settings[key] = value;
             }
 
-            return new WealthXPull(sim, await RunningCluster.StartAsync(purpose, siloCount, settings));
+            return new WealthXPull(sim, await RunningCluster.StartAsync(purpose, siloCount, settings, prepare, server));
         }
         catch
         {
