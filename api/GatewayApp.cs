@@ -88,11 +88,7 @@ public static partial class GatewayApp
             // Every endpoint needs a key unless it says AllowAnonymous (the probes).
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireClaim(ApiKeyScopes.ClaimType, ApiKeyScopes.Operator).Build());
 
-        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
-        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
-        // Bind failures throw, so BadRequestExceptionHandler can name the field instead of a bare 400.
-        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddRequestProblems();
         builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.AllowTrailingCommas = false);
 
         builder.Services.AddHealthChecks()
@@ -101,8 +97,7 @@ public static partial class GatewayApp
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<ApiKeySecurityTransformer>());
 
         var app = builder.Build();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseRequestProblems();
         app.UseAuthentication();
         app.UseAuthorization();
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 
 namespace Tributary.Scheduling.Tests;
@@ -72,5 +73,45 @@ public sealed class ScheduleEndpointsTests
         Assert.Equal((runId, RunRequest.Manual), (run.RunId, run.Trigger));
         var read = await api.Client.GetFromJsonAsync<JsonElement>($"/api/schedules/{ReportJob.JobName}");
         Assert.Equal(runId, read.GetProperty("lastRunId").GetGuid());
+    }
+
+    [Fact]
+    public async Task A_wrong_json_type_names_the_field_and_what_it_must_be_never_a_dotnet_type()
+    {
+        await using var cluster = await ScheduleTestCluster.StartAsync("schedule api json types");
+        await using var api = await ScheduleApiHost.StartAsync(cluster.Cluster.Client);
+        (string Json, string Field, string Reason)[] cases =
+        [
+            ("""{"cron": 5}""", "cron", "Must be a string (or null)."),
+            ("""{"cron": "0 6 * * *", "enabled": "yes"}""", "enabled", "Must be true or false (or null)."),
+            ("""{"misfire": 3}""", "misfire", "Must be a string (or null)."),
+            ("""{"maxCatchUp": "ten"}""", "maxCatchUp", "Must be a whole number (or null)."),
+            ("""{"maxCatchUp": 1.5}""", "maxCatchUp", "Must be a whole number (or null)."),
+            ("""{"timeZone": ["Europe/Zurich"]}""", "timeZone", "Must be a string (or null)."),
+            ("5", "body", "Must be a JSON object with the fields cron, timeZone, misfire, maxCatchUp, enabled."),
+            ("", "body", "Required: a JSON object with the fields cron, timeZone, misfire, maxCatchUp, enabled."),
+            // Malformed JSON keeps the parser's sentence and where it broke.
+            ("""{"cron": "0 6 * * *",}""", "body",
+                "Not valid JSON here (line 1, byte 22): The JSON object contains a trailing comma at the end which is not supported in this mode."),
+        ];
+
+        var answers = new List<(string Json, HttpStatusCode Status, string? MediaType, string Field, string? Reason, string? Detail)>();
+        foreach (var (json, _, _) in cases)
+        {
+            using var response = await api.Client.PutAsync($"/api/schedules/{ReportJob.JobName}", new StringContent(json, Encoding.UTF8, "application/json"));
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.DoesNotContain("System.", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Tributary.", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(nameof(ScheduleChange), text, StringComparison.Ordinal);
+            var problem = JsonDocument.Parse(text).RootElement;
+            var error = Assert.Single(problem.GetProperty("errors").EnumerateObject());
+            answers.Add((json, response.StatusCode, response.Content.Headers.ContentType?.MediaType, error.Name,
+                Assert.Single(error.Value.EnumerateArray()).GetString(), problem.GetProperty("detail").GetString()));
+        }
+
+        Assert.Equal(
+            cases.Select(c => (c.Json, HttpStatusCode.BadRequest, (string?)"application/problem+json", c.Field, (string?)c.Reason, (string?)$"{c.Field}: {c.Reason}")),
+            answers);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.Client.GetAsync($"/api/schedules/{ReportJob.JobName}")).StatusCode);
     }
 }
