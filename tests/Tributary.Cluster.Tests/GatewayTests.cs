@@ -190,6 +190,8 @@ public sealed class GatewayTests(SingleSiloCluster fixture) : IClassFixture<Sing
         var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
 
         Assert.True(document.GetProperty("paths").TryGetProperty("/api/diagnostics/probes/{name}", out _));
+        var occurrences = document.GetProperty("paths").GetProperty("/api/schedules/{job}/occurrences").GetProperty("get");
+        Assert.Equal(["job", "count"], occurrences.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
         Assert.True(document.GetProperty("paths").TryGetProperty("/api/wealthx/{feed}/status", out _));
         Assert.True(document.GetProperty("paths").GetProperty("/api/wealthx/{feed}/sessions").TryGetProperty("post", out _));
         var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
