@@ -88,12 +88,8 @@ public static partial class GatewayApp
             // Every endpoint needs a key unless it says AllowAnonymous (the probes).
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireClaim(ApiKeyScopes.ClaimType, ApiKeyScopes.Operator).Build());
 
-        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
-        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddRequestProblems();
         builder.Services.Configure<FailoverOptions>(configuration.GetSection(FailoverOptions.Section));
-        // Bind failures throw, so BadRequestExceptionHandler can name the field instead of a bare 400.
-        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.AllowTrailingCommas = false);
 
         builder.Services.AddHealthChecks()
@@ -102,8 +98,7 @@ public static partial class GatewayApp
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<ApiKeySecurityTransformer>());
 
         var app = builder.Build();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseRequestProblems();
         app.UseAuthentication();
         app.UseAuthorization();
         // Inside the exception handler, around every endpoint: a silo's death or a database outage is retried or a 503.

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tributary.Jobs;
@@ -6,17 +7,22 @@ using Tributary.Scheduling;
 namespace Tributary.Api.Endpoints;
 
 /// <summary>
-/// Job schedules: list, read, change (cron, time zone, misfire policy, bound, enabled), pause, resume and
-/// trigger now. Each job's schedule grain validates changes, so a bad cron is a 400 that says why.
+/// Job schedules: list, read, list the next runs, change (cron, time zone, misfire policy, bound, enabled),
+/// pause, resume and trigger now. Each job's schedule grain validates changes, so a bad cron is a 400 that says why.
 /// </summary>
 public static partial class ScheduleEndpoints
 {
+    private const string JobNameRule = "1 to 100 characters from A-Z, a-z, 0-9, '.', '_' and '-'.";
+
     public static IEndpointRouteBuilder MapScheduleEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/schedules").WithTags("Schedules");
         group.MapGet("/", ListAsync).WithName("ListSchedules")
             .WithSummary("Every job schedule: cron, time zone, misfire policy, enabled, next due, last outcome.");
         group.MapGet("/{job}", GetAsync).WithName("GetSchedule").WithSummary("One job's schedule.");
+        group.MapGet("/{job}/occurrences", OccurrencesAsync).WithName("ListScheduleOccurrences")
+            .WithSummary($"The next runs after now (count 1..{ScheduleLimits.MaxOccurrences}, default {ScheduleLimits.DefaultOccurrences}) in UTC "
+                + "and in the schedule's zone, marked when a DST gap moved one or a DST overlap chose one of two instances.");
         group.MapPut("/{job}", ChangeAsync).WithName("ChangeSchedule")
             .WithSummary("Create or change a job's schedule; fields left out keep their value. A new schedule needs a cron.");
         group.MapPost("/{job}/pause", PauseAsync).WithName("PauseSchedule").WithSummary("Stop triggering the job (pending occurrences are kept).");
@@ -43,6 +49,38 @@ public static partial class ScheduleEndpoints
 
         var view = await Schedule(client, job).Get();
         return view.Configured ? TypedResults.Ok(view) : NotFound(ScheduleNotFoundException.NoSchedule(job));
+    }
+
+    /// <remarks><paramref name="count"/> is read as text so "abc" gets the same sentence as 0 or 101.</remarks>
+    private static async Task<Results<Ok<ScheduleOccurrences>, ProblemHttpResult, ValidationProblem>> OccurrencesAsync(
+        string job, IClusterClient client, string? count = null)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (!JobName().IsMatch(job))
+        {
+            errors["job"] = [JobNameRule];
+        }
+
+        var take = ScheduleLimits.DefaultOccurrences;
+        if (count is not null
+            && (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > ScheduleLimits.MaxOccurrences))
+        {
+            errors["count"] = [$"A whole number from 1 to {ScheduleLimits.MaxOccurrences}; was '{count}'."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        try
+        {
+            return TypedResults.Ok(await Schedule(client, job).Occurrences(take));
+        }
+        catch (ScheduleNotFoundException exception)
+        {
+            return NotFound(exception);
+        }
     }
 
     private static async Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> ChangeAsync(
@@ -117,7 +155,7 @@ public static partial class ScheduleEndpoints
     private static ValidationProblem? JobErrors(string job) =>
         JobName().IsMatch(job)
             ? null
-            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["job"] = ["1 to 100 characters from A-Z, a-z, 0-9, '.', '_' and '-'."] });
+            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["job"] = [JobNameRule] });
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
     private static partial Regex JobName();

@@ -17,6 +17,16 @@ public interface IScheduleGrain : IGrainWithStringKey
     Task<ScheduleView> Get();
 
     /// <summary>
+    /// The next <paramref name="count"/> occurrences of the cron strictly after now (the silo's clock), in the
+    /// schedule's zone and in UTC, each marked when daylight saving time moved it or chose one of two instances.
+    /// Read-only: it neither queues nor runs anything, and a paused schedule lists them too.
+    /// </summary>
+    /// <param name="count">1..<see cref="ScheduleLimits.MaxOccurrences"/>.</param>
+    /// <exception cref="ScheduleNotFoundException">The job is not registered or has no schedule.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is outside 1..<see cref="ScheduleLimits.MaxOccurrences"/>.</exception>
+    Task<ScheduleOccurrences> Occurrences(int count);
+
+    /// <summary>
     /// An operator's change (the API): fields left null keep their value. A job without a schedule needs at
     /// least <see cref="ScheduleChange.Cron"/>. Changing the cron or the time zone restarts the schedule from now.
     /// </summary>
@@ -130,6 +140,12 @@ public static class ScheduleLimits
     public const string DefaultTimeZone = "UTC";
     public const int DefaultMaxCatchUp = 10;
     public const int MaxCatchUpLimit = 1_000;
+
+    /// <summary>How many upcoming occurrences <see cref="IScheduleGrain.Occurrences"/> lists when not told.</summary>
+    public const int DefaultOccurrences = 5;
+
+    /// <summary>The most upcoming occurrences one call lists.</summary>
+    public const int MaxOccurrences = 100;
 }
 
 /// <summary>Who last changed a schedule.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Cronos;
 
 namespace Tributary.Scheduling;
@@ -109,6 +110,81 @@ public sealed class CronSchedule
     /// <summary>Occurrences in (<paramref name="after"/>, <paramref name="upTo"/>], oldest first.</summary>
     public IEnumerable<DateTimeOffset> Between(DateTimeOffset after, DateTimeOffset upTo) =>
         upTo <= after ? [] : _expression.GetOccurrences(after, upTo, Zone, fromInclusive: false, toInclusive: true);
+
+    /// <summary>
+    /// The first <paramref name="count"/> occurrences strictly after <paramref name="after"/>, oldest first, each
+    /// in UTC and on the zone's clock, marked when a DST gap moved it or a DST overlap chose one instance of it.
+    /// </summary>
+    /// <remarks>
+    /// Cronos only returns instants; what happened is read back from the zone. A run moved by a gap sits exactly
+    /// on a forward transition, and a local time in the skipped interval matches the cron (the cron is matched
+    /// against wall-clock times by evaluating it in UTC, which has no DST). A run in an overlap has a local time
+    /// the zone calls ambiguous; the larger offset is the first instance.
+    /// </remarks>
+    public IReadOnlyList<ScheduleOccurrence> Upcoming(DateTimeOffset after, int count)
+    {
+        var occurrences = new List<ScheduleOccurrence>(count);
+        var from = after;
+        while (occurrences.Count < count && NextAfter(from) is { } next)
+        {
+            occurrences.Add(Describe(next));
+            from = next;
+        }
+
+        return occurrences;
+    }
+
+    private ScheduleOccurrence Describe(DateTimeOffset occurrence)
+    {
+        var local = TimeZoneInfo.ConvertTime(occurrence, Zone);
+        var utc = occurrence.UtcDateTime;
+        var offsetBefore = Zone.GetUtcOffset(utc.AddTicks(-1));
+        if (local.Offset > offsetBefore)
+        {
+            // On a forward transition: the wall clock skipped [utc + offsetBefore, utc + offset).
+            var gapStart = DateTime.SpecifyKind(utc + offsetBefore, DateTimeKind.Utc);
+            var gapEnd = DateTime.SpecifyKind(utc + local.Offset, DateTimeKind.Utc);
+            if (_expression.GetNextOccurrence(gapStart, inclusive: true) is { } named && named < gapEnd)
+            {
+                var skipped = DateTime.SpecifyKind(named, DateTimeKind.Unspecified);
+                var note = $"{Clock(skipped)} does not exist in {Zone.Id} on {Day(skipped)} (the clocks jump from {Clock(gapStart)} to "
+                    + $"{Clock(gapEnd)}), so this run moves to {Clock(local.DateTime)}, the first instant after the gap.";
+                return new ScheduleOccurrence(utc, local, MovedByDstGap: true, MovedFrom: skipped, Note: note);
+            }
+        }
+
+        if (Zone.IsAmbiguousTime(occurrence))
+        {
+            var offsets = Zone.GetAmbiguousTimeOffsets(occurrence);
+            var first = local.Offset == offsets.Max();
+            var otherOffset = first ? offsets.Min() : offsets.Max();
+            var other = new DateTimeOffset(local.DateTime, otherOffset);
+            var otherRuns = _expression.GetNextOccurrence(other, Zone, inclusive: true) == other;
+            var which = first ? DstOverlaps.First : DstOverlaps.Second;
+            var otherName = first ? DstOverlaps.Second : DstOverlaps.First;
+            var note = $"{Clock(local.DateTime)} happens twice in {Zone.Id} on {Day(local.DateTime)} (the clocks go back "
+                + $"{Duration(offsets.Max() - offsets.Min())}): this run is the {which}, at {Offset(local.Offset)}; the {otherName}, "
+                + $"at {Offset(otherOffset)}, {(otherRuns ? "runs too" : "does not run")}.";
+            return new ScheduleOccurrence(utc, local, DstOverlap: which, Note: note);
+        }
+
+        return new ScheduleOccurrence(utc, local);
+    }
+
+    private static string Clock(DateTime wallClock) =>
+        wallClock.ToString(wallClock.Second == 0 ? "HH:mm" : "HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private static string Day(DateTime wallClock) => wallClock.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Offset(TimeSpan offset) =>
+        (offset < TimeSpan.Zero ? "-" : "+") + offset.ToString(@"hh\:mm", CultureInfo.InvariantCulture);
+
+    private static string Duration(TimeSpan span) => (span.Hours, span.Minutes) switch
+    {
+        (0, var m) => $"{m} minute{(m == 1 ? string.Empty : "s")}",
+        (var h, 0) => $"{h} hour{(h == 1 ? string.Empty : "s")}",
+        (var h, var m) => $"{h} hour{(h == 1 ? string.Empty : "s")} {m} minute{(m == 1 ? string.Empty : "s")}",
+    };
 
 
     private static CronExpression? ParseCron(string? cron, out string? problem)

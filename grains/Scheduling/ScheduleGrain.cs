@@ -29,6 +29,16 @@ public sealed partial class ScheduleGrain(
 
     public Task<ScheduleView> Get() => Task.FromResult(View());
 
+    public Task<ScheduleOccurrences> Occurrences(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, ScheduleLimits.MaxOccurrences);
+        EnsureConfigured();
+        var now = time.GetUtcNow();
+        var schedule = StoredSchedule();
+        return Task.FromResult(new ScheduleOccurrences(Job, schedule.Cron, schedule.Zone.Id, state.State.Enabled, now.UtcDateTime, schedule.Upcoming(now, count)));
+    }
+
     public async Task<ScheduleView> Configure(ScheduleChange change)
     {
         EnsureJobIsKnown();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using static Tributary.Scheduling.Tests.Instants;
 
 namespace Tributary.Scheduling.Tests;
@@ -42,6 +43,85 @@ public sealed class CronScheduleTests
         Assert.Equal(
             Many("2026-10-25T00:00:00Z", "2026-10-25T00:30:00Z", "2026-10-25T01:00:00Z", "2026-10-25T01:30:00Z"),
             everyHalfHourAtTwo.Between(Utc("2026-10-24T12:00:00Z"), Utc("2026-10-25T12:00:00Z")));
+    }
+
+    [Fact]
+    public void Upcoming_marks_the_run_a_spring_forward_gap_moved_with_the_local_time_the_cron_names()
+    {
+        var schedule = CronSchedule.Create("30 2 * * *", Zurich, MisfirePolicies.Skip, 10);
+
+        var upcoming = schedule.Upcoming(Utc("2026-03-27T12:00:00Z"), 3);
+
+        Assert.Equal(
+            [
+                ("2026-03-28T01:30:00Z", "2026-03-28T02:30:00+01:00", false, null, null),
+                ("2026-03-29T01:00:00Z", "2026-03-29T03:00:00+02:00", true, "2026-03-29T02:30:00", null),
+                ("2026-03-30T00:30:00Z", "2026-03-30T02:30:00+02:00", false, null, null),
+            ],
+            upcoming.Select(Flags));
+        Assert.Equal(
+            "02:30 does not exist in Europe/Zurich on 2026-03-29 (the clocks jump from 02:00 to 03:00), so this run moves to 03:00, the first instant after the gap.",
+            upcoming[1].Note);
+        Assert.Null(upcoming[0].Note);
+        Assert.Null(upcoming[2].Note);
+        Assert.All(upcoming, o => Assert.Equal(DateTimeKind.Utc, o.Utc.Kind));
+    }
+
+    [Fact]
+    public void Upcoming_does_not_mark_a_time_that_exists_right_after_the_gap()
+    {
+        var atThree = CronSchedule.Create("0 3 * * *", Zurich, MisfirePolicies.Skip, 10);
+        var everyHalfHour = CronSchedule.Create("*/30 * * * *", Zurich, MisfirePolicies.Skip, 10);
+
+        Assert.Equal(
+            [("2026-03-29T01:00:00Z", "2026-03-29T03:00:00+02:00", false, null, null)],
+            atThree.Upcoming(Utc("2026-03-28T12:00:00Z"), 1).Select(Flags));
+        // 02:00 and 02:30 do not exist: Cronos runs once at 03:00, which the cron names anyway, for the first of them.
+        Assert.Equal(
+            [
+                ("2026-03-29T00:30:00Z", "2026-03-29T01:30:00+01:00", false, null, null),
+                ("2026-03-29T01:00:00Z", "2026-03-29T03:00:00+02:00", true, "2026-03-29T02:00:00", null),
+                ("2026-03-29T01:30:00Z", "2026-03-29T03:30:00+02:00", false, null, null),
+            ],
+            everyHalfHour.Upcoming(Utc("2026-03-29T00:00:00Z"), 3).Select(Flags));
+    }
+
+    [Fact]
+    public void Upcoming_marks_a_fixed_time_in_the_fall_back_overlap_as_the_first_instance_only()
+    {
+        var schedule = CronSchedule.Create("30 2 * * *", Zurich, MisfirePolicies.Skip, 10);
+
+        var upcoming = schedule.Upcoming(Utc("2026-10-24T12:00:00Z"), 2);
+
+        Assert.Equal(
+            [
+                ("2026-10-25T00:30:00Z", "2026-10-25T02:30:00+02:00", false, null, DstOverlaps.First),
+                ("2026-10-26T01:30:00Z", "2026-10-26T02:30:00+01:00", false, null, null),
+            ],
+            upcoming.Select(Flags));
+        Assert.Equal(
+            "02:30 happens twice in Europe/Zurich on 2026-10-25 (the clocks go back 1 hour): this run is the first, at +02:00; the second, at +01:00, does not run.",
+            upcoming[0].Note);
+    }
+
+    [Fact]
+    public void Upcoming_marks_an_interval_in_the_fall_back_overlap_in_both_instances()
+    {
+        var schedule = CronSchedule.Create("*/30 2 * * *", Zurich, MisfirePolicies.Skip, 10);
+
+        var upcoming = schedule.Upcoming(Utc("2026-10-24T12:00:00Z"), 4);
+
+        Assert.Equal(
+            [
+                ("2026-10-25T00:00:00Z", "2026-10-25T02:00:00+02:00", false, null, DstOverlaps.First),
+                ("2026-10-25T00:30:00Z", "2026-10-25T02:30:00+02:00", false, null, DstOverlaps.First),
+                ("2026-10-25T01:00:00Z", "2026-10-25T02:00:00+01:00", false, null, DstOverlaps.Second),
+                ("2026-10-25T01:30:00Z", "2026-10-25T02:30:00+01:00", false, null, DstOverlaps.Second),
+            ],
+            upcoming.Select(Flags));
+        Assert.Equal(
+            "02:30 happens twice in Europe/Zurich on 2026-10-25 (the clocks go back 1 hour): this run is the second, at +01:00; the first, at +02:00, runs too.",
+            upcoming[3].Note);
     }
 
     [Fact]
@@ -103,4 +183,11 @@ public sealed class CronScheduleTests
         Assert.Equal(["Must be 1..1000, was 0."], exception.Errors["maxCatchUp"]);
         Assert.StartsWith("cron: Cron '0 61 * * *' is not valid: Hours:", exception.Message, StringComparison.Ordinal);
     }
+
+    private static (string Utc, string Local, bool Moved, string? MovedFrom, string? Overlap) Flags(ScheduleOccurrence occurrence) => (
+        occurrence.Utc.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture),
+        occurrence.Local.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+        occurrence.MovedByDstGap,
+        occurrence.MovedFrom?.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture),
+        occurrence.DstOverlap);
 }

@@ -4,12 +4,13 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Api.Endpoints;
+using Tributary.Api.Errors;
 
 namespace Tributary.Scheduling.Tests;
 
 /// <summary>
-/// The schedule routes alone, on a real loopback port, over a test cluster's client: the gateway's
-/// authentication and other domains are not what these tests are about.
+/// The schedule routes alone, on a real loopback port, over a test cluster's client, with the gateway's
+/// problem+json wiring: the gateway's authentication and other domains are not what these tests are about.
 /// </summary>
 public sealed class ScheduleApiHost : IAsyncDisposable
 {
@@ -28,8 +29,9 @@ public sealed class ScheduleApiHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddSingleton(cluster);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddRequestProblems();
         var app = builder.Build();
+        app.UseRequestProblems();
         app.MapScheduleEndpoints();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

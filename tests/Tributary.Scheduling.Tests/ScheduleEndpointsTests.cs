@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using static Tributary.Scheduling.Tests.Instants;
 
 namespace Tributary.Scheduling.Tests;
 
@@ -73,4 +75,151 @@ public sealed class ScheduleEndpointsTests
         var read = await api.Client.GetFromJsonAsync<JsonElement>($"/api/schedules/{ReportJob.JobName}");
         Assert.Equal(runId, read.GetProperty("lastRunId").GetGuid());
     }
+
+    [Fact]
+    public async Task Occurrences_across_the_spring_forward_night_mark_the_run_the_gap_moved()
+    {
+        await using var cluster = await ScheduleTestCluster.StartAsync("schedule occurrences spring", start: Utc("2026-03-28T12:00:00Z"));
+        await using var api = await ScheduleApiHost.StartAsync(cluster.Cluster.Client);
+        using var configured = await api.Client.PutAsJsonAsync($"/api/schedules/{ReportJob.JobName}", new { cron = "30 2 * * *", timeZone = "Europe/Zurich" });
+        Assert.Equal(HttpStatusCode.OK, configured.StatusCode);
+
+        using var response = await api.Client.GetAsync($"/api/schedules/{ReportJob.JobName}/occurrences?count=2");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(["job", "cron", "timeZone", "enabled", "after", "occurrences"], body.EnumerateObject().Select(p => p.Name));
+        Assert.Equal((ReportJob.JobName, "30 2 * * *", "Europe/Zurich", true, "2026-03-28T12:00:00Z"), (body.GetProperty("job").GetString(),
+            body.GetProperty("cron").GetString(), body.GetProperty("timeZone").GetString(), body.GetProperty("enabled").GetBoolean(), body.GetProperty("after").GetString()));
+        // 02:30 does not exist on 29 March: Cronos runs at 03:00 CEST (01:00Z), the first instant after the gap.
+        Assert.Equal(
+            [
+                ("2026-03-29T01:00:00Z", "2026-03-29T03:00:00+02:00", true, "2026-03-29T02:30:00", null,
+                    "02:30 does not exist in Europe/Zurich on 2026-03-29 (the clocks jump from 02:00 to 03:00), so this run moves to 03:00, the first instant after the gap."),
+                ("2026-03-30T00:30:00Z", "2026-03-30T02:30:00+02:00", false, null, null, null),
+            ],
+            Occurrences(body));
+    }
+
+    [Fact]
+    public async Task Occurrences_across_the_fall_back_night_say_which_instance_of_the_repeated_hour_runs()
+    {
+        await using var cluster = await ScheduleTestCluster.StartAsync("schedule occurrences autumn");
+        await using var api = await ScheduleApiHost.StartAsync(cluster.Cluster.Client);
+        cluster.Time.SetUtcNow(Utc("2026-10-24T12:00:00Z"));
+        await api.Client.PutAsJsonAsync($"/api/schedules/{ReportJob.JobName}", new { cron = "30 2 * * *", timeZone = "Europe/Zurich" });
+        await api.Client.PutAsJsonAsync($"/api/schedules/{DigestJob.JobName}", new { cron = "*/30 2 * * *", timeZone = "Europe/Zurich" });
+
+        var fixedTime = await api.Client.GetFromJsonAsync<JsonElement>($"/api/schedules/{ReportJob.JobName}/occurrences?count=2");
+        var interval = await api.Client.GetFromJsonAsync<JsonElement>($"/api/schedules/{DigestJob.JobName}/occurrences?count=4");
+
+        // A fixed time runs in the first 02:30 (CEST, 00:30Z) only; the next day is plain winter time.
+        Assert.Equal(
+            [
+                ("2026-10-25T00:30:00Z", "2026-10-25T02:30:00+02:00", false, null, "first",
+                    "02:30 happens twice in Europe/Zurich on 2026-10-25 (the clocks go back 1 hour): this run is the first, at +02:00; the second, at +01:00, does not run."),
+                ("2026-10-26T01:30:00Z", "2026-10-26T02:30:00+01:00", false, null, null, null),
+            ],
+            Occurrences(fixedTime));
+        // An interval runs in both instances of the repeated hour.
+        Assert.Equal(
+            [
+                ("2026-10-25T00:00:00Z", "2026-10-25T02:00:00+02:00", false, null, "first",
+                    "02:00 happens twice in Europe/Zurich on 2026-10-25 (the clocks go back 1 hour): this run is the first, at +02:00; the second, at +01:00, runs too."),
+                ("2026-10-25T00:30:00Z", "2026-10-25T02:30:00+02:00", false, null, "first",
+                    "02:30 happens twice in Europe/Zurich on 2026-10-25 (the clocks go back 1 hour): this run is the first, at +02:00; the second, at +01:00, runs too."),
+                ("2026-10-25T01:00:00Z", "2026-10-25T02:00:00+01:00", false, null, "second",
+                    "02:00 happens twice in Europe/Zurich on 2026-10-25 (the clocks go back 1 hour): this run is the second, at +01:00; the first, at +02:00, runs too."),
+                ("2026-10-25T01:30:00Z", "2026-10-25T02:30:00+01:00", false, null, "second",
+                    "02:30 happens twice in Europe/Zurich on 2026-10-25 (the clocks go back 1 hour): this run is the second, at +01:00; the first, at +02:00, runs too."),
+            ],
+            Occurrences(interval));
+    }
+
+    [Fact]
+    public async Task Occurrences_need_a_count_of_1_to_100_and_a_schedule()
+    {
+        await using var cluster = await ScheduleTestCluster.StartAsync("schedule occurrences validation");
+        await using var api = await ScheduleApiHost.StartAsync(cluster.Cluster.Client);
+        await api.Client.PutAsJsonAsync($"/api/schedules/{ReportJob.JobName}", new { cron = "0 6 * * *", timeZone = "Europe/Zurich" });
+
+        foreach (var count in new[] { "0", "101", "abc", "-1", "" })
+        {
+            using var refused = await api.Client.GetAsync($"/api/schedules/{ReportJob.JobName}/occurrences?count={count}");
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            var errors = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+            var error = Assert.Single(errors.EnumerateObject());
+            Assert.Equal(("count", $"A whole number from 1 to 100; was '{count}'."), (error.Name, error.Value[0].GetString()));
+        }
+
+        var byDefault = await api.Client.GetFromJsonAsync<JsonElement>($"/api/schedules/{ReportJob.JobName}/occurrences");
+        Assert.Equal(
+            ["2026-05-01T04:00:00Z", "2026-05-02T04:00:00Z", "2026-05-03T04:00:00Z", "2026-05-04T04:00:00Z", "2026-05-05T04:00:00Z"],
+            byDefault.GetProperty("occurrences").EnumerateArray().Select(o => o.GetProperty("utc").GetString()));
+        var most = await api.Client.GetFromJsonAsync<JsonElement>($"/api/schedules/{ReportJob.JobName}/occurrences?count=100");
+        Assert.Equal(100, most.GetProperty("occurrences").GetArrayLength());
+        Assert.Equal("2026-08-08T04:00:00Z", most.GetProperty("occurrences")[99].GetProperty("utc").GetString());
+
+        using var both = await api.Client.GetAsync("/api/schedules/bad%20name/occurrences?count=0");
+        Assert.Equal(["count", "job"], (await both.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(p => p.Name).Order());
+
+        using var unknown = await api.Client.GetAsync("/api/schedules/no_such_job/occurrences");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("There is no job named 'no_such_job'. GET /api/schedules lists the scheduled jobs.",
+            (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        using var unscheduled = await api.Client.GetAsync($"/api/schedules/{DigestJob.JobName}/occurrences?count=3");
+        Assert.Equal(HttpStatusCode.NotFound, unscheduled.StatusCode);
+        Assert.Equal("Job 'test_digest' has no schedule. PUT /api/schedules/test_digest with a cron creates one.",
+            (await unscheduled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_wrong_json_type_names_the_field_and_what_it_must_be_never_a_dotnet_type()
+    {
+        await using var cluster = await ScheduleTestCluster.StartAsync("schedule api json types");
+        await using var api = await ScheduleApiHost.StartAsync(cluster.Cluster.Client);
+        (string Json, string Field, string Reason)[] cases =
+        [
+            ("""{"cron": 5}""", "cron", "Must be a string (or null)."),
+            ("""{"cron": "0 6 * * *", "enabled": "yes"}""", "enabled", "Must be true or false (or null)."),
+            ("""{"misfire": 3}""", "misfire", "Must be a string (or null)."),
+            ("""{"maxCatchUp": "ten"}""", "maxCatchUp", "Must be a whole number (or null)."),
+            ("""{"maxCatchUp": 1.5}""", "maxCatchUp", "Must be a whole number (or null)."),
+            ("""{"timeZone": ["Europe/Zurich"]}""", "timeZone", "Must be a string (or null)."),
+            ("5", "body", "Must be a JSON object with the fields cron, timeZone, misfire, maxCatchUp, enabled."),
+            ("", "body", "Required: a JSON object with the fields cron, timeZone, misfire, maxCatchUp, enabled."),
+            // Malformed JSON keeps the parser's sentence and where it broke.
+            ("""{"cron": "0 6 * * *",}""", "body",
+                "Not valid JSON here (line 1, byte 22): The JSON object contains a trailing comma at the end which is not supported in this mode."),
+        ];
+
+        var answers = new List<(string Json, HttpStatusCode Status, string? MediaType, string Field, string? Reason, string? Detail)>();
+        foreach (var (json, _, _) in cases)
+        {
+            using var response = await api.Client.PutAsync($"/api/schedules/{ReportJob.JobName}", new StringContent(json, Encoding.UTF8, "application/json"));
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.DoesNotContain("System.", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Tributary.", text, StringComparison.Ordinal);
+            Assert.DoesNotContain(nameof(ScheduleChange), text, StringComparison.Ordinal);
+            var problem = JsonDocument.Parse(text).RootElement;
+            var error = Assert.Single(problem.GetProperty("errors").EnumerateObject());
+            answers.Add((json, response.StatusCode, response.Content.Headers.ContentType?.MediaType, error.Name,
+                Assert.Single(error.Value.EnumerateArray()).GetString(), problem.GetProperty("detail").GetString()));
+        }
+
+        Assert.Equal(
+            cases.Select(c => (c.Json, HttpStatusCode.BadRequest, (string?)"application/problem+json", c.Field, (string?)c.Reason, (string?)$"{c.Field}: {c.Reason}")),
+            answers);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.Client.GetAsync($"/api/schedules/{ReportJob.JobName}")).StatusCode);
+    }
+
+    private static List<(string? Utc, string? Local, bool Moved, string? MovedFrom, string? Overlap, string? Note)> Occurrences(JsonElement body) =>
+        body.GetProperty("occurrences").EnumerateArray().Select(o =>
+        {
+            Assert.Equal(["utc", "local", "movedByDstGap", "movedFrom", "dstOverlap", "note"], o.EnumerateObject().Select(p => p.Name));
+            return (o.GetProperty("utc").GetString(), o.GetProperty("local").GetString(), o.GetProperty("movedByDstGap").GetBoolean(),
+                o.GetProperty("movedFrom").GetString(), o.GetProperty("dstOverlap").GetString(), o.GetProperty("note").GetString());
+        }).ToList();
 }

@@ -44,11 +44,13 @@ public sealed class ScheduleTestCluster : IAsyncDisposable
     public IScheduleGrain Schedule(string job) => Grains.GetGrain<IScheduleGrain>(ScheduleKey.For(job));
 
     /// <summary>Creates a migrated database and starts a cluster on it.</summary>
-    public static async Task<ScheduleTestCluster> StartAsync(string purpose, TimeSpan? heartbeat = null, Dictionary<string, string>? settings = null)
+    /// <param name="start">Where the fake clock starts (default <see cref="Start"/>); it only moves forward.</param>
+    public static async Task<ScheduleTestCluster> StartAsync(
+        string purpose, TimeSpan? heartbeat = null, Dictionary<string, string>? settings = null, DateTimeOffset? start = null)
     {
         var connectionString = await (await PostgresServer.GetAsync()).CreateMigratedDatabaseAsync(purpose);
 
-        return await StartAsync(connectionString, $"schedules-{Guid.NewGuid():N}", new FakeTimeProvider(Start), new TestJobContext(), heartbeat, settings);
+        return await StartAsync(connectionString, $"schedules-{Guid.NewGuid():N}", new FakeTimeProvider(start ?? Start), new TestJobContext(), heartbeat, settings);
     }
 
     /// <summary>A new cluster on the same database, service id and clock: a restart of the whole service.</summary>
