@@ -2,7 +2,10 @@
 # ./run.sh [--silos N]
 # Starts the whole system on its embedded default: a private PostgreSQL under ./.data (installed from
 # Debian's packages if missing), the upstream simulators, N silos (default 1) and the gateway.
-# Ctrl-C (or SIGTERM) stops everything. Data under ./.data survives restarts.
+# A silo, the gateway or the simulators that dies is restarted, saying so, while the rest keep running:
+# after 1 s, doubling up to 30 s while it keeps dying, back to 1 s once it has stayed up 60 s; its log
+# is appended to. Ctrl-C (or SIGTERM) stops everything, and so does PostgreSQL stopping.
+# Data under ./.data survives restarts.
 #   TRIBUTARY_ADMIN_KEY  the admin API key (default: generated once, kept in .data/admin-key)
 #   TRIBUTARY_API_PORT   the gateway port (default 5080)
 #   TRIBUTARY_SIM_PORT   the simulators' port (default 5090)
@@ -15,7 +18,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --silos) silos=${2:-}; shift 2 || { echo "--silos needs a number" >&2; exit 2; } ;;
     --silos=*) silos=${1#*=}; shift ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "Unknown option '$1'. Usage: ./run.sh [--silos N]" >&2; exit 2 ;;
   esac
 done
@@ -43,13 +46,40 @@ done
 scripts/postgres.sh install
 mkdir -p .data/logs
 chmod 755 .data   # the postgres user must enter it when we run as root
-pids=()
+now() { printf '%(%H:%M:%S)T' -1; }
+# Sleeps in the background so a signal's trap runs at once; 2>/dev/null keeps bash's own "Killed ..."
+# notice of a dead child quiet (run.sh says which process died, and what it does about it).
+pause() { sleep "$1" & wait $! 2>/dev/null || true; }
+
+# How long stopping waits for a process after SIGTERM before it kills it: longer than the silos' own
+# Silo:ShutdownTimeout (30 s), short once PostgreSQL is gone (a silo cannot leave the cluster cleanly then).
+stop_grace=45
+# What run.sh knows of each process, by name (simulators, silo-1..silo-N, gateway; the log is
+# .data/logs/NAME.log): its pid (empty while it waits to be restarted), when it started, the delay
+# before its next restart and when that restart is due.
+names=()
+declare -A pid_of=() up_since=() delay_of=() restart_at=()
+
 stop_all() {
   trap - INT TERM EXIT
   echo
   echo "Stopping..."
+  # Every process this script started in the background and still running, restarted ones included
+  # (the job table, so even one started a moment before the signal came is not left behind).
+  local pid pids name n
+  pids=($(jobs -pr))
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  local deadline=$((SECONDS + stop_grace))
+  for pid in "${pids[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do pause 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then
+      name="process $pid"
+      for n in "${!pid_of[@]}"; do if [ "${pid_of[$n]}" = "$pid" ]; then name="$n (pid $pid)"; fi; done
+      echo "$name did not stop within $stop_grace s of SIGTERM; killing it."
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
   scripts/postgres.sh stop .data/pg
   echo "Stopped. Data kept in $root/.data"
 }
@@ -58,6 +88,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 pg_port=$(scripts/postgres.sh start .data/pg)
+pg_pid=$(scripts/postgres.sh pid .data/pg)
+postgres_alive() { kill -0 "$pg_pid" 2>/dev/null; }
 if ! psql -h 127.0.0.1 -p "$pg_port" -U postgres -Atc "select 1 from pg_database where datname = 'tributary'" postgres | grep -q 1; then
   psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "create database tributary" postgres
 fi
@@ -76,16 +108,52 @@ echo "Building (Release)..."
 dotnet build Cluster.sln -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null || dotnet build Cluster.sln -c Release -nologo -clp:ErrorsOnly
 bin() { echo "$root/$1/bin/Release/net10.0/$2.dll"; }
 
-start() { # name logfile command...
-  local name=$1 log=$2; shift 2
-  "$@" >"$log" 2>&1 &
-  pids+=($!)
-  echo "  $name (pid $!) -> $log"
+# One command per kind of process, shared by the first start and every restart. Each execs, so the pid
+# run.sh watches and signals is the dotnet process itself.
+run_simulators() {
+  exec dotnet "$(bin simulators Tributary.Simulators)" --urls "http://127.0.0.1:$sim_port"
+}
+run_silo() { # i
+  local i=$1
+  exec env Database__ConnectionString="$db" Silo__SiloPort=$((11110 + i)) \
+    Silo__GatewayPort=$((29999 + i)) Silo__Name="silo-$i" Database__MigrateOnStart=false \
+    MarketData__BaseUrl="http://127.0.0.1:$sim_port/marketdata/v1/" MarketData__ApiKey="$market_key" \
+    WealthX__BaseUrl="$wealthx_url" WealthX__Username="$wealthx_user" WealthX__Password="$wealthx_password" \
+    dotnet "$(bin silo Tributary.Silo)"
+}
+run_gateway() {
+  exec env Database__ConnectionString="$db" TRIBUTARY_ADMIN_KEY="$admin_key" \
+    TRIBUTARY_API_PORT="$api_port" dotnet "$(bin api Tributary.Api)"
+}
+run_process() { # name
+  case $1 in
+    simulators) run_simulators ;;
+    silo-*) run_silo "${1#silo-}" ;;
+    gateway) run_gateway ;;
+  esac
+}
+
+launch() { # name [again]: start the process; "again" appends to its log instead of starting a new one
+  local name=$1 log=.data/logs/$1.log
+  if [ "${2:-}" = again ]; then
+    echo "=== $(date '+%F %T') run.sh restarts $name ===" >>"$log"
+  else
+    : >"$log"
+    names+=("$name")
+    delay_of[$name]=1
+  fi
+  run_process "$name" >>"$log" 2>&1 &
+  pid_of[$name]=$!
+  up_since[$name]=$SECONDS
+}
+start() { # name
+  launch "$1"
+  echo "  $1 (pid ${pid_of[$1]}) -> .data/logs/$1.log"
 }
 
 echo "Starting..."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
-start simulators .data/logs/simulators.log dotnet "$(bin simulators Tributary.Simulators)" --urls "http://127.0.0.1:$sim_port"
+start simulators
 # Migrate (and, on an empty database, load the FinTrack demo data) once before the silos start.
 Database__ConnectionString="$db" dotnet "$(bin silo Tributary.Silo)" seed-demo >.data/logs/migrate.log 2>&1 \
   || { echo "Migration failed:" >&2; tail -n 20 .data/logs/migrate.log >&2; exit 1; }
@@ -96,14 +164,43 @@ wealthx_url=${TRIBUTARY_WEALTHX_URL:-http://127.0.0.1:$sim_port/wealthx/rest/v1/
 wealthx_user=${TRIBUTARY_WEALTHX_USERNAME:-tributary-sim}
 wealthx_password=${TRIBUTARY_WEALTHX_PASSWORD:-sim-password-dev-only}
 for i in $(seq 1 "$silos"); do
-  start "silo $i" ".data/logs/silo-$i.log" env Database__ConnectionString="$db" Silo__SiloPort=$((11110 + i)) \
-    Silo__GatewayPort=$((29999 + i)) Silo__Name="silo-$i" Database__MigrateOnStart=false \
-    MarketData__BaseUrl="http://127.0.0.1:$sim_port/marketdata/v1/" MarketData__ApiKey="$market_key" \
-    WealthX__BaseUrl="$wealthx_url" WealthX__Username="$wealthx_user" WealthX__Password="$wealthx_password" \
-    dotnet "$(bin silo Tributary.Silo)"
+  start "silo-$i"
 done
-start gateway .data/logs/gateway.log env Database__ConnectionString="$db" TRIBUTARY_ADMIN_KEY="$admin_key" \
-  TRIBUTARY_API_PORT="$api_port" dotnet "$(bin api Tributary.Api)"
+start gateway
+
+exit_text() { # status -> "code 137 (signal KILL)"
+  if [ "$1" -gt 128 ] && [ "$1" -lt 160 ]; then
+    echo "code $1 (signal $(kill -l $(($1 - 128))))"
+  else
+    echo "code $1"
+  fi
+}
+# One look at everything: stop all if PostgreSQL is gone; say which process died, with its exit code and
+# when it comes back; restart those whose backoff is over. The others keep running throughout.
+watch_processes() {
+  local name pid status
+  if ! postgres_alive; then
+    echo "$(now) PostgreSQL (pid $pg_pid) stopped; see .data/pg/server.log. Stopping everything." >&2
+    stop_grace=5
+    exit 1
+  fi
+  for name in "${names[@]}"; do
+    pid=${pid_of[$name]}
+    if [ -n "$pid" ]; then
+      if kill -0 "$pid" 2>/dev/null; then continue; fi
+      status=0
+      wait "$pid" 2>/dev/null || status=$?
+      pid_of[$name]=
+      if [ $((SECONDS - up_since[$name])) -ge 60 ]; then delay_of[$name]=1; fi
+      restart_at[$name]=$((SECONDS + delay_of[$name]))
+      echo "$(now) $name (pid $pid) exited with $(exit_text "$status"); restarting it in ${delay_of[$name]} s (log: .data/logs/$name.log)."
+      delay_of[$name]=$((delay_of[$name] * 2 > 30 ? 30 : delay_of[$name] * 2))
+    elif [ $SECONDS -ge "${restart_at[$name]}" ]; then
+      launch "$name" again
+      echo "$(now) $name restarted (pid ${pid_of[$name]})."
+    fi
+  done
+}
 
 # curl when present; a bare HTTP/1.0 request over bash's /dev/tcp otherwise (a fresh machine may lack curl).
 http_ok() {
@@ -112,19 +209,17 @@ http_ok() {
 }
 echo "Waiting for the gateway's /ping..."
 deadline=$((SECONDS + 180))
-until http_ok "$api_port" /ping; do
-  for pid in "${pids[@]}"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "A process stopped during start-up; the last lines of the logs:" >&2
-      tail -n 15 .data/logs/*.log >&2
-      exit 1
-    fi
-  done
+# A process that dies meanwhile is restarted like later on (a silo can fail its start-up for a passing
+# reason, e.g. a cluster that was not stopped cleanly); one that keeps dying ends in the 180 s limit.
+# (2>/dev/null: bash's own "Killed ..." notice of a child that died during curl.)
+until http_ok "$api_port" /ping 2>/dev/null; do
+  watch_processes
   if [ $SECONDS -ge $deadline ]; then
-    echo "The gateway did not answer /ping within 180 s; see .data/logs/." >&2
+    echo "The gateway did not answer /ping within 180 s; the last lines of the logs:" >&2
+    tail -n 15 .data/logs/*.log >&2
     exit 1
   fi
-  sleep 1
+  pause 1
 done
 
 cat <<INFO
@@ -141,13 +236,8 @@ Tributary is running ($silos silo(s)).
 Press Ctrl-C to stop.
 INFO
 
-# Stay up until Ctrl-C/SIGTERM, or until a process dies (then stop the rest and say which).
+# Stay up until Ctrl-C/SIGTERM, or until PostgreSQL stops.
 while true; do
-  for pid in "${pids[@]}"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "Process $pid exited unexpectedly; see .data/logs/. Stopping the rest." >&2
-      exit 1
-    fi
-  done
-  sleep 2 & wait $! || true
+  watch_processes
+  pause 1
 done

@@ -5,6 +5,7 @@
 #   scripts/postgres.sh start DIR [--ephemeral]  init DIR if new, start on a free loopback port, print the port
 #   scripts/postgres.sh stop DIR                 fast shutdown
 #   scripts/postgres.sh port DIR                 the port a running cluster in DIR listens on
+#   scripts/postgres.sh pid DIR                  the postmaster's pid of a running cluster in DIR (fails if none runs)
 #
 # --ephemeral turns fsync off: for throwaway test clusters only, never for ./.data.
 set -euo pipefail
@@ -92,11 +93,21 @@ stop() {
   as_owner "$(find_bin pg_ctl)" -D "$dir" -m fast -w stop >/dev/null 2>&1 || true
 }
 
+pid() {
+  local dir=$1
+  if ! as_owner "$(find_bin pg_ctl)" -D "$dir" status >/dev/null 2>&1; then
+    echo "No PostgreSQL runs in $dir." >&2
+    exit 1
+  fi
+  head -n 1 "$dir/postmaster.pid"
+}
+
 cmd=${1:-}
 case "$cmd" in
   install) install_server ;;
   start) [ $# -ge 2 ] || { echo "usage: $0 start DIR [--ephemeral]" >&2; exit 2; }; start "$2" "${3:-}" ;;
   stop) [ $# -ge 2 ] || { echo "usage: $0 stop DIR" >&2; exit 2; }; stop "$2" ;;
   port) cat "$2/tributary.port" ;;
-  *) echo "usage: $0 install | start DIR [--ephemeral] | stop DIR | port DIR" >&2; exit 2 ;;
+  pid) [ $# -ge 2 ] || { echo "usage: $0 pid DIR" >&2; exit 2; }; pid "$2" ;;
+  *) echo "usage: $0 install | start DIR [--ephemeral] | stop DIR | port DIR | pid DIR" >&2; exit 2 ;;
 esac
