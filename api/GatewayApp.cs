@@ -62,6 +62,9 @@ public static partial class GatewayApp
                 options.ConnectionString = connectionString;
             });
             client.Configure<GatewayOptions>(configuration.GetSection("Cluster:Gateway"));
+            // A call whose silo was killed under it never gets an answer: give up on it soon enough to try another silo.
+            client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout =
+                configuration.GetSection(FailoverOptions.Section).Get<FailoverOptions>()?.CallTimeout ?? new FailoverOptions().CallTimeout);
             client.AddDashboard();
             client.UseConnectionRetryFilter<ClusterConnectionRetry>();
         });

@@ -46,6 +46,7 @@ public static class TributarySilo
             options.Invariant = Invariant;
             options.ConnectionString = connectionString;
         });
+        silo.TranslateDatabaseErrors(StorageNames.GrainState);
         silo.UseAdoNetReminderService(options =>
         {
             options.Invariant = Invariant;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Tributary.Api.Endpoints;
 
 /// <summary>Probes for load balancers and people: <c>/ping</c> and <c>/health</c>, both without a key.</summary>
-public static class SystemEndpoints
+public static partial class SystemEndpoints
 {
     public static readonly string Version =
         typeof(SystemEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -27,10 +27,10 @@ public static class SystemEndpoints
     }
 
     private static async Task<Results<Ok<PingReply>, JsonHttpResult<PingReply>>> PingAsync(
-        IClusterClient client, Npgsql.NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+        IClusterClient client, Npgsql.NpgsqlDataSource dataSource, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         // The two are asked at once and reported apart: silos go on (and answer) while our database is down.
-        var silos = SilosAsync(client, cancellationToken);
+        var silos = SilosAsync(client, loggers.CreateLogger(typeof(SystemEndpoints).FullName!), cancellationToken);
         var database = DatabaseAsync(dataSource, cancellationToken);
         var (active, reachable) = (await silos, await database);
         var reply = new PingReply(active > 0 ? "ok" : "unavailable", active, Version, reachable ? "ok" : "unreachable");
@@ -38,15 +38,15 @@ public static class SystemEndpoints
     }
 
     /// <summary>The active silos the cluster's membership knows (in the silos' memory, so it answers while the database is down).</summary>
-    private static async Task<int> SilosAsync(IClusterClient client, CancellationToken cancellationToken)
+    private static async Task<int> SilosAsync(IClusterClient client, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
-            var hosts = await client.GetGrain<IManagementGrain>(0).GetHosts(true, cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-            return hosts.Count;
+            return await client.GetGrain<Diagnostics.IMembershipViewGrain>(0).ActiveSilos().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            LogNoSilos(logger, exception);
             return 0;
         }
     }
@@ -66,6 +66,9 @@ public static class SystemEndpoints
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "/ping could not ask the cluster for its silos")]
+    private static partial void LogNoSilos(ILogger logger, Exception exception);
 
     private static Task WriteHealthAsync(HttpContext context, HealthReport report)
     {

@@ -84,7 +84,15 @@ public sealed class FailoverOptions
     public const string Section = "Gateway:Failover";
 
     /// <summary>Time to keep retrying a safe request before answering 503.</summary>
-    public TimeSpan Budget { get; set; } = TimeSpan.FromSeconds(10);
+    /// <remarks>Longer than <see cref="CallTimeout"/> plus the time the cluster takes to declare a killed silo dead.</remarks>
+    public TimeSpan Budget { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How long the gateway waits for a grain call's answer (Orleans' <c>ResponseTimeout</c>, 30 s by default). A call
+    /// whose silo was killed under it gets no answer at all, so this is how soon it can be tried again elsewhere; grain
+    /// calls never do long work inside the call, so seconds are plenty.
+    /// </summary>
+    public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(8);
 
     /// <summary>The <c>Retry-After</c> of a 503.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(5);

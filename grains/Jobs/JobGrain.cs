@@ -37,7 +37,15 @@ public sealed partial class JobGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Reactivated after its silo died, or after idle collection: pick the run up where its batches left it.
-        await AdoptOrResumeAsync();
+        try
+        {
+            await AdoptOrResumeAsync();
+        }
+        catch (Exception exception) when (DatabaseFault.Portable(exception) is { } portable && !ReferenceEquals(portable, exception))
+        {
+            // An activation's failure reaches the caller outside any grain call filter: in our words, not the driver's.
+            throw portable;
+        }
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
