@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tributary.Api.Errors;
 using Tributary.Jobs;
 using Tributary.Scheduling;
 
@@ -28,7 +29,7 @@ public static partial class ScheduleEndpoints
         group.MapPost("/{job}/pause", PauseAsync).WithName("PauseSchedule").WithSummary("Stop triggering the job (pending occurrences are kept).");
         group.MapPost("/{job}/resume", ResumeAsync).WithName("ResumeSchedule")
             .WithSummary("Trigger again from now on; occurrences that fell while paused are not run.");
-        group.MapPost("/{job}/trigger", TriggerAsync).WithName("TriggerScheduledJob")
+        group.MapPost("/{job}/trigger", TriggerAsync).WithName("TriggerScheduledJob").RetriedOnFailover()
             .WithSummary("Start a run now (or get the running run's id); 202 with the run id.");
         return app;
     }
@@ -111,16 +112,21 @@ public static partial class ScheduleEndpoints
     private static Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> ResumeAsync(string job, IClusterClient client) =>
         ChangeStateAsync(job, grain => grain.Resume(), client);
 
-    private static async Task<Results<Accepted<RunTicket>, ProblemHttpResult, ValidationProblem>> TriggerAsync(string job, IClusterClient client)
+    private static async Task<Results<Accepted<RunTicket>, ProblemHttpResult, ValidationProblem>> TriggerAsync(string job, IClusterClient client, HttpContext http)
     {
         if (JobErrors(job) is { } invalid)
         {
             return invalid;
         }
 
+        if (RequestIdempotency.Problem(http) is { } badKey)
+        {
+            return TypedResults.ValidationProblem(badKey);
+        }
+
         try
         {
-            var ticket = await Schedule(client, job).TriggerNow();
+            var ticket = await Schedule(client, job).TriggerNow(RequestIdempotency.KeyOf(http));
             return TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", ticket);
         }
         catch (ScheduleNotFoundException exception)

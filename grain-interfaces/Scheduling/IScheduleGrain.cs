@@ -53,8 +53,9 @@ public interface IScheduleGrain : IGrainWithStringKey
     Task<ScheduleView> Resume();
 
     /// <summary>Starts a manual run now, outside the cron, or joins the run under way (single-flight).</summary>
+    /// <param name="idempotencyKey">The caller's request id: a retry with the same key gets the first attempt's run.</param>
     /// <exception cref="ScheduleNotFoundException">No job of that name is registered.</exception>
-    Task<RunTicket> TriggerNow();
+    Task<RunTicket> TriggerNow(string? idempotencyKey = null);
 
     /// <summary>
     /// The heartbeat: queues the occurrences due since the last handled one per the misfire policy, then

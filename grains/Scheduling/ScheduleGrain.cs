@@ -114,10 +114,10 @@ public sealed partial class ScheduleGrain(
         return View();
     }
 
-    public async Task<RunTicket> TriggerNow()
+    public async Task<RunTicket> TriggerNow(string? idempotencyKey = null)
     {
         EnsureJobIsKnown();
-        var ticket = await JobGrain.Trigger(new RunRequest(RunRequest.Manual));
+        var ticket = await JobGrain.Trigger(new RunRequest(RunRequest.Manual, IdempotencyKey: idempotencyKey));
         if (state.State.Configured)
         {
             state.State.LastRunId = ticket.RunId;
