@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 using Tributary.Jobs;
 
 namespace Tributary.Scheduling;
@@ -8,6 +10,11 @@ namespace Tributary.Scheduling;
 /// At silo start, gives every registered job that has a configured schedule its <see cref="ScheduleGrain"/>.
 /// Runs on every silo; the grain makes it idempotent and keeps any schedule an operator changed.
 /// </summary>
+/// <remarks>
+/// A silo restarted right after it was killed may find a schedule grain still placed on its own dead former self
+/// (the cluster has not declared it dead yet), or the database briefly away: such calls are tried again for a while
+/// instead of failing the silo's start. A schedule the grain refuses (<see cref="InvalidScheduleException"/>) is not.
+/// </remarks>
 public sealed partial class ScheduleBootstrap(
     IGrainFactory grains,
     IEnumerable<IJobDefinition> definitions,
@@ -33,10 +40,33 @@ public sealed partial class ScheduleBootstrap(
                 continue;
             }
 
-            var applied = await grains.GetGrain<IScheduleGrain>(ScheduleKey.For(job)).ApplyConfigured(schedule);
+            var applied = await Retry.ExecuteAsync(
+                async token => await grains.GetGrain<IScheduleGrain>(ScheduleKey.For(job)).ApplyConfigured(schedule).WaitAsync(token),
+                cancellationToken);
             LogApplied(logger, job, schedule.Cron, applied);
         }
     }
+
+    private ResiliencePipeline Retry => _retry ??= new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = 12,
+            Delay = TimeSpan.FromSeconds(1),
+            BackoffType = DelayBackoffType.Linear,
+            MaxDelay = TimeSpan.FromSeconds(5),
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not InvalidScheduleException and not OperationCanceledException),
+            OnRetry = args =>
+            {
+                LogRetrying(logger, args.AttemptNumber + 1, args.Outcome.Exception!);
+                return ValueTask.CompletedTask;
+            },
+        })
+        .Build();
+
+    private ResiliencePipeline? _retry;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Applying the configured schedules failed (try {Attempt}); trying again")]
+    private static partial void LogRetrying(ILogger logger, int attempt, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Jobs:{Job}:Schedule is configured but no job named {Job} is registered; ignored")]
     private static partial void LogUnknownJob(ILogger logger, string job);
