@@ -5,12 +5,15 @@ namespace Tributary.Diagnostics;
 /// which silo answered. Operators use it after a deployment; the cluster tests use it to watch grains move.
 /// </summary>
 /// <remarks>Keyed by <see cref="ProbeKey.For"/>, never by the caller's raw text (hex-like string keys collide in AdoNet storage).</remarks>
+[Alias("Tributary.Diagnostics.IProbeGrain")]
 public interface IProbeGrain : IGrainWithStringKey
 {
     /// <summary>Stores <paramref name="value"/> durably and returns the new reading.</summary>
+    [Alias("Write")]
     Task<ProbeReading> Write(string value);
 
     /// <summary>Returns the stored value and the silo hosting the grain now.</summary>
+    [Alias("Read")]
     Task<ProbeReading> Read();
 }
 

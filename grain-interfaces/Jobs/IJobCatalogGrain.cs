@@ -2,8 +2,10 @@ namespace Tributary.Jobs;
 
 /// <summary>The jobs the silos know (registered job definitions and their effective settings).</summary>
 /// <remarks>Stateless: every silo answers from its own registrations, which all silos share.</remarks>
+[Alias("Tributary.Jobs.IJobCatalogGrain")]
 public interface IJobCatalogGrain : IGrainWithIntegerKey
 {
+    [Alias("List")]
     Task<IReadOnlyList<JobInfo>> List();
 }
 

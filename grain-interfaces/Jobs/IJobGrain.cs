@@ -4,22 +4,27 @@ namespace Tributary.Jobs;
 /// The single writer of one job's runs (key <see cref="JobKey.For"/>): starts runs, keeps one at a time,
 /// and resumes an unfinished run from its checkpoint after the silo that ran it died.
 /// </summary>
+[Alias("Tributary.Jobs.IJobGrain")]
 public interface IJobGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Starts a run, or returns the running run's id when one is already under way (single-flight).
     /// Returns at once: the run goes on beside the grain.
     /// </summary>
+    [Alias("Trigger")]
     Task<RunTicket> Trigger(RunRequest request);
 
     /// <summary>Resumes the current run's loop if it is not running on this activation (heartbeats call this; idempotent).</summary>
+    [Alias("EnsureRunning")]
     Task<RunTicket?> EnsureRunning();
 
     /// <summary>The current or last run's id and status.</summary>
+    [Alias("GetSnapshot")]
     Task<JobSnapshot> GetSnapshot();
 
     /// <summary>Called by the run's own loop when the run reached a final status; frees the job for the next run.</summary>
     [Orleans.Concurrency.OneWay]
+    [Alias("RunFinished")]
     Task RunFinished(Guid runId, string status);
 }
 

@@ -4,9 +4,11 @@ namespace Tributary.Jobs;
 /// A token bucket shared by every silo for one upstream credential (key <see cref="RateLimitKey.For"/>).
 /// Callers ask for a slot and wait the returned delay themselves: the grain never blocks.
 /// </summary>
+[Alias("Tributary.Jobs.IRateLimiterGrain")]
 public interface IRateLimiterGrain : IGrainWithStringKey
 {
     /// <summary>Reserves <paramref name="permits"/> and returns how long the caller must wait before using them.</summary>
+    [Alias("Reserve")]
     Task<TimeSpan> Reserve(int permits = 1);
 
     /// <summary>
@@ -14,12 +16,15 @@ public interface IRateLimiterGrain : IGrainWithStringKey
     /// calls from the end of one to the start of the next, no slot is granted before <paramref name="at"/> plus the
     /// interval; for the others this changes nothing.
     /// </summary>
+    [Alias("Completed")]
     Task Completed(DateTimeOffset at);
 
     /// <summary>The upstream said Retry-After: nobody gets a slot before <paramref name="until"/>.</summary>
+    [Alias("PauseUntil")]
     Task PauseUntil(DateTimeOffset until);
 
     /// <summary>The limit in force and whether it is paused.</summary>
+    [Alias("GetState")]
     Task<RateLimitState> GetState();
 }
 

@@ -11,9 +11,11 @@ namespace Tributary.Scheduling;
 /// every tick reconciles what fell due since the last handled occurrence. Ticks can be late, missed or
 /// duplicated; each is idempotent, and one cron occurrence never starts two runs.
 /// </remarks>
+[Alias("Tributary.Scheduling.IScheduleGrain")]
 public interface IScheduleGrain : IGrainWithStringKey
 {
     /// <summary>The schedule as stored; <see cref="ScheduleView.Configured"/> is false when the job has none.</summary>
+    [Alias("Get")]
     Task<ScheduleView> Get();
 
     /// <summary>
@@ -24,6 +26,7 @@ public interface IScheduleGrain : IGrainWithStringKey
     /// <param name="count">1..<see cref="ScheduleLimits.MaxOccurrences"/>.</param>
     /// <exception cref="ScheduleNotFoundException">The job is not registered or has no schedule.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is outside 1..<see cref="ScheduleLimits.MaxOccurrences"/>.</exception>
+    [Alias("Occurrences")]
     Task<ScheduleOccurrences> Occurrences(int count);
 
     /// <summary>
@@ -32,6 +35,7 @@ public interface IScheduleGrain : IGrainWithStringKey
     /// </summary>
     /// <exception cref="InvalidScheduleException">A field is not valid; <see cref="InvalidScheduleException.Errors"/> names it and says why.</exception>
     /// <exception cref="ScheduleNotFoundException">No job of that name is registered.</exception>
+    [Alias("Configure")]
     Task<ScheduleView> Configure(ScheduleChange change);
 
     /// <summary>
@@ -39,10 +43,12 @@ public interface IScheduleGrain : IGrainWithStringKey
     /// that has no schedule, and follows configuration changes only while no operator changed the schedule.
     /// </summary>
     /// <returns>True when the configured schedule was applied, false when the stored one was kept.</returns>
+    [Alias("ApplyConfigured")]
     Task<bool> ApplyConfigured(ScheduleChange configured);
 
     /// <summary>Stops triggering (the backlog is kept) and removes the heartbeat. Idempotent.</summary>
     /// <exception cref="ScheduleNotFoundException">The job has no schedule.</exception>
+    [Alias("Pause")]
     Task<ScheduleView> Pause();
 
     /// <summary>
@@ -50,17 +56,20 @@ public interface IScheduleGrain : IGrainWithStringKey
     /// not a misfire). Idempotent.
     /// </summary>
     /// <exception cref="ScheduleNotFoundException">The job has no schedule.</exception>
+    [Alias("Resume")]
     Task<ScheduleView> Resume();
 
     /// <summary>Starts a manual run now, outside the cron, or joins the run under way (single-flight).</summary>
     /// <param name="idempotencyKey">The caller's request id: a retry with the same key gets the first attempt's run.</param>
     /// <exception cref="ScheduleNotFoundException">No job of that name is registered.</exception>
+    [Alias("TriggerNow")]
     Task<RunTicket> TriggerNow(string? idempotencyKey = null);
 
     /// <summary>
     /// The heartbeat: queues the occurrences due since the last handled one per the misfire policy, then
     /// triggers the oldest queued occurrence unless the job is busy (it stays queued for the next tick).
     /// </summary>
+    [Alias("Tick")]
     Task Tick();
 }
 

@@ -12,23 +12,29 @@ namespace Tributary.WealthX;
 /// <remarks>
 /// This grain never calls the job's grain or its schedule's grain (they call it), so no call cycle can deadlock.
 /// </remarks>
+[Alias("Tributary.WealthX.IWealthXPullGrain")]
 public interface IWealthXPullGrain : IGrainWithStringKey
 {
     /// <summary>The pages of a new session (run <paramref name="runId"/>): a full pass from the cursor, or an incremental pass once complete.</summary>
     /// <param name="maxBatches">At most this many pages (calls), when given.</param>
+    [Alias("PlanSession")]
     Task<WealthXSessionPlan> PlanSession(Guid runId, int? maxBatches);
 
     /// <summary>What to ask WealthX for the planned page <paramref name="fromIndex"/>..<paramref name="toIndex"/>, now that earlier pages may have reported the total.</summary>
+    [Alias("OrderPage")]
     Task<WealthXPageOrder> OrderPage(Guid runId, int fromIndex, int toIndex);
 
     /// <summary>A page is stored: move the cursor over every contiguous stored page (the checkpoint).</summary>
+    [Alias("CommitPage")]
     Task<WealthXCheckpoint> CommitPage(WealthXPageCommit commit);
 
     /// <summary>The session's run ended (idempotent: a second call for the same run changes nothing).</summary>
+    [Alias("SessionFinished")]
     Task SessionFinished(Guid runId, string status, string? error);
 
     /// <summary>The pull's state and effective options.</summary>
     [ReadOnly]
+    [Alias("GetProgress")]
     Task<WealthXPullProgress> GetProgress();
 
     /// <summary>
@@ -36,6 +42,7 @@ public interface IWealthXPullGrain : IGrainWithStringKey
     /// current run as its grain reports it: a reset while a session runs is refused.
     /// </summary>
     /// <exception cref="WealthXSessionRunningException">A session is under way.</exception>
+    [Alias("Reset")]
     Task<WealthXPullProgress> Reset(Guid? runningRunId);
 }
 

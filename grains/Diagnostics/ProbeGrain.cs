@@ -3,6 +3,7 @@ namespace Tributary.Diagnostics;
 /// <inheritdoc cref="IProbeGrain"/>
 /// <remarks>Random placement spreads probes over every silo, so a handful of them exercises each one.</remarks>
 [Orleans.Placement.RandomPlacement]
+[GrainType("probe")]
 public sealed class ProbeGrain(
     [PersistentState("probe", StorageNames.GrainState)] IPersistentState<ProbeState> state,
     ILocalSiloDetails silo,

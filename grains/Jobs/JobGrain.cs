@@ -15,6 +15,7 @@ namespace Tributary.Jobs;
 /// the state strands nothing. <see cref="RunSupervisor"/> pokes every active run when a silo dies, so failover does
 /// not wait for the next tick.
 /// </remarks>
+[GrainType("job")]
 public sealed partial class JobGrain(
     [PersistentState("job", StorageNames.GrainState)] IPersistentState<JobState> state,
     JobCatalog catalog,

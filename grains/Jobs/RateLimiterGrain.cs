@@ -12,6 +12,7 @@ namespace Tributary.Jobs;
 /// pauses still apply). State is in memory: after a reactivation the bucket starts full, never over the limit
 /// for more than one burst.
 /// </remarks>
+[GrainType("ratelimiter")]
 public sealed class RateLimiterGrain(IConfiguration configuration, IEnumerable<RateLimitDefault> defaults, TimeProvider time) : Grain, IRateLimiterGrain
 {
     private double _permitsPerSecond;

@@ -1,6 +1,7 @@
 namespace Tributary.Scheduling;
 
 /// <inheritdoc cref="IScheduleDirectoryGrain"/>
+[GrainType("scheduledirectory")]
 public sealed class ScheduleDirectoryGrain(
     [PersistentState("schedules", StorageNames.GrainState)] IPersistentState<ScheduleDirectoryState> state) : Grain, IScheduleDirectoryGrain
 {

@@ -15,6 +15,7 @@ namespace Tributary.Scheduling;
 /// is written and pausing removes it after, so a crash leaves at most a stray reminder, which removes itself
 /// at its next tick.</para>
 /// </remarks>
+[GrainType("schedule")]
 public sealed partial class ScheduleGrain(
     [PersistentState("schedule", StorageNames.GrainState)] IPersistentState<ScheduleState> state,
     IEnumerable<IJobDefinition> definitions,

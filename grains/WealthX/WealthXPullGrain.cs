@@ -14,6 +14,7 @@ namespace Tributary.WealthX;
 /// session is an incremental pass over the dossiers modified since the day the previous pass began, paged from 1.
 /// </para>
 /// </remarks>
+[GrainType("wealthxpull")]
 public sealed partial class WealthXPullGrain(
     [PersistentState("wealthx-pull", StorageNames.GrainState)] IPersistentState<WealthXPullState> state,
     WealthXFeeds feeds,

@@ -1,5 +1,6 @@
 namespace Tributary.Storage.Tests.Providers;
 
+[GrainType("deletingnote")]
 public sealed class DeletingNoteGrain(
     [PersistentState(NoteGrain.StateName, TestSilo.DeletingStorageName)] IPersistentState<NoteState> note) : Grain, IDeletingNoteGrain
 {

@@ -2,6 +2,7 @@ namespace Tributary.Storage.Tests.Providers;
 
 /// <remarks>Random placement, so a two-silo cluster spreads notes over both silos.</remarks>
 [Orleans.Placement.RandomPlacement]
+[GrainType("note")]
 public sealed class NoteGrain(
     [PersistentState(NoteGrain.StateName, TestSilo.StorageName)] IPersistentState<NoteState> note,
     ILocalSiloDetails silo) : Grain, INoteGrain

@@ -1,5 +1,6 @@
 namespace Tributary.Storage.Tests.Providers;
 
+[GrainType("ticker")]
 public sealed class TickerGrain(ILocalSiloDetails silo) : Grain, ITickerGrain, IRemindable
 {
     public const string ReminderName = "tick";
