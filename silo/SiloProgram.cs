@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Tributary.Storage;
 using Tributary.Storage.Configuration;
@@ -65,6 +66,18 @@ public static partial class SiloProgram
         }
 
         using var host = builder.Build();
+        try
+        {
+            // Options validated on start (JobRuntime:*, every Jobs:{job}:*), checked now: before the database is
+            // touched, so a bad setting is reported as one, with its sentences, whatever else is wrong.
+            host.Services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (OptionsValidationException exception)
+        {
+            await Console.Error.WriteLineAsync("Configuration error: " + string.Join(" ", exception.Failures));
+            return 2;
+        }
+
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tributary.Silo");
         var database = DatabaseConnection.Redact(connectionString);
         var migrateOnStart = builder.Configuration.GetValue($"{DatabaseOptions.Section}:{nameof(DatabaseOptions.MigrateOnStart)}", true);

@@ -12,26 +12,49 @@ public sealed class JobCatalog
 
     public JobCatalog(IEnumerable<IJobDefinition> definitions, IConfiguration configuration)
     {
-        _jobs = new Dictionary<string, (IJobDefinition, JobSettings)>(StringComparer.Ordinal);
+        var problems = Problems(definitions, configuration);
+        if (problems.Count > 0)
+        {
+            // Checked at start already (JobRuntimeOptionsValidator); this only guards a host that skipped that check.
+            throw new Microsoft.Extensions.Options.OptionsValidationException(JobRuntimeOptions.Section, typeof(JobSettings), problems);
+        }
+
+        _jobs = definitions.ToDictionary(d => d.Name, d => (d, Settings(d, configuration)), StringComparer.Ordinal);
+    }
+
+    /// <summary>Every problem of the jobs' effective settings, each a sentence naming <c>Jobs:{job}:{Setting}</c>.</summary>
+    public static IReadOnlyList<string> Problems(IEnumerable<IJobDefinition> definitions, IConfiguration configuration)
+    {
         var problems = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var definition in definitions)
         {
-            if (_jobs.ContainsKey(definition.Name))
+            if (!seen.Add(definition.Name))
             {
                 problems.Add($"Two job definitions are named '{definition.Name}'.");
                 continue;
             }
 
-            var settings = definition.Defaults.Clone();
-            configuration.GetSection($"Jobs:{definition.Name}").Bind(settings);
-            problems.AddRange(settings.Validate(definition.Name));
-            _jobs[definition.Name] = (definition, settings);
+            try
+            {
+                problems.AddRange(Settings(definition, configuration).Validate(definition.Name));
+            }
+            catch (InvalidOperationException exception)
+            {
+                // A value that is not even of the setting's type (BatchSize=abc): the binder's sentence names the key.
+                problems.Add($"Jobs:{definition.Name}: {exception.Message}");
+            }
         }
 
-        if (problems.Count > 0)
-        {
-            throw new InvalidOperationException("Configuration error: " + string.Join(" ", problems));
-        }
+        return problems;
+    }
+
+    /// <summary>The definition's defaults overridden by <c>Jobs:{name}:*</c>.</summary>
+    private static JobSettings Settings(IJobDefinition definition, IConfiguration configuration)
+    {
+        var settings = definition.Defaults.Clone();
+        configuration.GetSection($"Jobs:{definition.Name}").Bind(settings);
+        return settings;
     }
 
     public IEnumerable<string> Names => _jobs.Keys.Order(StringComparer.Ordinal);

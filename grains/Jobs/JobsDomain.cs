@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Tributary.Storage.Jobs;
 
 namespace Tributary.Jobs;
@@ -10,7 +11,8 @@ public static class JobsDomain
 {
     public static ISiloBuilder AddJobRuntime(this ISiloBuilder silo, IConfiguration configuration)
     {
-        silo.Services.Configure<JobRuntimeOptions>(configuration.GetSection(JobRuntimeOptions.Section));
+        silo.Services.AddOptions<JobRuntimeOptions>().Bind(configuration.GetSection(JobRuntimeOptions.Section)).ValidateOnStart();
+        silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobRuntimeOptions>, JobRuntimeOptionsValidator>());
         silo.Services.TryAddSingleton<JobCatalog>();
         silo.Services.TryAddSingleton<JobRunStore>();
         silo.Services.TryAddSingleton<UpstreamCircuits>();

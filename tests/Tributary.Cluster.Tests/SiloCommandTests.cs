@@ -57,6 +57,22 @@ public sealed class SiloCommandTests
     }
 
     [Fact]
+    public async Task A_bad_job_setting_stops_the_silo_at_start_with_its_sentence()
+    {
+        var settings = ClusterSettings.Create("Host=127.0.0.1;Port=1;Username=nobody").ForSilo();
+        settings["Jobs:process_transactions_to_holdings:BatchSize"] = "0";
+        settings["JobRuntime:SweepPeriod"] = "00:00:00";
+
+        await using var silo = SiloProcess.Start("bad-job", settings);
+
+        Assert.Equal(2, await silo.WaitForExitAsync(ExitTimeout));
+        Assert.Contains("Jobs:process_transactions_to_holdings:BatchSize must be 1..100000, was 0.", silo.Output, StringComparison.Ordinal);
+        Assert.Contains("JobRuntime:SweepPeriod must be 00:00:00.1..01:00:00, was 00:00:00.", silo.Output, StringComparison.Ordinal);
+        // Stopped before the database was touched: nothing about it.
+        Assert.DoesNotContain("is not ready for the silo", silo.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task No_database_setting_stops_the_silo_saying_how_to_set_one()
     {
         await using var silo = SiloProcess.Start("no-database", new Dictionary<string, string>());
