@@ -31,6 +31,12 @@ public interface IJobDefinition
     /// job is free for its next run. Cursor jobs close their session here. Failures are logged, never retried.
     /// </summary>
     Task RunFinishedAsync(JobRunOutcome outcome, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// When true, the run's completion event carries <c>counts</c>: each numeric field of the batches' <see cref="BatchResult.Details"/>
+    /// summed over the run's committed batches (the retention job's rows deleted per table).
+    /// </summary>
+    bool ReportsCounts => false;
 }
 
 /// <summary>How a run ended, for <see cref="IJobDefinition.RunFinishedAsync"/>.</summary>

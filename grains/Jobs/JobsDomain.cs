@@ -22,6 +22,16 @@ public static class JobsDomain
         silo.Services.TryAddSingleton<RunSupervisor>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RunSupervisor>());
         silo.AddIncomingGrainCallFilter<DatabaseErrorCallFilter>();
+
+        // The runtime's own daily clean-up, a job like any other.
+        silo.Services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section)).ValidateOnStart();
+        silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
+        silo.Services.TryAddSingleton<Storage.Retention.RetentionStore>();
+        if (!silo.Services.Any(d => d.ImplementationType == typeof(RetentionJob)))
+        {
+            silo.Services.AddJob<RetentionJob>();
+        }
+
         return silo;
     }
 

@@ -94,7 +94,7 @@ public sealed partial class RunExecutor(
         }
 
         var finished = await database.RideOutAsync($"finishing run {run.RunId}",
-            t => store.FinishRunAsync(run.RunId, status, error, r => CompletionEvent(r, definition), t), cancellationToken);
+            t => store.FinishRunAsync(run.RunId, status, error, r => CompletionEvent(r, definition, definition.ReportsCounts ? Counts(final) : null), t), cancellationToken);
         crash.Reached(CrashPoints.RunFinished);
         LogRunFinished(logger, run.Job, run.RunId, finished.Status, finished.TotalBatches, finished.FailedBatches);
         return finished.Status;
@@ -129,7 +129,7 @@ public sealed partial class RunExecutor(
             crash.Reached(CrashPoints.BatchCommitted);
             var progress = BatchEvent(EventTypes.BatchCompleted, run, index, items.Count, result.ItemsProcessed, attempts, elapsed, null, result.Details);
             await database.RideOutAsync($"checkpointing batch {index} of run {run.RunId}",
-                t => store.CompleteBatchAsync(run.RunId, index, result.ItemsProcessed, attempts, elapsed, progress, t), cancellationToken);
+                t => store.CompleteBatchAsync(run.RunId, index, result.ItemsProcessed, attempts, elapsed, progress, t, result.Details?.ToJsonString()), cancellationToken);
             crash.Reached(CrashPoints.BatchCheckpointed);
         }
         catch (Exception exception) when ((exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -266,7 +266,31 @@ public sealed partial class RunExecutor(
         return new OutboxEvent(type, $"/jobs/{run.Job}", run.RunId.ToString(), run.Job, time.GetUtcNow(), data);
     }
 
-    private OutboxEvent CompletionEvent(JobRunRecord run, IJobDefinition definition)
+    /// <summary>Each numeric field of the committed batches' details, summed.</summary>
+    private static JsonObject Counts(IEnumerable<JobBatchRecord> batches)
+    {
+        var sums = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var details in batches.Where(b => b.Status == JobBatchRecord.Succeeded && b.Details is not null).Select(b => JsonNode.Parse(b.Details!)))
+        {
+            foreach (var (key, value) in details!.AsObject())
+            {
+                if (value is JsonValue number && number.TryGetValue<long>(out var count))
+                {
+                    sums[key] = sums.GetValueOrDefault(key) + count;
+                }
+            }
+        }
+
+        var counts = new JsonObject();
+        foreach (var (key, sum) in sums)
+        {
+            counts[key] = sum;
+        }
+
+        return counts;
+    }
+
+    private OutboxEvent CompletionEvent(JobRunRecord run, IJobDefinition definition, JsonObject? counts)
     {
         var processing = (run.FinishedAt ?? time.GetUtcNow()) - (run.StartedAt ?? run.CreatedAt);
         var data = new JsonObject
@@ -283,6 +307,11 @@ public sealed partial class RunExecutor(
             ["trigger"] = run.Trigger,
             ["account_id"] = run.AccountId,
         };
+        if (counts is not null)
+        {
+            data["counts"] = counts;
+        }
+
         return new OutboxEvent(EventTypes.RunCompleted, $"/jobs/{run.Job}", run.RunId.ToString(), run.Job, time.GetUtcNow(), data);
     }
 

@@ -33,7 +33,8 @@ public sealed record JobBatchRecord(
     int? DurationMs,
     string? Error,
     DateTimeOffset StartedAt,
-    DateTimeOffset? FinishedAt)
+    DateTimeOffset? FinishedAt,
+    string? Details = null)
 {
     public const string Running = "running";
     public const string Succeeded = "succeeded";

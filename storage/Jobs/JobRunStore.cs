@@ -16,7 +16,7 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
         "created_at, started_at, finished_at, total_batches, failed_batches, items_processed, error, run_key";
 
     private const string BatchColumns =
-        "run_id, batch_index, item_offset, item_count, status, items_processed, attempts, duration_ms, error, started_at, finished_at";
+        "run_id, batch_index, item_offset, item_count, status, items_processed, attempts, duration_ms, error, started_at, finished_at, details::text";
 
     private const string DeadLetterColumns =
         "dead_letter_id, job, run_id, batch_index, items, account_id, parameters::text, error, attempts, created_at, replayed_at, replay_run_id";
@@ -142,11 +142,13 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Marks a batch done and appends its progress event, in one transaction.</summary>
-    public async Task CompleteBatchAsync(Guid runId, int batchIndex, int itemsProcessed, int attempts, TimeSpan duration, OutboxEvent progress, CancellationToken cancellationToken)
+    /// <param name="details">The batch's own facts as a JSON object (<c>BatchResult.Details</c>), kept with the checkpoint.</param>
+    public async Task CompleteBatchAsync(Guid runId, int batchIndex, int itemsProcessed, int attempts, TimeSpan duration, OutboxEvent progress, CancellationToken cancellationToken,
+        string? details = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await UpdateBatchAsync(connection, transaction, runId, batchIndex, JobBatchRecord.Succeeded, itemsProcessed, attempts, duration, null, cancellationToken);
+        await UpdateBatchAsync(connection, transaction, runId, batchIndex, JobBatchRecord.Succeeded, itemsProcessed, attempts, duration, null, cancellationToken, details);
         await UpdateProgressAsync(connection, transaction, runId, cancellationToken);
         await Outbox.AppendAsync(connection, transaction, progress, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -272,14 +274,16 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
     }
 
     private static async Task UpdateBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid runId, int batchIndex, string status,
-        int itemsProcessed, int attempts, TimeSpan duration, string? error, CancellationToken cancellationToken)
+        int itemsProcessed, int attempts, TimeSpan duration, string? error, CancellationToken cancellationToken, string? details = null)
     {
         await using var command = new NpgsqlCommand(
             """
             UPDATE job_run_batches
-            SET status = @status, items_processed = @items, attempts = @attempts, duration_ms = @duration, error = @error, finished_at = now()
+            SET status = @status, items_processed = @items, attempts = @attempts, duration_ms = @duration, error = @error, finished_at = now(),
+                details = @details::jsonb
             WHERE run_id = @run AND batch_index = @index
             """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter("details", NpgsqlDbType.Text) { Value = (object?)details ?? DBNull.Value });
         command.Parameters.AddWithValue("status", status);
         command.Parameters.AddWithValue("items", itemsProcessed);
         command.Parameters.AddWithValue("attempts", attempts);
@@ -303,7 +307,7 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
     private static JobBatchRecord ReadBatch(NpgsqlDataReader r) => new(
         r.GetGuid(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetString(4), r.GetInt32(5), r.GetInt32(6),
         r.IsDBNull(7) ? null : r.GetInt32(7), NullableString(r, 8), r.GetFieldValue<DateTimeOffset>(9),
-        r.IsDBNull(10) ? null : r.GetFieldValue<DateTimeOffset>(10));
+        r.IsDBNull(10) ? null : r.GetFieldValue<DateTimeOffset>(10), NullableString(r, 11));
 
     private static DeadLetterRecord ReadDeadLetter(NpgsqlDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetGuid(2), r.GetInt32(3), r.GetFieldValue<string[]>(4), NullableString(r, 5),

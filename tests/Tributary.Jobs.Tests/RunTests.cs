@@ -158,6 +158,6 @@ public sealed class RunTests
 
         Assert.Equal("There is no job named 'no_such_job'. GET /api/etl/jobs lists the jobs.", error.Message);
         var jobs = await cluster.Grains.GetGrain<IJobCatalogGrain>(0).List();
-        Assert.Equal(["process_transactions_to_holdings", "process_transactions_to_holdings_monthly", "test_counting", "test_cursor", "test_gated", "test_stepped"], jobs.Select(j => j.Name));
+        Assert.Equal(["process_transactions_to_holdings", "process_transactions_to_holdings_monthly", "prune_retention", "test_counting", "test_cursor", "test_gated", "test_stepped"], jobs.Select(j => j.Name));
     }
 }
