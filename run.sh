@@ -38,7 +38,7 @@ for p in "$api_port" "$sim_port"; do
   port_free "$p" || { echo "Port $p is in use: stop what holds it or set TRIBUTARY_API_PORT / TRIBUTARY_SIM_PORT." >&2; exit 1; }
 done
 for i in $(seq 1 "$silos"); do
-  for p in $((11110 + i)) $((29999 + i)); do
+  for p in $((11110 + i)) $((29999 + i)) $((18080 + i)); do
     port_free "$p" || { echo "Silo port $p is in use (is another ./run.sh running?)." >&2; exit 1; }
   done
 done
@@ -116,7 +116,7 @@ run_simulators() {
 run_silo() { # i
   local i=$1
   exec env Database__ConnectionString="$db" Silo__SiloPort=$((11110 + i)) \
-    Silo__GatewayPort=$((29999 + i)) Silo__Name="silo-$i" Database__MigrateOnStart=false \
+    Silo__GatewayPort=$((29999 + i)) Silo__HealthPort=$((18080 + i)) Silo__Name="silo-$i" Database__MigrateOnStart=false \
     MarketData__BaseUrl="http://127.0.0.1:$sim_port/marketdata/v1/" MarketData__ApiKey="$market_key" \
     WealthX__BaseUrl="$wealthx_url" WealthX__Username="$wealthx_user" WealthX__Password="$wealthx_password" \
     dotnet "$(bin silo Tributary.Silo)"
@@ -228,7 +228,8 @@ Tributary is running ($silos silo(s)).
   API          http://127.0.0.1:$api_port        (header X-Api-Key: <admin key>)
   API docs     http://127.0.0.1:$api_port/docs   (browser: any user name, the key as password)
   Dashboard    http://127.0.0.1:$api_port/dashboard
-  Health       http://127.0.0.1:$api_port/health
+  Health       http://127.0.0.1:$api_port/health   (and /alive; /metrics with the admin key)
+  Silo probes  http://127.0.0.1:18081/health, /alive, /metrics   (silo i on port 18080+i)
   Simulators   http://127.0.0.1:$sim_port
   PostgreSQL   psql -h 127.0.0.1 -p $pg_port -U postgres tributary
   Admin key    $admin_key

@@ -10,6 +10,7 @@ using Tributary.Api.Endpoints;
 using Tributary.Api.Errors;
 using Tributary.Api.Events;
 using Tributary.Api.Health;
+using Tributary.ServiceDefaults;
 using Tributary.Storage.Configuration;
 using Tributary.Storage.Dossiers;
 using Tributary.Storage.Events;
@@ -69,6 +70,7 @@ public static partial class GatewayApp
             client.UseConnectionRetryFilter<ClusterConnectionRetry>();
         });
 
+        builder.AddServiceDefaults("tributary-gateway");
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<JobRunStore>();
@@ -108,6 +110,8 @@ public static partial class GatewayApp
         app.UseMiddleware<ClusterFailover>();
 
         app.MapSystemEndpoints();
+        // /alive for probes (anonymous); /metrics for Prometheus, admin only: it describes the whole deployment.
+        app.MapDefaultEndpoints(ApiKeyScopes.Policies.Admin);
         app.MapOpenApi("/openapi/{documentName}.json");
         // The docs UI lives at /docs/ and asks for "openapi/v1.json" relative to itself.
         app.MapOpenApi("/docs/openapi/{documentName}.json");

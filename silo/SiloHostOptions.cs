@@ -15,6 +15,12 @@ public sealed class SiloHostOptions
     /// <summary>Port clients (the gateway) connect to; 0 turns this silo's client gateway off.</summary>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// The silo's own HTTP port for probes and metrics: <c>/alive</c>, <c>/health</c>, <c>/metrics</c> (Prometheus). 0 lets the
+    /// system pick a free port (logged at start); containers and <c>run.sh</c> set one.
+    /// </summary>
+    public int HealthPort { get; set; }
+
     /// <summary>The address other silos and clients reach this silo at: an IP, or <c>auto</c> for this host's first non-loopback IPv4.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
@@ -59,6 +65,11 @@ public sealed class SiloHostOptions
         if (GatewayPort == SiloPort)
         {
             problems.Add($"{Section}:{nameof(GatewayPort)} and {Section}:{nameof(SiloPort)} must differ, both are {SiloPort}.");
+        }
+
+        if (HealthPort is < 0 or > 65535 || (HealthPort != 0 && (HealthPort == SiloPort || HealthPort == GatewayPort)))
+        {
+            problems.Add($"{Section}:{nameof(HealthPort)} must be 0..65535 (0 = any free port) and differ from the silo and gateway ports, was {HealthPort}.");
         }
 
         if (!AdvertisedAddress.Equals("auto", StringComparison.OrdinalIgnoreCase) && !IPAddress.TryParse(AdvertisedAddress, out _))

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Tributary.ServiceDefaults;
 using Tributary.Storage;
 using Tributary.Storage.Configuration;
 using Tributary.Storage.FinTrack;
@@ -23,7 +24,7 @@ public static partial class SiloProgram
         }
 
         // Settings sit beside the assembly: the silo reads the same appsettings.json from any working directory.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = command == "run" ? args : args[1..],
             ContentRootPath = AppContext.BaseDirectory,
@@ -53,6 +54,12 @@ public static partial class SiloProgram
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = hostOptions.ShutdownTimeout);
         if (command == "run")
         {
+            // The silo's own HTTP port: probes and metrics, for orchestrators and Prometheus; no API here.
+            builder.WebHost.UseUrls($"http://{(hostOptions.ListenOnAnyHostAddress ? "0.0.0.0" : "127.0.0.1")}:{hostOptions.HealthPort}");
+            builder.AddServiceDefaults("tributary-silo");
+            builder.Services.AddHealthChecks()
+                .AddCheck<SiloHealth.DatabaseCheck>("database")
+                .AddCheck<SiloHealth.MembershipCheck>("silo");
             try
             {
                 builder.UseOrleans(silo => silo.AddTributary(builder.Configuration, connectionString).UseTributaryEndpoints(hostOptions));
@@ -65,7 +72,13 @@ public static partial class SiloProgram
             }
         }
 
-        using var host = builder.Build();
+        await using var host = builder.Build();
+        if (command == "run")
+        {
+            host.MapDefaultEndpoints(metricsPolicy: null);
+            host.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = SiloHealth.WriteAsync });
+        }
+
         try
         {
             // Options validated on start (JobRuntime:*, every Jobs:{job}:*), checked now: before the database is

@@ -106,6 +106,7 @@ public sealed partial class JobGrain(
         state.State.CurrentReplayOf = [.. replayOf];
         await state.WriteStateAsync();
         LogRunStarted(logger, Job, run.RunId, request.Trigger, items.Count);
+        JobsTelemetry.RunStarted(Job, request.Trigger);
         StartLoop(run, definition, settings);
         return new RunTicket(run.RunId, true, RunStatus.Running);
     }

@@ -96,6 +96,7 @@ public sealed partial class RunExecutor(
         var finished = await database.RideOutAsync($"finishing run {run.RunId}",
             t => store.FinishRunAsync(run.RunId, status, error, r => CompletionEvent(r, definition, definition.ReportsCounts ? Counts(final) : null), t), cancellationToken);
         crash.Reached(CrashPoints.RunFinished);
+        JobsTelemetry.RunFinished(run.Job, finished.Status);
         LogRunFinished(logger, run.Job, run.RunId, finished.Status, finished.TotalBatches, finished.FailedBatches);
         return finished.Status;
     }
@@ -108,6 +109,11 @@ public sealed partial class RunExecutor(
         var attempts = 0;
         var started = Stopwatch.GetTimestamp();
         var pipeline = RetryPipeline(run, settings, sizer, index);
+        using var activity = JobsTelemetry.Activities.StartActivity("job batch");
+        activity?.SetTag("tributary.job", run.Job);
+        activity?.SetTag("tributary.run_id", run.RunId.ToString());
+        activity?.SetTag("tributary.batch_index", index);
+        activity?.SetTag("tributary.batch_size", items.Count);
         try
         {
             var result = await pipeline.ExecuteAsync(async token =>
@@ -121,6 +127,9 @@ public sealed partial class RunExecutor(
 
             var elapsed = Stopwatch.GetElapsedTime(started);
             sizer.Succeeded(elapsed, attempts);
+            JobsTelemetry.BatchCommitted(run.Job, result.ItemsProcessed, elapsed);
+            activity?.SetTag("tributary.items_processed", result.ItemsProcessed);
+            activity?.SetTag("tributary.attempts", attempts);
             if (result.EndOfData)
             {
                 stop.EndOfData();
@@ -144,6 +153,9 @@ public sealed partial class RunExecutor(
             }
 
             LogBatchDeadLettered(logger, run.Job, run.RunId, index, attempts, reason);
+            JobsTelemetry.BatchDeadLettered(run.Job);
+            activity?.SetStatus(ActivityStatusCode.Error, reason);
+            activity?.SetTag("tributary.attempts", attempts);
             var letter = BatchEvent(EventTypes.BatchDeadLettered, run, index, items.Count, 0, attempts, elapsed, reason);
             await database.RideOutAsync($"dead-lettering batch {index} of run {run.RunId}",
                 t => store.DeadLetterBatchAsync(run, index, items, reason, attempts, elapsed, letter, t), cancellationToken);
@@ -157,7 +169,9 @@ public sealed partial class RunExecutor(
         var limiter = LimiterOf(settings);
         if (limiter is not null)
         {
+            var waitStarted = Stopwatch.GetTimestamp();
             await WaitForRateLimitAsync(limiter, cancellationToken);
+            JobsTelemetry.RateLimiterWaited(settings.Upstream!, Stopwatch.GetElapsedTime(waitStarted));
         }
 
         // The end of the attempt's call, reported once: by the job as soon as its reply is read, else here.
@@ -209,6 +223,7 @@ public sealed partial class RunExecutor(
                         await limiter.PauseUntil(time.GetUtcNow() + after);
                     }
 
+                    JobsTelemetry.BatchRetried(run.Job);
                     LogBatchRetry(logger, run.Job, run.RunId, index, args.AttemptNumber + 1, args.RetryDelay, exception.Message);
                 },
             });

@@ -12,17 +12,21 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    private SiloProcess(Process process, string name, int siloPort, int gatewayPort)
+    private SiloProcess(Process process, string name, int siloPort, int gatewayPort, int healthPort)
     {
         _process = process;
         Name = name;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
+        HealthPort = healthPort;
     }
 
     public string Name { get; }
     public int SiloPort { get; }
     public int GatewayPort { get; }
+
+    /// <summary>The silo's HTTP port: <c>/alive</c>, <c>/health</c>, <c>/metrics</c>.</summary>
+    public int HealthPort { get; }
     public bool HasExited => _process.HasExited;
     public int ProcessId => _process.Id;
     public int ExitCode => _process.ExitCode;
@@ -47,6 +51,7 @@ public sealed class SiloProcess : IAsyncDisposable
     {
         var siloPort = FreePorts.Next();
         var gatewayPort = FreePorts.Next();
+        var healthPort = FreePorts.Next();
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -62,6 +67,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
         info.Environment["Silo__SiloPort"] = siloPort.ToString();
         info.Environment["Silo__GatewayPort"] = gatewayPort.ToString();
+        info.Environment["Silo__HealthPort"] = healthPort.ToString();
         info.Environment["Silo__Name"] = name;
         info.Environment["DOTNET_ENVIRONMENT"] = "Test";
         // The test process' own DATABASE_URL (if any) must not leak in.
@@ -72,7 +78,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var silo = new SiloProcess(process, name, siloPort, gatewayPort);
+        var silo = new SiloProcess(process, name, siloPort, gatewayPort, healthPort);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { silo._output.Enqueue(e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { silo._output.Enqueue(e.Data); } };
         process.Start();
