@@ -122,7 +122,7 @@ public static partial class GatewayApp
         // One line per domain.
         app.MapClusterEndpoints();
         app.MapDiagnosticsEndpoints();
-        app.MapEtlEndpoints();
+        app.MapJobEndpoints();
         app.MapEventEndpoints();
         app.MapWebhookEndpoints();
         app.MapScheduleEndpoints();

@@ -76,7 +76,11 @@ public static partial class SiloProgram
         if (command == "run")
         {
             host.MapDefaultEndpoints(metricsPolicy: null);
-            host.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { ResponseWriter = SiloHealth.WriteAsync });
+            host.MapHealthChecks("/health", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+            {
+                ResponseWriter = SiloHealth.WriteAsync,
+                Predicate = check => !check.Tags.Contains(ServiceDefaults.ServiceDefaults.LiveTag),
+            });
         }
 
         try

@@ -4,7 +4,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Npgsql;
 using Tributary.Diagnostics;
-using Tributary.Etl;
+using Tributary.FinTrack;
 using Tributary.Jobs;
 using Tributary.Scheduling;
 using Tributary.WealthX;

@@ -20,7 +20,12 @@ public static partial class SystemEndpoints
             .WithTags("System")
             .WithSummary("Liveness: 200 when at least one silo is active, 503 otherwise; the database is reported beside, on its own.");
 
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync })
+        app.MapHealthChecks("/health", new HealthCheckOptions
+            {
+                ResponseWriter = WriteHealthAsync,
+                // Dependencies only: the process' own liveness is /alive's.
+                Predicate = check => !check.Tags.Contains(ServiceDefaults.ServiceDefaults.LiveTag),
+            })
             .AllowAnonymous()
             .WithTags("System");
         return app;

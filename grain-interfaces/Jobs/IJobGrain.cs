@@ -21,11 +21,6 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>The current or last run's id and status.</summary>
     [Alias("GetSnapshot")]
     Task<JobSnapshot> GetSnapshot();
-
-    /// <summary>Called by the run's own loop when the run reached a final status; frees the job for the next run.</summary>
-    [Orleans.Concurrency.OneWay]
-    [Alias("RunFinished")]
-    Task RunFinished(Guid runId, string status);
 }
 
 /// <summary>What starts a run.</summary>
@@ -33,6 +28,7 @@ public interface IJobGrain : IGrainWithStringKey
 /// <param name="AccountId">Optional scope (FinTrack jobs: one account).</param>
 /// <param name="Parameters">Job-specific options (e.g. <c>from</c>/<c>to</c> for history), already validated by the caller.</param>
 /// <param name="ScheduledFor">For schedule triggers: the cron occurrence this run serves (makes duplicate ticks idempotent).</param>
+/// <param name="DeadLetterIds">For replay triggers: the dead letters whose batches the run processes again.</param>
 /// <param name="IdempotencyKey">
 /// A caller's request id (the <c>Idempotency-Key</c> header): a trigger retried with the same key gets the run the first
 /// attempt started, even when that run has ended since.
@@ -43,7 +39,8 @@ public sealed record RunRequest(
     [property: Id(1)] string? AccountId = null,
     [property: Id(2)] IReadOnlyDictionary<string, string>? Parameters = null,
     [property: Id(3)] DateTimeOffset? ScheduledFor = null,
-    [property: Id(4)] string? IdempotencyKey = null)
+    [property: Id(4)] string? IdempotencyKey = null,
+    [property: Id(5)] IReadOnlyList<long>? DeadLetterIds = null)
 {
     public const string Manual = "manual";
     public const string Schedule = "schedule";

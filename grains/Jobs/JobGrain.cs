@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tributary.Storage.Jobs;
@@ -24,7 +23,7 @@ public sealed partial class JobGrain(
     CrashPoints crash,
     IOptions<JobRuntimeOptions> options,
     TimeProvider time,
-    ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable, IDisposable
+    ILogger<JobGrain> logger) : Grain, IJobGrain, IJobRunOwner, IRemindable, IDisposable
 {
     private const string WatchdogReminder = "job-watchdog";
     private Task? _loop;
@@ -230,7 +229,7 @@ public sealed partial class JobGrain(
         _stop?.Dispose();
         _stop = new CancellationTokenSource();
         var token = _stop.Token;
-        var self = this.AsReference<IJobGrain>();
+        var self = this.AsReference<IJobRunOwner>();
         var jobLogger = logger;
         _loop = Task.Run(async () =>
         {
@@ -257,10 +256,7 @@ public sealed partial class JobGrain(
 
     private async Task<(IReadOnlyList<string> Items, string? AccountId, IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<long> ReplayOf)> ReplayPlanAsync(RunRequest request)
     {
-        var ids = (request.Parameters?.GetValueOrDefault("deadLetterIds") ?? string.Empty)
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(id => long.Parse(id, CultureInfo.InvariantCulture))
-            .ToList();
+        var ids = request.DeadLetterIds ?? [];
         var letters = new List<DeadLetterRecord>();
         foreach (var id in ids)
         {

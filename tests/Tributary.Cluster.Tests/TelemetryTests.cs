@@ -28,7 +28,7 @@ public sealed partial class TelemetryTests
         Assert.Equal(1000, Sample(metrics, "tributary_jobs_items_processed_total", "job=\"wealthx_default\""));
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
         Assert.Equal("healthy", health.GetProperty("status").GetString());
-        Assert.Equal(["database", "self", "silo"], health.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()).Order());
+        Assert.Equal(["database", "silo"], health.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()).Order());
 
         // The gateway: /alive for anyone, /metrics for admins only.
         using var anonymous = pull.Cluster.Gateway.CreateClient();

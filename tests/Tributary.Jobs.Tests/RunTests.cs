@@ -65,7 +65,7 @@ public sealed class RunTests
         Assert.Equal("InvalidOperationException: Upstream refused item item-007 (attempt 2).", letter.Error);
 
         TestJobs.Failing.Clear();
-        var replay = await job.Trigger(new RunRequest(RunRequest.Replay, Parameters: new Dictionary<string, string> { ["deadLetterIds"] = letter.DeadLetterId.ToString() }));
+        var replay = await job.Trigger(new RunRequest(RunRequest.Replay, DeadLetterIds: [letter.DeadLetterId]));
         var replayed = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, replay.RunId);
 
         Assert.Equal(RunStatus.Succeeded, replayed.Status);

@@ -21,6 +21,8 @@ public sealed class SharedRateLimitTests
         settings["RateLimits:marketdata:PermitsPerSecond"] = PermitsPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["RateLimits:marketdata:Burst"] = "1";
         settings["Jobs:test_quotes:RetryBaseDelay"] = "00:00:00.010";
+        // This test drives the two runs' executors itself: the supervisor must not pick them up as well.
+        settings["JobRuntime:SweepPeriod"] = "01:00:00";
         await using var cluster = await JobTestCluster.StartAsync("shared_rate", settings, silos: 2);
         // Until both silos see each other, each may believe it owns the whole directory and activate its own limiter.
         await cluster.Cluster.WaitForLivenessToStabilizeAsync();
@@ -28,15 +30,16 @@ public sealed class SharedRateLimitTests
         (await simulator.Admin.PostAsJsonAsync("/_admin/faults", new { route = "marketdata.quotes", kind = "429", retryAfterSeconds = 2, count = 1 }))
             .EnsureSuccessStatusCode();
 
-        // One run on each silo, through each silo's own runtime, at the same time.
-        var runs = cluster.Cluster.Silos.Cast<InProcessSiloHandle>().Select(async silo =>
+        // One run on each silo, through each silo's own runtime, at the same time (two run keys: single-flight is per key).
+        var runs = cluster.Cluster.Silos.Cast<InProcessSiloHandle>().Select(async (silo, n) =>
         {
             var services = silo.SiloHost.Services;
             Assert.True(services.GetRequiredService<JobCatalog>().TryGet("test_quotes", out var definition, out var jobSettings));
             var runId = Guid.NewGuid();
             var items = await definition.PlanAsync(new JobPlanContext(runId, "test_quotes", new RunRequest(RunRequest.Manual)), CancellationToken.None);
             var (run, _) = await services.GetRequiredService<JobRunStore>().CreateRunAsync(
-                new NewRun(runId, "test_quotes", RunRequest.Manual, null, new Dictionary<string, string>(), null, null, items, jobSettings.BatchSize), CancellationToken.None);
+                new NewRun(runId, "test_quotes", RunRequest.Manual, null, new Dictionary<string, string>(), null, null, items, jobSettings.BatchSize,
+                    RunKey: $"silo-{n}"), CancellationToken.None);
             return await services.GetRequiredService<RunExecutor>().ExecuteAsync(run, definition, jobSettings, CancellationToken.None);
         }).ToList();
         var statuses = await Task.WhenAll(runs);

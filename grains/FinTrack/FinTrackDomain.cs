@@ -4,7 +4,7 @@ using Tributary.Connectors.MarketData;
 using Tributary.Jobs;
 using Tributary.Storage.FinTrack;
 
-namespace Tributary.Etl;
+namespace Tributary.FinTrack;
 
 /// <summary>Registers the FinTrack ETL domain: its stores and its five jobs.</summary>
 public static class FinTrackDomain

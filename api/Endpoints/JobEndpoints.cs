@@ -7,12 +7,12 @@ using Tributary.Storage.Jobs;
 namespace Tributary.Api.Endpoints;
 
 /// <summary>Jobs, their runs and dead letters. Triggers go through the job's grain; reads come from the run tables.</summary>
-public static class EtlEndpoints
+public static class JobEndpoints
 {
     private static readonly string[] Statuses =
         [RunStatus.Queued, RunStatus.Running, RunStatus.Succeeded, RunStatus.PartiallySucceeded, RunStatus.Failed, RunStatus.Paused];
 
-    public static IEndpointRouteBuilder MapEtlEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/etl").WithTags("ETL jobs");
         group.MapGet("/jobs", ListJobsAsync).WithSummary("The jobs the cluster knows, with their batch settings.");
@@ -160,9 +160,7 @@ public static class EtlEndpoints
     }
 
     private static Task<RunTicket> ReplayAsync(IClusterClient client, string job, IReadOnlyList<long> ids) =>
-        client.GetGrain<IJobGrain>(JobKey.For(job)).Trigger(new RunRequest(
-            RunRequest.Replay,
-            Parameters: new Dictionary<string, string> { ["deadLetterIds"] = string.Join(',', ids.Select(i => i.ToString(CultureInfo.InvariantCulture))) }));
+        client.GetGrain<IJobGrain>(JobKey.For(job)).Trigger(new RunRequest(RunRequest.Replay, DeadLetterIds: ids));
 }
 
 /// <summary>The answer to a trigger.</summary>

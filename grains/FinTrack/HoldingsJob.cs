@@ -1,7 +1,7 @@
 using Tributary.Jobs;
 using Tributary.Storage.FinTrack;
 
-namespace Tributary.Etl;
+namespace Tributary.FinTrack;
 
 /// <summary>
 /// The two holdings jobs: the same plan (all assets, or an account's) and the same handling of bad data; they

@@ -1,6 +1,6 @@
 using Tributary.Storage.FinTrack;
 
-namespace Tributary.Etl;
+namespace Tributary.FinTrack;
 
 /// <summary>Maps a batch's asset ids to the symbols the feed knows them by.</summary>
 internal static class AssetSymbols

@@ -1,4 +1,4 @@
-namespace Tributary.Etl;
+namespace Tributary.FinTrack;
 
 /// <summary>Turns the feed's trading day into the instant a value is stamped with.</summary>
 internal static class TradingDay

@@ -1,7 +1,7 @@
 using Tributary.Jobs;
 using Tributary.Storage.FinTrack;
 
-namespace Tributary.Etl;
+namespace Tributary.FinTrack;
 
 /// <summary>Month-end holdings for every month touched; 50 assets a batch.</summary>
 public sealed class ProcessTransactionsToHoldingsMonthlyJob(MarketDataStore store, HoldingsCalculator calculator) : HoldingsJob(store)

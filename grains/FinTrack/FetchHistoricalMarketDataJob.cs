@@ -4,7 +4,7 @@ using Tributary.Connectors.MarketData;
 using Tributary.Jobs;
 using Tributary.Storage.FinTrack;
 
-namespace Tributary.Etl;
+namespace Tributary.FinTrack;
 
 /// <summary>
 /// Daily closes for a date range, 50 assets a batch, upserted into <c>price_history</c>. The range is the run's

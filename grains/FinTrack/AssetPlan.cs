@@ -1,7 +1,7 @@
 using Tributary.Jobs;
 using Tributary.Storage.FinTrack;
 
-namespace Tributary.Etl;
+namespace Tributary.FinTrack;
 
 /// <summary>The assets a FinTrack run works on: every asset, or those an account has transactions in.</summary>
 internal static class AssetPlan

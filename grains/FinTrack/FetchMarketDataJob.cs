@@ -3,7 +3,7 @@ using Tributary.Connectors.MarketData;
 using Tributary.Jobs;
 using Tributary.Storage.FinTrack;
 
-namespace Tributary.Etl;
+namespace Tributary.FinTrack;
 
 /// <summary>Latest quotes for all assets (or an account's), 100 assets a batch, upserted into <c>prices_latest</c>.</summary>
 /// <remarks>Symbols the feed does not know are skipped, not failed: one delisted asset must not dead-letter 99 others.</remarks>

@@ -1,4 +1,4 @@
-namespace Tributary.Etl;
+namespace Tributary.FinTrack;
 
 /// <summary>The FinTrack ETL jobs by name (the seed's "ETL Batching Implementation").</summary>
 public static class FinTrackJobs

@@ -3,7 +3,7 @@ using Tributary.Connectors.MarketData;
 using Tributary.Jobs;
 using Tributary.Storage.FinTrack;
 
-namespace Tributary.Etl;
+namespace Tributary.FinTrack;
 
 /// <summary>Latest index levels, 100 symbols a batch, upserted into <c>index_values_latest</c>.</summary>
 public sealed class FetchMarketIndexDataJob(MarketDataStore store, IServiceProvider services, TimeProvider time) : IJobDefinition

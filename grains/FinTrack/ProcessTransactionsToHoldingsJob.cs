@@ -1,7 +1,7 @@
 using Tributary.Jobs;
 using Tributary.Storage.FinTrack;
 
-namespace Tributary.Etl;
+namespace Tributary.FinTrack;
 
 /// <summary>Holdings per account and asset from all transactions, valued at the latest price; 100 assets a batch.</summary>
 public sealed class ProcessTransactionsToHoldingsJob(MarketDataStore store, HoldingsCalculator calculator) : HoldingsJob(store)
