@@ -41,7 +41,7 @@ public static partial class GatewayApp
         var problems = keyOptions.Validate(!string.IsNullOrEmpty(configuration[GatewayAuthOptions.AdminKeyVariable]));
         if (problems.Count > 0)
         {
-            throw new InvalidOperationException("Configuration error: " + string.Join(" ", problems));
+            throw new Microsoft.Extensions.Options.OptionsValidationException(GatewayAuthOptions.Section, typeof(GatewayAuthOptions), problems);
         }
 
         if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["ASPNETCORE_URLS"]))

@@ -6,9 +6,9 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (InvalidOperationException exception) when (exception.Message.StartsWith("Configuration error", StringComparison.Ordinal)
-    || exception.Message.StartsWith("No database configured", StringComparison.Ordinal))
+catch (Microsoft.Extensions.Options.OptionsValidationException exception)
 {
-    await Console.Error.WriteLineAsync(exception.Message);
+    // Every bad setting, whoever found it, is one of these: its sentences name the settings.
+    await Console.Error.WriteLineAsync("Configuration error: " + string.Join(" ", exception.Failures));
     return 2;
 }

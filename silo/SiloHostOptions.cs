@@ -90,3 +90,12 @@ public sealed class SiloHostOptions
         return problems;
     }
 }
+
+/// <summary>Checks <see cref="SiloHostOptions"/>: every problem a sentence naming the setting.</summary>
+public sealed class SiloHostOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<SiloHostOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, SiloHostOptions options) =>
+        options.Validate() is { Count: > 0 } problems
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Fail(problems)
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Success;
+}

@@ -36,17 +36,20 @@ public static partial class SiloProgram
             connectionString = DatabaseConnection.Resolve(builder.Configuration);
             hostOptions = builder.Configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();
         }
+        catch (OptionsValidationException exception)
+        {
+            return await ConfigurationErrorAsync(exception);
+        }
         catch (Exception exception) when (exception is InvalidOperationException or FormatException or ArgumentException)
         {
+            // The binder's own words for a value of the wrong type (Silo:SiloPort=abc): they name the key.
             await Console.Error.WriteLineAsync($"Configuration error: {exception.Message}");
             return 2;
         }
 
-        var problems = hostOptions.Validate();
-        if (problems.Count > 0)
+        if (new SiloHostOptionsValidator().Validate(null, hostOptions) is { Failed: true } invalid)
         {
-            await Console.Error.WriteLineAsync("Configuration error: " + string.Join(" ", problems));
-            return 2;
+            return await ConfigurationErrorAsync(new OptionsValidationException(SiloHostOptions.Section, typeof(SiloHostOptions), invalid.Failures));
         }
 
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
@@ -64,11 +67,10 @@ public static partial class SiloProgram
             {
                 builder.UseOrleans(silo => silo.AddTributary(builder.Configuration, connectionString).UseTributaryEndpoints(hostOptions));
             }
-            catch (InvalidOperationException exception) when (exception.Message.StartsWith("Configuration error: ", StringComparison.Ordinal))
+            catch (OptionsValidationException exception)
             {
                 // A domain's settings are wrong (its sentences name them): stop before anything starts.
-                await Console.Error.WriteLineAsync(exception.Message);
-                return 2;
+                return await ConfigurationErrorAsync(exception);
             }
         }
 
@@ -91,8 +93,7 @@ public static partial class SiloProgram
         }
         catch (OptionsValidationException exception)
         {
-            await Console.Error.WriteLineAsync("Configuration error: " + string.Join(" ", exception.Failures));
-            return 2;
+            return await ConfigurationErrorAsync(exception);
         }
 
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Tributary.Silo");
@@ -140,6 +141,13 @@ public static partial class SiloProgram
         }
 
         return 0;
+    }
+
+    /// <summary>The one way a bad setting ends the process: its validator's sentences, exit code 2.</summary>
+    private static async Task<int> ConfigurationErrorAsync(OptionsValidationException exception)
+    {
+        await Console.Error.WriteLineAsync("Configuration error: " + string.Join(" ", exception.Failures));
+        return 2;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is current ({Applied} migrations applied now, {Existing} already) on {Database}")]

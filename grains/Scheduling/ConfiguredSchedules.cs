@@ -68,7 +68,7 @@ public static class ConfiguredSchedules
 
         if (problems.Count > 0)
         {
-            throw new InvalidOperationException("Configuration error: " + string.Join(" ", problems));
+            throw new Microsoft.Extensions.Options.OptionsValidationException("Jobs", typeof(ScheduleChange), problems);
         }
 
         return schedules;

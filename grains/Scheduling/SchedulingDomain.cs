@@ -26,7 +26,7 @@ public static class SchedulingDomain
         var problems = options.Validate(minimumReminderPeriod);
         if (problems.Count > 0)
         {
-            throw new InvalidOperationException("Configuration error: " + string.Join(" ", problems));
+            throw new Microsoft.Extensions.Options.OptionsValidationException(SchedulingOptions.Section, typeof(SchedulingOptions), problems);
         }
 
         ConfiguredSchedules.Read(configuration);

@@ -71,7 +71,7 @@ public static class WealthXDomain
 
         if (problems.Count > 0)
         {
-            throw new InvalidOperationException("Configuration error: " + string.Join(" ", problems));
+            throw new OptionsValidationException(WealthXOptions.Section, typeof(WealthXOptions), problems);
         }
 
         services.AddSingleton(new WealthXFeeds(feeds.ToDictionary(f => f.Key, f => f.Value.Settings, StringComparer.Ordinal)));

@@ -33,9 +33,11 @@ public static class DatabaseConnection
             return FromUrl(url);
         }
 
-        throw new InvalidOperationException(
+        throw new Microsoft.Extensions.Options.OptionsValidationException("Database", typeof(string),
+        [
             "No database configured: set Database:ConnectionString (env Database__ConnectionString), " +
-            "ConnectionStrings:Tributary, or DATABASE_URL=postgres://user:password@host:port/database.");
+            "ConnectionStrings:Tributary, or DATABASE_URL=postgres://user:password@host:port/database.",
+        ]);
     }
 
     /// <summary>Turns <c>postgres://user:password@host:port/database?sslmode=require</c> into an Npgsql connection string.</summary>
@@ -44,7 +46,8 @@ public static class DatabaseConnection
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "postgres" && uri.Scheme != "postgresql"))
         {
             // The URL may hold a password: never echo it.
-            throw new InvalidOperationException($"{UrlVariable} must look like postgres://user:password@host:port/database.");
+            throw new Microsoft.Extensions.Options.OptionsValidationException(UrlVariable, typeof(string),
+                [$"{UrlVariable} must look like postgres://user:password@host:port/database."]);
         }
 
         var builder = new NpgsqlConnectionStringBuilder

@@ -42,7 +42,9 @@ public static class DossierStoreRegistration
             catch (MongoConfigurationException exception)
             {
                 // The driver's message may quote the URL, and with it a password: name the setting only.
-                throw new InvalidOperationException($"Configuration error: {MongoConnectionStringKey} must be a MongoDB URL such as mongodb://localhost:27017/tributary.", exception);
+                _ = exception;
+                throw new Microsoft.Extensions.Options.OptionsValidationException(MongoConnectionStringKey, typeof(string),
+                    [$"{MongoConnectionStringKey} must be a MongoDB URL such as mongodb://localhost:27017/tributary."]);
             }
 
             var database = configuration[MongoDatabaseKey] ?? url.DatabaseName ?? "tributary";

@@ -39,7 +39,7 @@ public sealed class SchedulingConfigurationTests
             ["Jobs:b:Schedule:Enabled"] = "yes",
         });
 
-        var exception = Assert.Throws<InvalidOperationException>(() => ConfiguredSchedules.Read(configuration));
+        var exception = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => ConfiguredSchedules.Read(configuration));
 
         Assert.Equal(
             "Configuration error: " +
@@ -47,7 +47,7 @@ public sealed class SchedulingConfigurationTests
             "Jobs:a:Schedule:TimeZone: Time zone 'Mars/Base' is unknown. Use an IANA id such as 'Europe/Zurich' or 'UTC'. " +
             "Jobs:b:Schedule:MaxCatchUp must be a whole number, was 'many'. " +
             "Jobs:b:Schedule:Enabled must be true or false, was 'yes'.",
-            exception.Message);
+            "Configuration error: " + string.Join(" ", exception.Failures));
     }
 
     [Fact]
