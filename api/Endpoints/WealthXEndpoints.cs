@@ -6,7 +6,6 @@ using Tributary.Api.WealthX;
 using Tributary.Jobs;
 using Tributary.Scheduling;
 using Tributary.Storage.Dossiers;
-using Tributary.Storage.Jobs;
 using Tributary.WealthX;
 
 namespace Tributary.Api.Endpoints;
@@ -45,8 +44,7 @@ public static class WealthXEndpoints
     }
 
     private static async Task<Results<Ok<WealthXStatusView>, ProblemHttpResult, ValidationProblem>> GetStatusAsync(
-        string feed, IClusterClient client, DossierStores stores, JobRunStore runs, IConfiguration configuration, TimeProvider time,
-        CancellationToken cancellationToken)
+        string feed, IClusterClient client, WealthXStatusSource status, CancellationToken cancellationToken)
     {
         if (FeedErrors(feed) is { } invalid)
         {
@@ -56,7 +54,7 @@ public static class WealthXEndpoints
         try
         {
             var progress = await Pull(client, feed).GetProgress();
-            return TypedResults.Ok(await StatusAsync(feed, progress, client, stores, runs, configuration, time, cancellationToken));
+            return TypedResults.Ok(await status.BuildAsync(feed, progress, await ScheduleOfAsync(client, feed), cancellationToken));
         }
         catch (WealthXFeedNotFoundException exception)
         {
@@ -105,8 +103,7 @@ public static class WealthXEndpoints
     }
 
     private static async Task<Results<Ok<WealthXStatusView>, ProblemHttpResult, ValidationProblem>> ResetAsync(
-        string feed, IClusterClient client, DossierStores stores, JobRunStore runs, IConfiguration configuration, TimeProvider time,
-        CancellationToken cancellationToken, string? confirm = null)
+        string feed, IClusterClient client, WealthXStatusSource status, CancellationToken cancellationToken, string? confirm = null)
     {
         var errors = new Dictionary<string, string[]>();
         AddFeedError(errors, feed);
@@ -125,7 +122,8 @@ public static class WealthXEndpoints
             // The job grain is the one that knows whether a session's run is under way; the pull grain never calls it.
             var snapshot = await Job(client, feed).GetSnapshot();
             var progress = await Pull(client, feed).Reset(snapshot.CurrentRunId);
-            return TypedResults.Ok(await StatusAsync(feed, progress, client, stores, runs, configuration, time, cancellationToken));
+            status.Forget(feed);
+            return TypedResults.Ok(await status.BuildAsync(feed, progress, await ScheduleOfAsync(client, feed), cancellationToken));
         }
         catch (WealthXFeedNotFoundException exception)
         {
@@ -244,23 +242,6 @@ public static class WealthXEndpoints
         query.Validate();
         var page = await stores.For(feed).SearchAsync(query, cancellationToken);
         return TypedResults.Ok(new DossierSearchView(page.Items.Select(DossierView.From).ToList(), page.Total, skip, take));
-    }
-
-    private static async Task<WealthXStatusView> StatusAsync(
-        string feed, WealthXPullProgress progress, IClusterClient client, DossierStores stores, JobRunStore runs, IConfiguration configuration,
-        TimeProvider time, CancellationToken cancellationToken)
-    {
-        var inStore = await stores.For(feed).CountAsync(cancellationToken);
-        var schedule = await ScheduleOfAsync(client, feed);
-        var current = progress.CurrentSession is { } running ? await SessionRunAsync(runs, running.RunId, cancellationToken) : null;
-        var last = progress.LastSession is { } ended ? await SessionRunAsync(runs, ended.RunId, cancellationToken) : null;
-        return WealthXProgressView.Build(progress, inStore, schedule, current, last, DossierStoreRegistration.Describe(configuration), time.GetUtcNow());
-    }
-
-    private static async Task<SessionRun?> SessionRunAsync(JobRunStore runs, Guid runId, CancellationToken cancellationToken)
-    {
-        var run = await runs.GetRunAsync(runId, cancellationToken);
-        return run is null ? null : new SessionRun(run, await runs.GetBatchesAsync(runId, cancellationToken));
     }
 
     /// <summary>The feed job's schedule, or null when it has none.</summary>
