@@ -11,8 +11,8 @@ using Tributary.WealthX;
 namespace Tributary.Api.Endpoints;
 
 /// <summary>
-/// A WealthX feed's pull: its progress (the old script's <c>progress.json</c>), sessions on demand, a reset, the
-/// projection of its settings, and the stored dossiers. Sessions are runs of the feed's job
+/// A WealthX feed's pull: its progress (the old script's <c>progress.json</c>), sessions on demand, a connection
+/// check (the old <c>test_wealthx_api.py</c>), a reset, the projection of its settings, and the stored dossiers. Sessions are runs of the feed's job
 /// (<c>wealthx_{feed}</c>), so <c>/api/etl/runs/{id}</c> and <c>/api/schedules/wealthx_{feed}</c> show them too.
 /// </summary>
 public static class WealthXEndpoints
@@ -29,7 +29,10 @@ public static class WealthXEndpoints
         group.MapGet("/{feed}/status", GetStatusAsync).WithName("GetWealthXStatus")
             .WithSummary("The pull's progress with the old script's progress.json names: cursor, totals, sessions, estimate, schedule, settings.");
         group.MapPost("/{feed}/sessions", StartSessionAsync).WithName("StartWealthXSession").RetriedOnFailover()
-            .WithSummary("Start a session now (or get the running one's id); optional maxBatches (1..1000) caps its calls. 202 with the run id.");
+            .AcceptsStartBody<SessionStartBody>()
+            .WithSummary("Start a session now (or get the running one's id); optional maxBatches (1..1000), in the query or the JSON body, caps its calls. 202 with the run id.");
+        group.MapPost("/{feed}/check", CheckAsync).WithName("CheckWealthXConnection")
+            .WithSummary("Check the feed's login and limits: one call of 1 record (login, total, round trip), one of ApiBatchSize + 1 (refused?). Stores nothing, moves no cursor.");
         group.MapPost("/{feed}/reset", ResetAsync).WithName("ResetWealthXPull").RequireAuthorization(ApiKeyScopes.Policies.Admin)
             .WithSummary("Admin: start the pull over from index 1 (needs confirm=true; refused while a session runs). Stored dossiers are kept.");
         group.MapPost("/{feed}/cleanup", CleanupAsync).WithName("CleanupWealthXDuplicates").RequireAuthorization(ApiKeyScopes.Policies.Admin)
@@ -65,10 +68,15 @@ public static class WealthXEndpoints
     private static async Task<Results<Accepted<RunTicket>, ProblemHttpResult, ValidationProblem>> StartSessionAsync(
         string feed, IClusterClient client, HttpContext http, string? maxBatches = null)
     {
+        var body = await StartRequestBody.ReadAsync<SessionStartBody>(http);
         var errors = RequestIdempotency.Problem(http) ?? new Dictionary<string, string[]>();
         AddFeedError(errors, feed);
+        maxBatches = StartRequestBody.Merge(
+            errors, "maxBatches", maxBatches, body?.MaxBatches?.ToString(CultureInfo.InvariantCulture),
+            (query, given) => int.TryParse(query, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed.ToString(CultureInfo.InvariantCulture) == given);
         var batches = 0;
         if (maxBatches is not null
+            && !errors.ContainsKey("maxBatches")
             && (!int.TryParse(maxBatches, NumberStyles.None, CultureInfo.InvariantCulture, out batches) || batches is < 1 or > MaxSessionBatches))
         {
             errors["maxBatches"] = [$"A whole number from 1 to {MaxSessionBatches}; was '{maxBatches}'."];
@@ -99,6 +107,24 @@ public static class WealthXEndpoints
         catch (UnknownJobException exception)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown feed", detail: exception.Message);
+        }
+    }
+
+    /// <remarks>Always 200 once the feed exists: a refused login is a finding of the check (<c>login_ok: false</c>), not an error of this request.</remarks>
+    private static async Task<Results<Ok<WealthXConnectionCheckView>, ProblemHttpResult, ValidationProblem>> CheckAsync(string feed, IClusterClient client)
+    {
+        if (FeedErrors(feed) is { } invalid)
+        {
+            return invalid;
+        }
+
+        try
+        {
+            return TypedResults.Ok(WealthXConnectionCheckView.From(await client.GetGrain<IWealthXCheckGrain>(WealthXFeed.GrainKey(feed)).Check()));
+        }
+        catch (WealthXFeedNotFoundException exception)
+        {
+            return UnknownFeed(exception);
         }
     }
 
