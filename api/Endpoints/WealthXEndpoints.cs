@@ -57,7 +57,8 @@ public static class WealthXEndpoints
         try
         {
             var progress = await Pull(client, feed).GetProgress();
-            return TypedResults.Ok(await status.BuildAsync(feed, progress, await ScheduleOfAsync(client, feed), cancellationToken));
+            var schedule = await status.ScheduleAsync(feed, () => ScheduleOfAsync(client, feed));
+            return TypedResults.Ok(await status.BuildAsync(feed, progress, schedule, cancellationToken));
         }
         catch (WealthXFeedNotFoundException exception)
         {

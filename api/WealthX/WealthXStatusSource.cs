@@ -7,8 +7,9 @@ using Tributary.WealthX;
 namespace Tributary.Api.WealthX;
 
 /// <summary>
-/// Gathers a feed's status document (<see cref="WealthXStatusView"/>) cheaply enough for a live monitor to poll: two
-/// grain reads, and the store only when its count may have changed in a way the pull's own counters cannot tell.
+/// Gathers a feed's status document (<see cref="WealthXStatusView"/>) cheaply enough for a live monitor to poll: one
+/// grain read (the pull's progress; the schedule is reused for a second), and the store only when its count may have
+/// changed in a way the pull's own counters cannot tell.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -32,7 +33,11 @@ public sealed partial class WealthXStatusSource(
     /// <summary>How old a count may get before it is taken again in the background (writes outside the pull).</summary>
     public static readonly TimeSpan MaxCountAge = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long the feed's schedule (its grain's view) is reused: a changed schedule shows within this.</summary>
+    public static readonly TimeSpan ScheduleAge = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<string, FeedCount> _counts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ScheduleView? View, DateTimeOffset ReadAt)> _schedules = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SessionRun> _endedRuns = new(StringComparer.Ordinal);
     private readonly string _store = DossierStoreRegistration.Describe(configuration);
 
@@ -47,11 +52,30 @@ public sealed partial class WealthXStatusSource(
         return WealthXProgressView.Build(progress, count.Records, schedule, current, last, _store, time.GetUtcNow(), count.CountedAt);
     }
 
+    /// <summary>
+    /// The feed's schedule from <paramref name="read"/> (its grain), reused for <see cref="ScheduleAge"/> and never past
+    /// its next occurrence, so a poll costs one grain call (the pull's progress), not two.
+    /// </summary>
+    public async Task<ScheduleView?> ScheduleAsync(string feed, Func<Task<ScheduleView?>> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var now = time.GetUtcNow();
+        if (_schedules.TryGetValue(feed, out var kept) && now - kept.ReadAt < ScheduleAge && !(kept.View?.NextDue <= now))
+        {
+            return kept.View;
+        }
+
+        var view = await read();
+        _schedules[feed] = (view, now);
+        return view;
+    }
+
     /// <summary>Forgets what is kept for <paramref name="feed"/> (after a reset, so the next document counts afresh).</summary>
     public void Forget(string feed)
     {
         _counts.TryRemove(feed, out _);
         _endedRuns.TryRemove(feed, out _);
+        _schedules.TryRemove(feed, out _);
     }
 
     private async Task<(long Records, DateTimeOffset CountedAt)> RecordsInStoreAsync(string feed, WealthXPullProgress progress)
