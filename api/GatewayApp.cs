@@ -10,6 +10,7 @@ using Tributary.Api.Endpoints;
 using Tributary.Api.Errors;
 using Tributary.Api.Events;
 using Tributary.Api.Health;
+using Tributary.Api.WealthX;
 using Tributary.ServiceDefaults;
 using Tributary.Storage.Configuration;
 using Tributary.Storage.Dossiers;
@@ -75,6 +76,7 @@ public static partial class GatewayApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<JobRunStore>();
         builder.Services.AddDossierStore(builder.Configuration);
+        builder.Services.AddSingleton<WealthXStatusSource>();
         builder.Services.AddSingleton<Outbox>();
         builder.Services.AddSingleton<WebhookStore>();
         builder.Services.AddSingleton<PortfolioImporter>();

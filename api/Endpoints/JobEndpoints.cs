@@ -16,12 +16,15 @@ public static class JobEndpoints
     {
         var group = app.MapGroup("/api/etl").WithTags("ETL jobs");
         group.MapGet("/jobs", ListJobsAsync).WithSummary("The jobs the cluster knows, with their batch settings.");
-        group.MapPost("/{job}/runs", TriggerAsync).RetriedOnFailover().WithSummary("Start a run (or get the running one's id). Optional account_id; from/to (YYYY-MM-DD) for history.");
+        group.MapPost("/{job}/runs", TriggerAsync).RetriedOnFailover().AcceptsStartBody<RunTriggerBody>()
+            .WithSummary("Start a run (or get the running one's id). Optional account_id; from/to (YYYY-MM-DD) for history; in the query or the JSON body.");
         group.MapGet("/runs", ListRunsAsync).WithSummary("Runs, newest first; filter by job and status.");
         group.MapGet("/runs/{id}", GetRunAsync).WithSummary("One run with its batches.");
         group.MapGet("/dead-letters", ListDeadLettersAsync).WithSummary("Batches that exhausted their retries.");
-        group.MapPost("/dead-letters/{id}/replay", ReplayOneAsync).WithSummary("Replay one dead letter as a new run.");
-        group.MapPost("/dead-letters/replay", ReplayAllAsync).WithSummary("Replay every open dead letter (of one job, or all), one run per job.");
+        group.MapPost("/dead-letters/{id}/replay", ReplayOneAsync).AcceptsStartBody<NoParametersBody>()
+            .WithSummary("Replay one dead letter as a new run. No parameters: a JSON body, if any, is {}.");
+        group.MapPost("/dead-letters/replay", ReplayAllAsync).AcceptsStartBody<ReplayAllBody>()
+            .WithSummary("Replay every open dead letter (of one job, or all), one run per job; job in the query or the JSON body.");
         return app;
     }
 
@@ -31,8 +34,12 @@ public static class JobEndpoints
     private static async Task<Results<Accepted<RunTicketView>, ProblemHttpResult, ValidationProblem>> TriggerAsync(
         string job, IClusterClient client, HttpContext http, string? account_id = null, string? from = null, string? to = null)
     {
+        var body = await StartRequestBody.ReadAsync<RunTriggerBody>(http);
         var errors = RequestIdempotency.Problem(http) ?? new Dictionary<string, string[]>();
-        if (account_id is not null && (account_id.Length is 0 or > 100))
+        account_id = StartRequestBody.Merge(errors, "account_id", account_id, body?.AccountId);
+        from = StartRequestBody.Merge(errors, "from", from, body?.From);
+        to = StartRequestBody.Merge(errors, "to", to, body?.To);
+        if (account_id is not null && !errors.ContainsKey("account_id") && (account_id.Length is 0 or > 100))
         {
             errors["account_id"] = ["1 to 100 characters when given."];
         }
@@ -40,7 +47,7 @@ public static class JobEndpoints
         var parameters = new Dictionary<string, string>();
         foreach (var (name, value) in new[] { ("from", from), ("to", to) })
         {
-            if (value is null)
+            if (value is null || errors.ContainsKey(name))
             {
                 continue;
             }
@@ -121,8 +128,9 @@ public static class JobEndpoints
         TypedResults.Ok(await runs.ListDeadLettersAsync(job, include_replayed, 1_000, cancellationToken));
 
     private static async Task<Results<Accepted<RunTicketView>, ProblemHttpResult, ValidationProblem>> ReplayOneAsync(
-        string id, JobRunStore runs, IClusterClient client, CancellationToken cancellationToken)
+        string id, JobRunStore runs, IClusterClient client, HttpContext http, CancellationToken cancellationToken)
     {
+        await StartRequestBody.ReadAsync<NoParametersBody>(http);
         if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var deadLetterId))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"A dead letter id is a positive whole number; was '{id}'."] });
@@ -145,8 +153,17 @@ public static class JobEndpoints
             : TypedResults.Problem(statusCode: 409, title: "Job busy", detail: $"Job '{letter.Job}' is running run {ticket.RunId}; replay when it has finished.");
     }
 
-    private static async Task<Ok<IReadOnlyList<ReplayView>>> ReplayAllAsync(JobRunStore runs, IClusterClient client, CancellationToken cancellationToken, string? job = null)
+    private static async Task<Results<Ok<IReadOnlyList<ReplayView>>, ValidationProblem>> ReplayAllAsync(
+        JobRunStore runs, IClusterClient client, HttpContext http, CancellationToken cancellationToken, string? job = null)
     {
+        var body = await StartRequestBody.ReadAsync<ReplayAllBody>(http);
+        var errors = new Dictionary<string, string[]>();
+        job = StartRequestBody.Merge(errors, "job", job, body?.Job);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
         var open = await runs.ListDeadLettersAsync(job, includeReplayed: false, 10_000, cancellationToken);
         var replays = new List<ReplayView>();
         foreach (var group in open.GroupBy(l => l.Job))

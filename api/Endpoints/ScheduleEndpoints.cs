@@ -30,7 +30,8 @@ public static partial class ScheduleEndpoints
         group.MapPost("/{job}/resume", ResumeAsync).WithName("ResumeSchedule")
             .WithSummary("Trigger again from now on; occurrences that fell while paused are not run.");
         group.MapPost("/{job}/trigger", TriggerAsync).WithName("TriggerScheduledJob").RetriedOnFailover()
-            .WithSummary("Start a run now (or get the running run's id); 202 with the run id.");
+            .AcceptsStartBody<NoParametersBody>()
+            .WithSummary("Start a run now (or get the running run's id); 202 with the run id. No parameters: a JSON body, if any, is {}.");
         return app;
     }
 
@@ -114,6 +115,7 @@ public static partial class ScheduleEndpoints
 
     private static async Task<Results<Accepted<RunTicket>, ProblemHttpResult, ValidationProblem>> TriggerAsync(string job, IClusterClient client, HttpContext http)
     {
+        await StartRequestBody.ReadAsync<NoParametersBody>(http);
         if (JobErrors(job) is { } invalid)
         {
             return invalid;

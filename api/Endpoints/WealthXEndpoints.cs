@@ -6,14 +6,13 @@ using Tributary.Api.WealthX;
 using Tributary.Jobs;
 using Tributary.Scheduling;
 using Tributary.Storage.Dossiers;
-using Tributary.Storage.Jobs;
 using Tributary.WealthX;
 
 namespace Tributary.Api.Endpoints;
 
 /// <summary>
-/// A WealthX feed's pull: its progress (the old script's <c>progress.json</c>), sessions on demand, a reset, the
-/// projection of its settings, and the stored dossiers. Sessions are runs of the feed's job
+/// A WealthX feed's pull: its progress (the old script's <c>progress.json</c>), sessions on demand, a connection
+/// check (the old <c>test_wealthx_api.py</c>), a reset, the projection of its settings, and the stored dossiers. Sessions are runs of the feed's job
 /// (<c>wealthx_{feed}</c>), so <c>/api/etl/runs/{id}</c> and <c>/api/schedules/wealthx_{feed}</c> show them too.
 /// </summary>
 public static class WealthXEndpoints
@@ -30,7 +29,10 @@ public static class WealthXEndpoints
         group.MapGet("/{feed}/status", GetStatusAsync).WithName("GetWealthXStatus")
             .WithSummary("The pull's progress with the old script's progress.json names: cursor, totals, sessions, estimate, schedule, settings.");
         group.MapPost("/{feed}/sessions", StartSessionAsync).WithName("StartWealthXSession").RetriedOnFailover()
-            .WithSummary("Start a session now (or get the running one's id); optional maxBatches (1..1000) caps its calls. 202 with the run id.");
+            .AcceptsStartBody<SessionStartBody>()
+            .WithSummary("Start a session now (or get the running one's id); optional maxBatches (1..1000), in the query or the JSON body, caps its calls. 202 with the run id.");
+        group.MapPost("/{feed}/check", CheckAsync).WithName("CheckWealthXConnection")
+            .WithSummary("Check the feed's login and limits: one call of 1 record (login, total, round trip), one of ApiBatchSize + 1 (refused?). Stores nothing, moves no cursor.");
         group.MapPost("/{feed}/reset", ResetAsync).WithName("ResetWealthXPull").RequireAuthorization(ApiKeyScopes.Policies.Admin)
             .WithSummary("Admin: start the pull over from index 1 (needs confirm=true; refused while a session runs). Stored dossiers are kept.");
         group.MapPost("/{feed}/cleanup", CleanupAsync).WithName("CleanupWealthXDuplicates").RequireAuthorization(ApiKeyScopes.Policies.Admin)
@@ -45,8 +47,7 @@ public static class WealthXEndpoints
     }
 
     private static async Task<Results<Ok<WealthXStatusView>, ProblemHttpResult, ValidationProblem>> GetStatusAsync(
-        string feed, IClusterClient client, DossierStores stores, JobRunStore runs, IConfiguration configuration, TimeProvider time,
-        CancellationToken cancellationToken)
+        string feed, IClusterClient client, WealthXStatusSource status, CancellationToken cancellationToken)
     {
         if (FeedErrors(feed) is { } invalid)
         {
@@ -56,7 +57,8 @@ public static class WealthXEndpoints
         try
         {
             var progress = await Pull(client, feed).GetProgress();
-            return TypedResults.Ok(await StatusAsync(feed, progress, client, stores, runs, configuration, time, cancellationToken));
+            var schedule = await status.ScheduleAsync(feed, () => ScheduleOfAsync(client, feed));
+            return TypedResults.Ok(await status.BuildAsync(feed, progress, schedule, cancellationToken));
         }
         catch (WealthXFeedNotFoundException exception)
         {
@@ -67,10 +69,15 @@ public static class WealthXEndpoints
     private static async Task<Results<Accepted<RunTicket>, ProblemHttpResult, ValidationProblem>> StartSessionAsync(
         string feed, IClusterClient client, HttpContext http, string? maxBatches = null)
     {
+        var body = await StartRequestBody.ReadAsync<SessionStartBody>(http);
         var errors = RequestIdempotency.Problem(http) ?? new Dictionary<string, string[]>();
         AddFeedError(errors, feed);
+        maxBatches = StartRequestBody.Merge(
+            errors, "maxBatches", maxBatches, body?.MaxBatches?.ToString(CultureInfo.InvariantCulture),
+            (query, given) => int.TryParse(query, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed.ToString(CultureInfo.InvariantCulture) == given);
         var batches = 0;
         if (maxBatches is not null
+            && !errors.ContainsKey("maxBatches")
             && (!int.TryParse(maxBatches, NumberStyles.None, CultureInfo.InvariantCulture, out batches) || batches is < 1 or > MaxSessionBatches))
         {
             errors["maxBatches"] = [$"A whole number from 1 to {MaxSessionBatches}; was '{maxBatches}'."];
@@ -104,9 +111,26 @@ public static class WealthXEndpoints
         }
     }
 
+    /// <remarks>Always 200 once the feed exists: a refused login is a finding of the check (<c>login_ok: false</c>), not an error of this request.</remarks>
+    private static async Task<Results<Ok<WealthXConnectionCheckView>, ProblemHttpResult, ValidationProblem>> CheckAsync(string feed, IClusterClient client)
+    {
+        if (FeedErrors(feed) is { } invalid)
+        {
+            return invalid;
+        }
+
+        try
+        {
+            return TypedResults.Ok(WealthXConnectionCheckView.From(await client.GetGrain<IWealthXCheckGrain>(WealthXFeed.GrainKey(feed)).Check()));
+        }
+        catch (WealthXFeedNotFoundException exception)
+        {
+            return UnknownFeed(exception);
+        }
+    }
+
     private static async Task<Results<Ok<WealthXStatusView>, ProblemHttpResult, ValidationProblem>> ResetAsync(
-        string feed, IClusterClient client, DossierStores stores, JobRunStore runs, IConfiguration configuration, TimeProvider time,
-        CancellationToken cancellationToken, string? confirm = null)
+        string feed, IClusterClient client, WealthXStatusSource status, CancellationToken cancellationToken, string? confirm = null)
     {
         var errors = new Dictionary<string, string[]>();
         AddFeedError(errors, feed);
@@ -125,7 +149,8 @@ public static class WealthXEndpoints
             // The job grain is the one that knows whether a session's run is under way; the pull grain never calls it.
             var snapshot = await Job(client, feed).GetSnapshot();
             var progress = await Pull(client, feed).Reset(snapshot.CurrentRunId);
-            return TypedResults.Ok(await StatusAsync(feed, progress, client, stores, runs, configuration, time, cancellationToken));
+            status.Forget(feed);
+            return TypedResults.Ok(await status.BuildAsync(feed, progress, await ScheduleOfAsync(client, feed), cancellationToken));
         }
         catch (WealthXFeedNotFoundException exception)
         {
@@ -244,23 +269,6 @@ public static class WealthXEndpoints
         query.Validate();
         var page = await stores.For(feed).SearchAsync(query, cancellationToken);
         return TypedResults.Ok(new DossierSearchView(page.Items.Select(DossierView.From).ToList(), page.Total, skip, take));
-    }
-
-    private static async Task<WealthXStatusView> StatusAsync(
-        string feed, WealthXPullProgress progress, IClusterClient client, DossierStores stores, JobRunStore runs, IConfiguration configuration,
-        TimeProvider time, CancellationToken cancellationToken)
-    {
-        var inStore = await stores.For(feed).CountAsync(cancellationToken);
-        var schedule = await ScheduleOfAsync(client, feed);
-        var current = progress.CurrentSession is { } running ? await SessionRunAsync(runs, running.RunId, cancellationToken) : null;
-        var last = progress.LastSession is { } ended ? await SessionRunAsync(runs, ended.RunId, cancellationToken) : null;
-        return WealthXProgressView.Build(progress, inStore, schedule, current, last, DossierStoreRegistration.Describe(configuration), time.GetUtcNow());
-    }
-
-    private static async Task<SessionRun?> SessionRunAsync(JobRunStore runs, Guid runId, CancellationToken cancellationToken)
-    {
-        var run = await runs.GetRunAsync(runId, cancellationToken);
-        return run is null ? null : new SessionRun(run, await runs.GetBatchesAsync(runId, cancellationToken));
     }
 
     /// <summary>The feed job's schedule, or null when it has none.</summary>

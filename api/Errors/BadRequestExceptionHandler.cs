@@ -45,6 +45,16 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
 
     private (string Field, string Reason) Explain(Endpoint? endpoint, BadHttpRequestException badRequest)
     {
+        if (badRequest.InnerException is JsonException { } unmapped && UnmappedMember().Match(unmapped.Message) is { Success: true } member)
+        {
+            // A body type that refuses unknown members (JsonUnmappedMemberHandling.Disallow) met one.
+            var body = endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+            var takes = body is null ? null : ExpectedJson.Describe(json.Value.SerializerOptions, body);
+            return (member.Groups["name"].Value, takes is null or "a JSON object"
+                ? "Not a field this request takes: it takes none (send {} or no body)."
+                : $"Not a field this request takes; the body must be {takes}.");
+        }
+
         if (badRequest.InnerException is JsonException jsonError)
         {
             // The reader's own exception inside means the text is not JSON; otherwise the JSON is well formed
@@ -100,6 +110,10 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
         var end = message.IndexOf(". ", StringComparison.Ordinal);
         return end > 0 ? message[..(end + 1)] : message;
     }
+
+    /// <summary>System.Text.Json's words for a member that <c>JsonUnmappedMemberHandling.Disallow</c> refuses (English resources).</summary>
+    [GeneratedRegex("^The JSON property '(?<name>.*)' could not be mapped to any .NET member")]
+    private static partial Regex UnmappedMember();
 
     /// <summary>
     /// The minimal-API binding messages that name a parameter: <c>Failed to bind parameter "int? count" from "abc".</c>,

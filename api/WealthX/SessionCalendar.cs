@@ -27,12 +27,34 @@ public sealed class SessionCalendar
 
     public TimeZoneInfo Zone { get; }
 
-    /// <summary>Reads <paramref name="cron"/> in the IANA zone <paramref name="timeZone"/>.</summary>
+    /// <summary>Calendars already read, by cron and zone: the status document reads the same one on every poll. Bounded, as crons come from configuration and schedule changes.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Cron, string Zone), SessionCalendar> Read = new();
+
+    private const int MaxKept = 256;
+
+    /// <summary>Reads <paramref name="cron"/> in the IANA zone <paramref name="timeZone"/> (once per pair; the calendar is immutable).</summary>
     /// <exception cref="CronFormatException">The cron is not valid (the silo validates crons before they are stored or configured).</exception>
     /// <exception cref="TimeZoneNotFoundException">The zone is not known on this machine.</exception>
     public static SessionCalendar Parse(string cron, string timeZone)
     {
         ArgumentNullException.ThrowIfNull(cron);
+        ArgumentNullException.ThrowIfNull(timeZone);
+        if (Read.TryGetValue((cron, timeZone), out var known))
+        {
+            return known;
+        }
+
+        var calendar = ParseNew(cron, timeZone);
+        if (Read.Count < MaxKept)
+        {
+            Read.TryAdd((cron, timeZone), calendar);
+        }
+
+        return calendar;
+    }
+
+    private static SessionCalendar ParseNew(string cron, string timeZone)
+    {
         var trimmed = cron.Trim();
         var fields = trimmed.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
         var expression = CronExpression.Parse(trimmed, fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);

@@ -20,8 +20,10 @@ public static class WealthXProgressView
     /// <param name="currentRun">The run of <see cref="WealthXPullProgress.CurrentSession"/>, when stored.</param>
     /// <param name="lastRun">The run of <see cref="WealthXPullProgress.LastSession"/>, when stored.</param>
     /// <param name="store"><c>postgresql</c> or <c>mongodb</c>.</param>
+    /// <param name="recordsInStoreCountedAt">When <paramref name="recordsInStore"/> was counted; <paramref name="now"/> when not given.</param>
     public static WealthXStatusView Build(
-        WealthXPullProgress progress, long recordsInStore, ScheduleView? schedule, SessionRun? currentRun, SessionRun? lastRun, string store, DateTimeOffset now)
+        WealthXPullProgress progress, long recordsInStore, ScheduleView? schedule, SessionRun? currentRun, SessionRun? lastRun, string store, DateTimeOffset now,
+        DateTimeOffset? recordsInStoreCountedAt = null)
     {
         ArgumentNullException.ThrowIfNull(progress);
         var sessionsRemaining = SessionsRemaining(progress);
@@ -35,13 +37,21 @@ public static class WealthXProgressView
                 EstimatedSessionDuration(progress.Settings),
                 now);
 
+        var session = progress.CurrentSession ?? progress.LastSession;
+        var sessionStart = session is null ? (DateTime?)null : SeedLocalTime(session.StartedAt, progress.Settings.TimeZone);
         return new WealthXStatusView(
             progress.Feed,
-            progress.NextIndex,
+            progress.NextIndex - 1,
             progress.TotalDossiers,
             progress.RecordsProcessed,
-            recordsInStore,
+            sessionStart?.ToString(SessionIdFormat, CultureInfo.InvariantCulture),
+            sessionStart?.ToString(SessionStartFormat, CultureInfo.InvariantCulture),
             CompletionPercentage(progress.RecordsProcessed, progress.TotalDossiers),
+            EstimatedRemainingDays(progress, enabled, now),
+            progress.NextIndex,
+            progress.TotalDossiers,
+            recordsInStore,
+            recordsInStoreCountedAt ?? now,
             progress.Complete,
             progress.CompletedAt,
             progress.Complete ? WealthXPassMode.Incremental : WealthXPassMode.Full,
@@ -59,6 +69,41 @@ public static class WealthXProgressView
             new WealthXSettingsView(progress.Settings.ApiBatchSize, progress.Settings.SessionSize, progress.Settings.MinCallInterval.TotalSeconds),
             store);
     }
+
+    /// <summary>The seed's <c>session_id</c>: the session's start, local time.</summary>
+    public const string SessionIdFormat = "yyyyMMdd_HHmmss";
+
+    /// <summary>The seed's <c>session_start</c>: Python's <c>datetime.isoformat()</c> of a local time (no offset).</summary>
+    public const string SessionStartFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff";
+
+    /// <summary>
+    /// The seed's <c>estimated_remaining_days</c>: records left over the schedule's records per day (sessions a day
+    /// over the next 7 whole days in its zone × <c>SessionSize</c>), 2 decimals; 0 when complete; null while the total is unknown or
+    /// without an enabled schedule (or one that starts no session in 7 days).
+    /// </summary>
+    public static double? EstimatedRemainingDays(WealthXPullProgress progress, ScheduleView? enabledSchedule, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        if (progress.Complete)
+        {
+            return 0;
+        }
+
+        if (progress.TotalDossiers is not { } total || enabledSchedule is not { Cron: { } cron })
+        {
+            return null;
+        }
+
+        var perDay = WealthXProjection.SessionsPerDay(SessionCalendar.Parse(cron, enabledSchedule.TimeZone ?? ScheduleLimits.DefaultTimeZone), now)
+            * progress.Settings.SessionSize;
+        return perDay > 0 ? WealthXProjection.Round(Math.Max(0, total - progress.RecordsProcessed) / perDay) : null;
+    }
+
+    /// <summary><paramref name="instant"/> as a wall-clock time in the IANA zone <paramref name="timeZone"/> (UTC when the zone is unknown here).</summary>
+    private static DateTime SeedLocalTime(DateTimeOffset instant, string timeZone) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var zone)
+            ? TimeZoneInfo.ConvertTime(instant, zone).DateTime
+            : instant.UtcDateTime;
 
     /// <summary><c>processed / total × 100</c>, 2 decimals, at most 100; null while the total is unknown, 100 when the API reported none.</summary>
     public static double? CompletionPercentage(long recordsProcessed, int? totalDossiers) => totalDossiers switch

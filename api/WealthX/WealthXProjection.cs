@@ -17,7 +17,7 @@ public static class WealthXProjection
 
     /// <summary>
     /// The projection for <paramref name="settings"/> and the cron <paramref name="schedule"/> read in
-    /// <paramref name="timeZone"/>, over the 7 days after <paramref name="now"/>.
+    /// <paramref name="timeZone"/>: per-day figures over the next 7 whole local days, the shortest gap over the 7 days after <paramref name="now"/>.
     /// </summary>
     /// <param name="totalDossiers">The API's last reported total; null when unknown.</param>
     /// <param name="recordsProcessed">Records the full pass has stored.</param>
@@ -31,7 +31,7 @@ public static class WealthXProjection
         var sessionDuration = (calls - 1) * interval;
 
         var starts = calendar.Between(now, now + Window).ToList();
-        var sessionsPerDay = starts.Count / Window.TotalDays;
+        var sessionsPerDay = SessionsPerDay(calendar, now);
         var recordsPerDay = sessionsPerDay * settings.SessionSize;
 
         double? shortestGap = null;
@@ -43,8 +43,19 @@ public static class WealthXProjection
 
         long? remaining = totalDossiers is { } total ? Math.Max(0, total - recordsProcessed) : null;
         double? daysToFinish = remaining is { } left && recordsPerDay > 0 ? Round(left / recordsPerDay) : null;
+        double? completionTimeDays = totalDossiers is { } all && recordsPerDay > 0 ? Round(all / recordsPerDay) : null;
 
         return new WealthXProjectionView(
+            settings.ApiBatchSize,
+            settings.SessionSize,
+            calls,
+            Round(sessionsPerDay),
+            Round(recordsPerDay),
+            Round(sessionsPerDay * calls),
+            settings.TargetDays,
+            Round(recordsPerDay * settings.TargetDays),
+            completionTimeDays,
+            completionTimeDays is { } days ? Round(settings.TargetDays - days) : null,
             settings.ApiBatchSize,
             calls,
             settings.SessionSize,
@@ -52,7 +63,6 @@ public static class WealthXProjection
             sessionDuration,
             Round(sessionsPerDay),
             Round(sessionsPerDay * calls),
-            Round(recordsPerDay),
             totalDossiers,
             remaining,
             daysToFinish,
@@ -60,6 +70,27 @@ public static class WealthXProjection
             shortestGap - sessionDuration,
             calendar.Cron,
             timeZone);
+    }
+
+    /// <summary>
+    /// Sessions the calendar starts per day, averaged over the 7 whole days (in the calendar's zone) from the midnight
+    /// after <paramref name="now"/>: whole local days, so neither the time of day nor a DST change within the window
+    /// adds or drops a start (a 3-a-day cron reads 3).
+    /// </summary>
+    public static double SessionsPerDay(SessionCalendar calendar, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        var today = DateOnly.FromDateTime(calendar.InZone(now).DateTime);
+        var from = Midnight(calendar.Zone, today.AddDays(1));
+        var to = Midnight(calendar.Zone, today.AddDays(1 + (int)Window.TotalDays));
+        return calendar.Between(from.AddTicks(-1), to.AddTicks(-1)).Count() / Window.TotalDays;
+    }
+
+    /// <summary>The start of <paramref name="day"/> in <paramref name="zone"/>.</summary>
+    private static DateTimeOffset Midnight(TimeZoneInfo zone, DateOnly day)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local));
     }
 
     /// <summary>Two decimals, halves away from zero.</summary>

@@ -147,7 +147,7 @@ internal static class WealthXSessionBenchmark
     }
 
     /// <summary>The cluster tests' silo settings (ClusterSettings.ForSilo), pointed at the simulator with the schedule off.</summary>
-    private static Dictionary<string, string> SiloSettings(string connectionString, string clusterId, string serviceId, Simulator simulator)
+    internal static Dictionary<string, string> SiloSettings(string connectionString, string clusterId, string serviceId, Simulator simulator)
     {
         var settings = new Dictionary<string, string>
         {
@@ -170,7 +170,7 @@ internal static class WealthXSessionBenchmark
     }
 
     /// <summary>Starts the gateway, failing with the silo's own words if it dies while the gateway's client waits for it.</summary>
-    private static async Task<GatewayHost> StartGatewayAsync(SiloProcess silo, string connectionString, string clusterId, string serviceId)
+    internal static async Task<GatewayHost> StartGatewayAsync(SiloProcess silo, string connectionString, string clusterId, string serviceId)
     {
         var gateway = GatewayHost.StartAsync(connectionString, clusterId, serviceId);
         while (!gateway.IsCompleted)

@@ -92,6 +92,28 @@ public sealed class WealthXClient
         return Read(root, call, fromIndex);
     }
 
+    /// <summary>
+    /// Asks for one record more than <see cref="WealthXOptions.ApiBatchSize"/> (indexes 1..ApiBatchSize + 1), to learn
+    /// whether WealthX enforces the per-call limit; the reply's dossiers are read and dropped. Only the connection check
+    /// calls this: every other caller stays within the limit, which <see cref="GetPageAsync(int, int, DateOnly?, CancellationToken)"/> refuses to pass.
+    /// </summary>
+    /// <returns>True when WealthX refused the range with a 400; false when it answered it.</returns>
+    /// <exception cref="UpstreamException">Any other failure.</exception>
+    public async Task<bool> RefusesOneRecordOverTheLimitAsync(CancellationToken cancellationToken)
+    {
+        var to = (long)_options.ApiBatchSize + 1;
+        var call = $"alldossiers?fromIndex=1&toIndex={to.ToString(CultureInfo.InvariantCulture)}";
+        try
+        {
+            Read(await GetAsync(call, cancellationToken), call, 1);
+            return false;
+        }
+        catch (UpstreamException exception) when (exception.StatusCode == 400)
+        {
+            return true;
+        }
+    }
+
     /// <summary>One attempt at one call, with every failure turned into an <see cref="UpstreamException"/>; the reply's root JSON.</summary>
     private async Task<JsonElement> GetAsync(string call, CancellationToken cancellationToken)
     {

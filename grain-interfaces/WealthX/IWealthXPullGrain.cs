@@ -139,13 +139,19 @@ public sealed record WealthXSessionInfo(
     [property: Id(13)] string? Error);
 
 /// <summary>The options a feed runs with (credentials never leave the silo).</summary>
+/// <param name="TargetDays">The days the full pass is meant to take (<c>WealthX:TargetDays</c>, the seed's 10): the projection's safety buffer is measured against it.</param>
 [GenerateSerializer, Immutable, Alias("Tributary.WealthX.WealthXPullSettings")]
 public sealed record WealthXPullSettings(
     [property: Id(0)] int ApiBatchSize,
     [property: Id(1)] int SessionSize,
     [property: Id(2)] TimeSpan MinCallInterval,
     [property: Id(3)] string Schedule,
-    [property: Id(4)] string TimeZone);
+    [property: Id(4)] string TimeZone,
+    [property: Id(5)] int TargetDays = WealthXPullSettings.DefaultTargetDays)
+{
+    /// <summary>The seed's target: 420,000 dossiers in ten days.</summary>
+    public const int DefaultTargetDays = 10;
+}
 
 /// <summary>A feed's pull as its grain knows it.</summary>
 /// <param name="NextIndex">Where the full pass goes on (1-based).</param>

@@ -74,11 +74,24 @@ public static class WealthXDomain
             throw new OptionsValidationException(WealthXOptions.Section, typeof(WealthXOptions), problems);
         }
 
-        services.AddSingleton(new WealthXFeeds(feeds.ToDictionary(f => f.Key, f => f.Value.Settings, StringComparer.Ordinal)));
         if (feeds.Count == 0)
         {
+            services.AddSingleton(new WealthXFeeds(new Dictionary<string, WealthXFeedSettings>()));
             return silo;
         }
+
+        // Each feed's client, with the feed's credentials, for its sessions and its connection check.
+        services.AddSingleton(sp => new WealthXFeeds(feeds.ToDictionary(
+            f => f.Key,
+            f =>
+            {
+                var options = Options.Create(f.Value.Client);
+                return f.Value.Settings with
+                {
+                    Client = () => new WealthXClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), options, sp.GetRequiredService<TimeProvider>()),
+                };
+            },
+            StringComparer.Ordinal)));
 
         // No resilience handler: the job runtime retries, honours Retry-After and spaces the calls (see WealthXClient).
         services.AddHttpClient(HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
@@ -86,11 +99,10 @@ public static class WealthXDomain
         foreach (var (feed, (settings, client)) in feeds)
         {
             var job = WealthXFeed.JobName(feed);
-            var options = Options.Create(client);
             services.AddSingleton<IJobDefinition>(sp => new WealthXPullJob(
                 feed,
                 sp.GetRequiredService<IGrainFactory>(),
-                () => new WealthXClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), options, sp.GetRequiredService<TimeProvider>()),
+                sp.GetRequiredService<WealthXFeeds>().Get(feed)!.Client!,
                 sp.GetRequiredService<DossierStores>().For(feed)));
             services.AddRateLimitDefault(RateLimitDefault.OneCallAfter(
                 RateLimitKey.For(WealthXClient.Upstream, feed), settings.Pull.MinCallInterval + settings.Pull.CallSpacingMargin));

@@ -1,3 +1,5 @@
+using Tributary.Connectors.WealthX;
+
 namespace Tributary.WealthX;
 
 /// <summary>The WealthX feeds this silo runs, by name, with their effective settings.</summary>
@@ -10,4 +12,8 @@ public sealed class WealthXFeeds(IReadOnlyDictionary<string, WealthXFeedSettings
 }
 
 /// <summary>One feed's settings: the pull's options and the connector's page size.</summary>
-public sealed record WealthXFeedSettings(WealthXPullOptions Pull, int ApiBatchSize);
+/// <param name="Client">
+/// Makes a client of the feed with its own credentials (which stay in this silo's memory); null in tests that
+/// only plan pages.
+/// </param>
+public sealed record WealthXFeedSettings(WealthXPullOptions Pull, int ApiBatchSize, Func<WealthXClient>? Client = null);

@@ -277,7 +277,8 @@ public sealed partial class WealthXPullGrain(
             Feed, S.NextIndex, S.TotalDossiers, S.RecordsProcessed, S.Complete, S.CompletedAt, S.PullStartedAt,
             S.IncrementalSince, S.IncrementalNextIndex, S.IncrementalTotal, S.IncrementalRecords, S.SessionsDone,
             S.Session, S.LastSession, S.LastError, S.LastErrorAt, S.ResetAt,
-            new WealthXPullSettings(settings.ApiBatchSize, settings.Pull.SessionSize, settings.Pull.MinCallInterval, settings.Pull.Schedule, settings.Pull.TimeZone));
+            new WealthXPullSettings(settings.ApiBatchSize, settings.Pull.SessionSize, settings.Pull.MinCallInterval, settings.Pull.Schedule, settings.Pull.TimeZone,
+                settings.Pull.TargetDays));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "WealthX {Feed}: session {RunId} planned, {Mode} pass from index {Start}, {Pages} page(s), modified since {Since}")]

@@ -29,6 +29,12 @@ public sealed class WealthXPullOptions
     /// <summary>The IANA zone <see cref="Schedule"/> is read in.</summary>
     public string TimeZone { get; set; } = "UTC";
 
+    /// <summary>
+    /// The days the full pass is meant to take (the seed's <c>TARGET_DAYS</c>, 10): the projection's
+    /// <c>total_capacity</c> and <c>safety_buffer_days</c> are measured against it. It changes no session.
+    /// </summary>
+    public int TargetDays { get; set; } = WealthXPullSettings.DefaultTargetDays;
+
     /// <summary>Every problem, each a sentence naming the setting.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -36,6 +42,11 @@ public sealed class WealthXPullOptions
         if (SessionSize is < 1 or > 10_000_000)
         {
             problems.Add($"{Section}:SessionSize must be 1..10000000, was {SessionSize}.");
+        }
+
+        if (TargetDays is < 1 or > 3_650)
+        {
+            problems.Add($"{Section}:TargetDays must be 1..3650, was {TargetDays}.");
         }
 
         if (MinCallInterval <= TimeSpan.Zero || MinCallInterval > TimeSpan.FromHours(1))

@@ -23,7 +23,8 @@ public sealed class WealthXJsonNamesTests
 
         Assert.Equal(
             [
-                "feed", "current_index", "total_dossiers", "records_processed", "records_in_store", "completion_percentage", "complete",
+                "feed", "last_processed_index", "total_records", "records_processed", "session_id", "session_start", "completion_percentage",
+                "estimated_remaining_days", "current_index", "total_dossiers", "records_in_store", "records_in_store_counted_at", "complete",
                 "completed_at", "mode", "incremental_since", "incremental_next_index", "sessions_completed", "sessions_remaining",
                 "estimated_completion", "current_session", "last_session", "last_error", "last_error_at", "last_updated", "schedule",
                 "settings", "store",

@@ -81,6 +81,41 @@ public sealed class WealthXProgressViewTests
     }
 
     [Fact]
+    public void The_seeds_progress_json_fields_carry_its_meanings()
+    {
+        // A session that started at 07:00 UTC, 08:00 in Zurich (winter time), and stored 14,000 of 420,000.
+        var runId = Guid.Parse("0b6f3c1d-2e4a-4b5c-9d8e-7f6a5b4c3d2e");
+        var startedAt = new DateTimeOffset(2025, 3, 28, 7, 0, 0, 250, TimeSpan.Zero);
+        var session = new WealthXSessionInfo(runId, "full", null, startedAt, 1, 28, 28, 14_000, 14_000, 0, 0, "succeeded", startedAt.AddSeconds(30), null);
+
+        var status = WealthXProgressView.Build(
+            Progress(420_000, 14_000) with { LastSession = session }, 14_000, Schedule(enabled: true), null, null, "postgresql", BeforeSpringForward);
+
+        Assert.Equal(14_000, status.LastProcessedIndex);
+        Assert.Equal(14_001, status.CurrentIndex);
+        Assert.Equal(420_000, status.TotalRecords);
+        Assert.Equal(14_000, status.RecordsProcessed);
+        Assert.Equal("20250328_080000", status.SessionId);
+        Assert.Equal("2025-03-28T08:00:00.250000", status.SessionStart);
+        Assert.Equal(3.33, status.CompletionPercentage);
+        // 406,000 left at 3 sessions of 14,000 a day.
+        Assert.Equal(9.67, status.EstimatedRemainingDays);
+    }
+
+    [Fact]
+    public void Before_the_first_page_the_last_processed_index_is_0_and_nothing_is_estimated()
+    {
+        var status = WealthXProgressView.Build(Progress(null, 0), 0, Schedule(enabled: true), null, null, "postgresql", BeforeSpringForward);
+        var paused = WealthXProgressView.Build(Progress(420_000, 0), 0, Schedule(enabled: false), null, null, "postgresql", BeforeSpringForward);
+        var complete = WealthXProgressView.Build(Progress(420_000, 420_000) with { Complete = true }, 420_000, null, null, null, "postgresql", BeforeSpringForward);
+
+        Assert.Equal((0, (int?)null, (string?)null, (string?)null, (double?)null), (status.LastProcessedIndex, status.TotalRecords, status.SessionId, status.SessionStart, status.EstimatedRemainingDays));
+        Assert.Null(paused.EstimatedRemainingDays);
+        Assert.Equal(0, complete.EstimatedRemainingDays);
+        Assert.Equal(420_000, complete.LastProcessedIndex);
+    }
+
+    [Fact]
     public void The_percentage_has_two_decimals_and_stops_at_100()
     {
         Assert.Equal(33.33, WealthXProgressView.CompletionPercentage(1, 3));
