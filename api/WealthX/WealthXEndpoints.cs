@@ -2,13 +2,12 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tributary.Api.Auth;
 using Tributary.Api.Errors;
-using Tributary.Api.WealthX;
 using Tributary.Jobs;
 using Tributary.Scheduling;
 using Tributary.Storage.Dossiers;
 using Tributary.WealthX;
 
-namespace Tributary.Api.Endpoints;
+namespace Tributary.Api.WealthX;
 
 /// <summary>
 /// A WealthX feed's pull: its progress (the old script's <c>progress.json</c>), sessions on demand, a connection
