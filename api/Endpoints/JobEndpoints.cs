@@ -28,8 +28,8 @@ public static class JobEndpoints
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<JobInfo>>> ListJobsAsync(IClusterClient client) =>
-        TypedResults.Ok(await client.GetGrain<IJobCatalogGrain>(0).List());
+    private static async Task<Ok<IReadOnlyList<JobView>>> ListJobsAsync(IClusterClient client) =>
+        TypedResults.Ok<IReadOnlyList<JobView>>((await client.GetGrain<IJobCatalogGrain>(0).List()).Select(JobView.From).ToList());
 
     private static async Task<Results<Accepted<RunTicketView>, ProblemHttpResult, ValidationProblem>> TriggerAsync(
         string job, IClusterClient client, HttpContext http, string? account_id = null, string? from = null, string? to = null)
@@ -178,6 +178,13 @@ public static class JobEndpoints
 
     private static Task<RunTicket> ReplayAsync(IClusterClient client, string job, IReadOnlyList<long> ids) =>
         client.GetGrain<IJobGrain>(JobKey.For(job)).Trigger(new RunRequest(RunRequest.Replay, DeadLetterIds: ids));
+}
+
+/// <summary>A job the cluster knows, with its effective batch settings.</summary>
+public sealed record JobView(string Name, string ItemsName, int BatchSize, int MaxParallelBatches, int MaxAttempts, bool DynamicBatchSizing, string? Upstream)
+{
+    public static JobView From(JobInfo job) =>
+        new(job.Name, job.ItemsName, job.BatchSize, job.MaxParallelBatches, job.MaxAttempts, job.DynamicBatchSizing, job.Upstream);
 }
 
 /// <summary>The answer to a trigger.</summary>

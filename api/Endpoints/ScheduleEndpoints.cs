@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tributary.Api.Errors;
-using Tributary.Jobs;
 using Tributary.Scheduling;
 
 namespace Tributary.Api.Endpoints;
@@ -113,7 +112,7 @@ public static partial class ScheduleEndpoints
     private static Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> ResumeAsync(string job, IClusterClient client) =>
         ChangeStateAsync(job, grain => grain.Resume(), client);
 
-    private static async Task<Results<Accepted<RunTicket>, ProblemHttpResult, ValidationProblem>> TriggerAsync(string job, IClusterClient client, HttpContext http)
+    private static async Task<Results<Accepted<RunTicketView>, ProblemHttpResult, ValidationProblem>> TriggerAsync(string job, IClusterClient client, HttpContext http)
     {
         await StartRequestBody.ReadAsync<NoParametersBody>(http);
         if (JobErrors(job) is { } invalid)
@@ -129,7 +128,7 @@ public static partial class ScheduleEndpoints
         try
         {
             var ticket = await Schedule(client, job).TriggerNow(RequestIdempotency.KeyOf(http));
-            return TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", ticket);
+            return TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", RunTicketView.From(ticket));
         }
         catch (ScheduleNotFoundException exception)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tributary.Api.Auth;
+using Tributary.Api.Endpoints;
 using Tributary.Api.Errors;
 using Tributary.Jobs;
 using Tributary.Scheduling;
@@ -65,7 +66,7 @@ public static class WealthXEndpoints
         }
     }
 
-    private static async Task<Results<Accepted<RunTicket>, ProblemHttpResult, ValidationProblem>> StartSessionAsync(
+    private static async Task<Results<Accepted<RunTicketView>, ProblemHttpResult, ValidationProblem>> StartSessionAsync(
         string feed, IClusterClient client, HttpContext http, string? maxBatches = null)
     {
         var body = await StartRequestBody.ReadAsync<SessionStartBody>(http);
@@ -98,7 +99,7 @@ public static class WealthXEndpoints
             // The pull grain knows which feeds the silos configured; the job grain would only say "unknown job".
             await Pull(client, feed).GetProgress();
             var ticket = await Job(client, feed).Trigger(new RunRequest(RunRequest.Manual, null, parameters, IdempotencyKey: RequestIdempotency.KeyOf(http)));
-            return TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", ticket);
+            return TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", RunTicketView.From(ticket));
         }
         catch (WealthXFeedNotFoundException exception)
         {
