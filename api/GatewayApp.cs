@@ -12,6 +12,7 @@ using Tributary.Api.Events;
 using Tributary.Api.Health;
 using Tributary.Api.WealthX;
 using Tributary.ServiceDefaults;
+using Tributary.Storage;
 using Tributary.Storage.Configuration;
 using Tributary.Storage.Dossiers;
 using Tributary.Storage.Events;

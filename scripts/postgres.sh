@@ -40,12 +40,15 @@ as_owner() {
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Below Linux's ephemeral range (32768-60999), where every outgoing connection takes its local port: a port picked
+# there can be taken by a client socket before the server binds it ("Address already in use"). Below it only
+# listeners compete, and the test fixtures hand out silo ports from 20000 up, so the two never meet.
 pick_port() {
   local p
-  for p in $(seq 54320 54999); do
+  for p in $(seq 15432 15999); do
     if port_free "$p"; then echo "$p"; return 0; fi
   done
-  echo "No free loopback port between 54320 and 54999." >&2
+  echo "No free loopback port between 15432 and 15999." >&2
   exit 1
 }
 

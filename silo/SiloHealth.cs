@@ -1,29 +1,11 @@
 using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Npgsql;
 
 namespace Tributary.Silo;
 
-/// <summary>What a silo's <c>/health</c> checks: its database answers, and the cluster counts this silo as active.</summary>
+/// <summary>What a silo's <c>/health</c> checks besides its database (<see cref="Storage.DatabaseHealthCheck"/>): the cluster counts this silo as active.</summary>
 internal static class SiloHealth
 {
-    public sealed class DatabaseCheck(NpgsqlDataSource dataSource) : IHealthCheck
-    {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            try
-            {
-                await using var command = dataSource.CreateCommand("SELECT 1");
-                await command.ExecuteScalarAsync(cancellationToken);
-                return HealthCheckResult.Healthy("PostgreSQL answers.");
-            }
-            catch (NpgsqlException exception)
-            {
-                return HealthCheckResult.Unhealthy($"PostgreSQL is unreachable: {exception.Message}");
-            }
-        }
-    }
-
     public sealed class MembershipCheck(IClusterMembershipService membership, ILocalSiloDetails silo) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

@@ -61,7 +61,7 @@ public static partial class SiloProgram
             builder.WebHost.UseUrls($"http://{(hostOptions.ListenOnAnyHostAddress ? "0.0.0.0" : "127.0.0.1")}:{hostOptions.HealthPort}");
             builder.AddServiceDefaults("tributary-silo");
             builder.Services.AddHealthChecks()
-                .AddCheck<SiloHealth.DatabaseCheck>("database")
+                .AddCheck<DatabaseHealthCheck>("database")
                 .AddCheck<SiloHealth.MembershipCheck>("silo");
             try
             {

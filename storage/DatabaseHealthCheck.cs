@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
-namespace Tributary.Api.Health;
+namespace Tributary.Storage;
 
-/// <summary>PostgreSQL answers a trivial query.</summary>
+/// <summary>PostgreSQL answers a trivial query: the database half of <c>/health</c>, on the gateway and on every silo.</summary>
 public sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
