@@ -75,19 +75,7 @@ internal static class DossiersBenchmark
         }
         finally
         {
-            if (!keep)
-            {
-                NpgsqlConnection.ClearAllPools();
-                var database = new NpgsqlConnectionStringBuilder(connectionString).Database;
-                await using var connection = new NpgsqlConnection(server.AdminConnectionString);
-                await connection.OpenAsync();
-                await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
-                await command.ExecuteNonQueryAsync();
-            }
-            else
-            {
-                Console.WriteLine($"Kept the database: {new NpgsqlConnectionStringBuilder(connectionString).Database}");
-            }
+            await BenchDatabase.ReleaseAsync(server, connectionString, keep);
         }
     }
 

@@ -116,11 +116,7 @@ internal static class FailoverBenchmark
             }
 
             await simulator.DisposeAsync();
-            NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(server.AdminConnectionString);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{new NpgsqlConnectionStringBuilder(connectionString).Database}\" WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            await BenchDatabase.ReleaseAsync(server, connectionString, keep: false);
         }
     }
 

@@ -66,14 +66,7 @@ internal static class HoldingsBenchmark
         }
         finally
         {
-            if (!keep)
-            {
-                await DropAsync(server, connectionString);
-            }
-            else
-            {
-                Console.WriteLine($"Kept the database: {new NpgsqlConnectionStringBuilder(connectionString).Database}");
-            }
+            await BenchDatabase.ReleaseAsync(server, connectionString, keep);
         }
     }
 
@@ -256,15 +249,5 @@ internal static class HoldingsBenchmark
         }
 
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-    }
-
-    private static async Task DropAsync(PostgresServer server, string connectionString)
-    {
-        NpgsqlConnection.ClearAllPools();
-        var database = new NpgsqlConnectionStringBuilder(connectionString).Database;
-        await using var connection = new NpgsqlConnection(server.AdminConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
     }
 }

@@ -153,19 +153,7 @@ internal static class WealthXStatusBenchmark
             }
 
             await simulator.DisposeAsync();
-            NpgsqlConnection.ClearAllPools();
-            var database = new NpgsqlConnectionStringBuilder(connectionString).Database;
-            if (keep)
-            {
-                Console.WriteLine($"Kept the database: {database}");
-            }
-            else
-            {
-                await using var connection = new NpgsqlConnection(server.AdminConnectionString);
-                await connection.OpenAsync();
-                await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
-                await command.ExecuteNonQueryAsync();
-            }
+            await BenchDatabase.ReleaseAsync(server, connectionString, keep);
         }
     }
 
