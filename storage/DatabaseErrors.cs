@@ -16,4 +16,26 @@ public static class DatabaseErrors
         NpgsqlException n => n.IsTransient || n.InnerException is SocketException or IOException or TimeoutException,
         _ => false,
     };
+
+    /// <summary>The exception, its inner exceptions and those of aggregates, outermost first.</summary>
+    public static IEnumerable<Exception> Chain(Exception exception)
+    {
+        var pending = new Stack<Exception>([exception]);
+        var seen = 0;
+        while (pending.TryPop(out var current) && seen++ < 32)
+        {
+            yield return current;
+            if (current is AggregateException aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions)
+                {
+                    pending.Push(inner);
+                }
+            }
+            else if (current.InnerException is { } inner)
+            {
+                pending.Push(inner);
+            }
+        }
+    }
 }

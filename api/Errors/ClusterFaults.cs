@@ -31,18 +31,5 @@ public static class ClusterFaults
 
     public static bool IsTransient(Exception exception) => IsFailover(exception) || IsDatabaseOutage(exception);
 
-    private static IEnumerable<Exception> Chain(Exception exception)
-    {
-        for (var (e, depth) = (exception, 0); e is not null && depth < 16; (e, depth) = (e.InnerException, depth + 1))
-        {
-            yield return e;
-            if (e is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions)
-                {
-                    yield return inner;
-                }
-            }
-        }
-    }
+    private static IEnumerable<Exception> Chain(Exception exception) => DatabaseErrors.Chain(exception);
 }

@@ -30,7 +30,9 @@ public sealed partial class DatabaseOutage(IOptions<JobRuntimeOptions> options, 
                 Delay = options.Value.DatabaseRetryDelay,
                 MaxDelay = options.Value.DatabaseRetryMaxDelay,
                 UseJitter = true,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e && DatabaseFault.IsUnavailable(e)
+                // An inner ride-out that already waited the whole tolerance is not waited out again here.
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e and not DatabaseOutageExceededException
+                    && DatabaseFault.IsUnavailable(e)
                     && time.GetUtcNow() - (began ??= time.GetUtcNow()) < options.Value.DatabaseOutageTolerance),
                 OnRetry = args =>
                 {
@@ -41,7 +43,16 @@ public sealed partial class DatabaseOutage(IOptions<JobRuntimeOptions> options, 
                 },
             })
             .Build();
-        var result = await pipeline.ExecuteAsync(async token => await operation(token), cancellationToken);
+        T result;
+        try
+        {
+            result = await pipeline.ExecuteAsync(async token => await operation(token), cancellationToken);
+        }
+        catch (Exception exception) when (exception is not DatabaseOutageExceededException && began is not null && DatabaseFault.IsUnavailable(exception))
+        {
+            throw new DatabaseOutageExceededException(what, options.Value.DatabaseOutageTolerance, exception);
+        }
+
         if (began is { } start)
         {
             var outage = time.GetUtcNow() - start;
@@ -65,3 +76,10 @@ public sealed partial class DatabaseOutage(IOptions<JobRuntimeOptions> options, 
     [LoggerMessage(Level = LogLevel.Information, Message = "The database is back: {What} went through after {Outage}")]
     private static partial void LogBack(ILogger logger, string what, TimeSpan outage);
 }
+
+/// <summary>
+/// The database stayed unreachable for the whole <see cref="JobRuntimeOptions.DatabaseOutageTolerance"/>. Still an outage
+/// (its inner exception says so), so nothing is dead-lettered for it; the run's loop stops and a later sweep resumes it.
+/// </summary>
+public sealed class DatabaseOutageExceededException(string what, TimeSpan tolerance, Exception inner)
+    : Exception($"The database stayed unreachable for {tolerance} while {what}; the run resumes from its checkpoint when it is back.", inner);
