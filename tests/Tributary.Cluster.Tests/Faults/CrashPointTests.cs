@@ -46,6 +46,8 @@ public sealed class CrashPointTests
         var runId = await pull.StartSessionAsync();
         var status = await pull.WaitForRunAsync(runId, TimeSpan.FromSeconds(90));
 
+        // At run-finished the run is final in the database a moment before its silo kills itself: wait for the death.
+        await Eventually.TrueAsync(() => Task.FromResult(pull.Cluster.Silos.Any(s => s.HasExited)), $"a silo crashes at {point}");
         var crashed = pull.Cluster.Silos.Where(s => s.HasExited).ToList();
         Assert.True(crashed.Count == 1, $"exactly one silo should have crashed at {point}; exited: {crashed.Count}.\n"
             + string.Join("\n---\n", pull.Cluster.Silos.Select(s => s.Output)));
