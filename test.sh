@@ -54,6 +54,25 @@ for trx in "$results"/*.trx; do
   t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
   e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters"); skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
+if [ "$failed" -ne 0 ]; then
+  # The failures again, at the end, where a CI log's tail shows them: the test and the first lines of its message.
+  echo "=== Failed tests"
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    awk '
+      /<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); print "FAILED " substr($0, RSTART + 10, RLENGTH - 11); inside = 1; lines = 0; next }
+      !inside { next }
+      /<\/UnitTestResult>/ { inside = 0; next }
+      /<Message>/ { msg = 1 }
+      msg {
+        last = ($0 ~ /<\/Message>/)
+        line = $0; sub(/^[ \t]*<Message>/, "", line); sub(/<\/Message>.*/, "", line)
+        if (lines++ < 8) print "    " line
+        if (last) msg = 0
+      }
+' "$trx"
+  done
+fi
 if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
   echo "No test ran." >&2
   status=1
