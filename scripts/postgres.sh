@@ -5,6 +5,9 @@
 #   scripts/postgres.sh start DIR [--ephemeral] [--same-port]
 #                                                init DIR if new, start on a free loopback port (its former one
 #                                                when free; --same-port: that one or fail), print the port
+#   scripts/postgres.sh data-dir WANTED          where a cluster wanted at WANTED can live (WANTED, or a folder of
+#                                                its own under /var/lib/tributary when root's postgres user
+#                                                cannot reach WANTED, e.g. a clone in a 0700 home)
 #   scripts/postgres.sh stop DIR                 fast shutdown
 #   scripts/postgres.sh port DIR                 the port a running cluster in DIR listens on
 #   scripts/postgres.sh pid DIR                  the postmaster's pid of a running cluster in DIR (fails if none runs)
@@ -55,6 +58,26 @@ pick_port() {
   done
   echo "No free loopback port between 15432 and 15999." >&2
   exit 1
+}
+
+# Where a cluster wanted at WANTED can live: WANTED itself, unless we run as root and the postgres user (which runs
+# the server: PostgreSQL refuses root) cannot traverse WANTED's parents, as with a clone in Debian's 0700 /root.
+# Then a folder of its own under /var/lib/tributary, named after WANTED so each clone keeps its own. Never loosens
+# the permissions of the user's folders.
+data_dir() {
+  local wanted=$1 parent
+  parent=$(dirname "$wanted")
+  mkdir -p "$parent"
+  parent=$(cd "$parent" && pwd)
+  if [ "$(id -u)" -ne 0 ] || runuser -u postgres -- test -x "$parent" 2>/dev/null || ! id postgres >/dev/null 2>&1; then
+    echo "$parent/$(basename "$wanted")"
+    return 0
+  fi
+  local key
+  key=$(printf '%s' "$parent/$(basename "$wanted")" | sha256sum | cut -c1-16)
+  mkdir -p /var/lib/tributary
+  chmod 755 /var/lib/tributary
+  echo "/var/lib/tributary/$key/$(basename "$wanted")"
 }
 
 start() {
@@ -126,6 +149,7 @@ cmd=${1:-}
 case "$cmd" in
   install) install_server ;;
   start) [ $# -ge 2 ] || { echo "usage: $0 start DIR [--ephemeral] [--same-port]" >&2; exit 2; }; shift; start "$@" ;;
+  data-dir) [ $# -ge 2 ] || { echo "usage: $0 data-dir WANTED" >&2; exit 2; }; data_dir "$2" ;;
   stop) [ $# -ge 2 ] || { echo "usage: $0 stop DIR" >&2; exit 2; }; stop "$2" ;;
   port) cat "$2/tributary.port" ;;
   pid) [ $# -ge 2 ] || { echo "usage: $0 pid DIR" >&2; exit 2; }; pid "$2" ;;
