@@ -93,6 +93,7 @@ public static partial class GatewayApp
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireClaim(ApiKeyScopes.ClaimType, ApiKeyScopes.Operator).Build());
 
         builder.Services.AddRequestProblems();
+        builder.Services.AddRequestRateLimits(configuration);
         builder.Services.AddOptions<FailoverOptions>().Bind(configuration.GetSection(FailoverOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<FailoverOptions>, FailoverOptionsValidator>();
         builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.AllowTrailingCommas = false);
@@ -109,6 +110,9 @@ public static partial class GatewayApp
         ConfigurationCheck.ValidateNow(app.Services);
         app.UseRequestProblems();
         app.UseAuthentication();
+        // After authentication, so a request counts against its key as well as its address; before authorization, so
+        // requests without a valid key are limited (by address) too.
+        app.UseRateLimiter();
         app.UseAuthorization();
         // Inside the exception handler, around every endpoint: a silo's death or a database outage is retried or a 503.
         app.UseMiddleware<ClusterFailover>();

@@ -200,4 +200,64 @@ public sealed class GatewayTests(SingleSiloCluster fixture) : IClassFixture<Sing
         // The UI at /docs/ loads the document relative to itself; it must be there too.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/docs/openapi/v1.json")).StatusCode);
     }
+
+    [Fact]
+    public async Task Past_the_rate_of_a_key_the_gateway_answers_429_problem_json_with_retry_after_and_the_probes_stay_open()
+    {
+        // A second gateway on the same cluster, with a key bucket of 3 that refills once in 100 s.
+        await using var limited = await GatewayHost.StartAsync(fixture.Cluster.Settings.ConnectionString, fixture.Cluster.Settings.ClusterId,
+            fixture.Cluster.Settings.ServiceId, new Dictionary<string, string?>
+            {
+                ["Gateway:RateLimiting:PerKey:Burst"] = "3",
+                ["Gateway:RateLimiting:PerKey:PerSecond"] = "0.01",
+            });
+        using var client = limited.CreateClient(GatewayHost.OperatorKey);
+        using var admin = limited.CreateClient(GatewayHost.AdminKey);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add((await client.GetAsync("/api/etl/jobs")).StatusCode);
+        }
+
+        using var refused = await client.GetAsync("/api/etl/jobs");
+        var probes = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            probes.Add((await client.GetAsync("/ping")).StatusCode);
+            probes.Add((await client.GetAsync("/health")).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var retryAfter = refused.Headers.RetryAfter?.Delta;
+        Assert.True(retryAfter is { TotalSeconds: >= 1 and <= 100 }, $"Retry-After is the wait for the next token (1..100 s), was {retryAfter}");
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(429, problem.GetProperty("status").GetInt32());
+        Assert.Equal("Too many requests.", problem.GetProperty("title").GetString());
+        Assert.All(probes, status => Assert.Equal(HttpStatusCode.OK, status));
+        // The limit is per key: another key still gets through.
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/etl/jobs")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Requests_without_a_valid_key_are_limited_by_address()
+    {
+        await using var limited = await GatewayHost.StartAsync(fixture.Cluster.Settings.ConnectionString, fixture.Cluster.Settings.ClusterId,
+            fixture.Cluster.Settings.ServiceId, new Dictionary<string, string?>
+            {
+                ["Gateway:RateLimiting:PerAddress:Burst"] = "2",
+                ["Gateway:RateLimiting:PerAddress:PerSecond"] = "0.01",
+            });
+        using var guesser = limited.CreateClient("not-a-key-of-this-gateway-at-all");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            statuses.Add((await guesser.GetAsync("/api/etl/jobs")).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
+    }
 }
