@@ -96,7 +96,12 @@ public static partial class GatewayApp
         builder.Services.AddRequestRateLimits(configuration);
         builder.Services.AddOptions<FailoverOptions>().Bind(configuration.GetSection(FailoverOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<FailoverOptions>, FailoverOptionsValidator>();
-        builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.AllowTrailingCommas = false);
+        builder.Services.Configure<JsonOptions>(options =>
+        {
+            options.SerializerOptions.AllowTrailingCommas = false;
+            // No NUL, no lone surrogate in any string of a body: a 400 naming the field, never a 500 from PostgreSQL.
+            options.SerializerOptions.Converters.Add(new StorableStringConverter());
+        });
 
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
@@ -109,6 +114,7 @@ public static partial class GatewayApp
         // gateway here, with its sentences, before it listens or joins the cluster.
         ConfigurationCheck.ValidateNow(app.Services);
         app.UseRequestProblems();
+        app.UseStorableText();
         app.UseAuthentication();
         // After authentication, so a request counts against its key as well as its address; before authorization, so
         // requests without a valid key are limited (by address) too.

@@ -260,4 +260,48 @@ public sealed class GatewayTests(SingleSiloCluster fixture) : IClassFixture<Sing
 
         Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
     }
+
+    [Theory]
+    [InlineData("/api/holdings?account_id=%00", "account_id")]
+    [InlineData("/api/etl/runs?job=a%00b", "job")]
+    [InlineData("/api/etl/dead-letters?job=%00", "job")]
+    [InlineData("/api/wealthx/default/dossiers?name=%00", "name")]
+    public async Task A_nul_character_in_a_query_or_route_value_is_400_naming_it(string url, string field)
+    {
+        using var client = _gateway.CreateClient(GatewayHost.OperatorKey);
+
+        var response = await client.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.StartsWith("Must not contain the NUL character (U+0000", errors.GetProperty(field)[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_nul_character_in_the_path_is_refused_by_kestrel_before_the_app()
+    {
+        using var client = _gateway.CreateClient(GatewayHost.OperatorKey);
+
+        var response = await client.GetAsync("/api/schedules/a%00b");
+
+        // Kestrel refuses a request target with a NUL itself (a bare 400): nothing reaches a route, a grain or PostgreSQL.
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("""{"cron":"0 3 * * *\u0000"}""", "Must not contain the NUL character (U+0000, at position 9).")]
+    [InlineData("""{"cron":"\ud800"}""", "Must be valid Unicode text: a lone UTF-16 surrogate (U+D800..U+DFFF without its pair).")]
+    public async Task Unstorable_text_in_a_json_body_is_400_naming_the_field_and_changes_nothing(string body, string reason)
+    {
+        using var client = _gateway.CreateClient(GatewayHost.AdminKey);
+        var before = await client.GetStringAsync("/api/schedules");
+
+        var response = await client.PutAsync("/api/schedules/process_transactions_to_holdings", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(reason, errors.GetProperty("cron")[0].GetString());
+        Assert.Equal(before, await client.GetStringAsync("/api/schedules"));
+    }
 }
