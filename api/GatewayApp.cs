@@ -139,6 +139,7 @@ public static partial class GatewayApp
         app.MapOpenApi("/docs/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", options => options.WithTitle("Tributary API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapGet("/", () => TypedResults.Redirect("/docs")).ExcludeFromDescription();
+        app.UseDashboardGuard("/dashboard");
         app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(ApiKeyScopes.Policies.Admin);
 
         // One line per domain.
