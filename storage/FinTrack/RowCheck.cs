@@ -73,6 +73,12 @@ internal sealed class RowCheck(SourceRow row, ImportErrors errors)
             return null;
         }
 
+        if (!CurrencyCodes.IsActive(upper))
+        {
+            Fail(field, $"'{value}' is not an ISO 4217 currency code: give one such as USD, EUR or CHF.");
+            return null;
+        }
+
         return upper;
     }
 

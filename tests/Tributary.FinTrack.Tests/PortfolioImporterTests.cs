@@ -239,6 +239,20 @@ public sealed class PortfolioImporterTests
     }
 
     [Theory]
+    [InlineData("NaN")]
+    [InlineData("ABC")]
+    [InlineData("XXX")]
+    public async Task A_currency_that_is_not_an_iso_4217_code_is_refused_naming_the_field(string currency)
+    {
+        await using var db = await FinTrackDatabase.CreateAsync("import_currency");
+
+        var result = await db.Importer.ImportAccountsAsync(FinTrackDatabase.Body($"account_id,name,base_currency\nA1,Account,{currency}\n"), ImportFormat.Csv, None);
+
+        Assert.Equal([new ImportError(2, "base_currency", $"'{currency}' is not an ISO 4217 currency code: give one such as USD, EUR or CHF.")], result.Errors);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM fintrack.accounts"));
+    }
+
+    [Theory]
     [InlineData("[{\"account_id\": \"A\\u0000\", \"name\": \"n\", \"base_currency\": \"CHF\"}]", ImportFormat.Json, 0)]
     [InlineData("[{\"account_id\": \"A\\ud800\", \"name\": \"n\", \"base_currency\": \"CHF\"}]", ImportFormat.Json, 0)]
     [InlineData("account_id,name,base_currency\nA\u0000,n,CHF\n", ImportFormat.Csv, 2)]
