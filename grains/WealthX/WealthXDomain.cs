@@ -106,7 +106,7 @@ public static class WealthXDomain
                 sp.GetRequiredService<DossierStores>().For(feed)));
             services.AddRateLimitDefault(RateLimitDefault.OneCallAfter(
                 RateLimitKey.For(WealthXClient.Upstream, feed), settings.Pull.MinCallInterval + settings.Pull.CallSpacingMargin));
-            services.AddJobScheduleDefault(new JobScheduleDefault(job, new ScheduleChange(settings.Pull.Schedule, settings.Pull.TimeZone, MisfirePolicies.Once, null, true)));
+            services.AddJobScheduleDefault(new JobScheduleDefault(job, new ScheduleChange(settings.Pull.Schedule, settings.Pull.TimeZone, MisfirePolicy.Once, null, true)));
         }
 
         return silo;

@@ -59,7 +59,7 @@ public sealed class WealthXPullOptions
             problems.Add($"{Section}:CallSpacingMargin must be 00:00:00..00:00:10, was {CallSpacingMargin:c}.");
         }
 
-        foreach (var (field, messages) in CronSchedule.Validate(Schedule, TimeZone, MisfirePolicies.Skip, ScheduleLimits.DefaultMaxCatchUp))
+        foreach (var (field, messages) in CronSchedule.Validate(Schedule, TimeZone, MisfirePolicy.Skip, ScheduleLimits.DefaultMaxCatchUp))
         {
             var setting = field switch
             {

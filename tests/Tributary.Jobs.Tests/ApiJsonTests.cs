@@ -23,7 +23,7 @@ public sealed class ApiJsonTests
     public void A_run_and_its_batches_read_as_before()
     {
         var run = new JobRunRecord(
-            RunId, "fetch_market_data", "schedule", "partially_succeeded", "acc-1", new Dictionary<string, string> { ["from"] = "2026-01-01" },
+            RunId, "fetch_market_data", RunTrigger.Schedule, RunStatus.PartiallySucceeded, "acc-1", new Dictionary<string, string> { ["from"] = "2026-01-01" },
             At, 42, ["a", "b", "c"], 2, At, At.AddSeconds(1), At.AddSeconds(9), 2, 1, 2, "1 of 2 batches were dead-lettered.", "acc-1");
         IReadOnlyList<JobBatchRecord> batches =
         [
@@ -37,7 +37,7 @@ public sealed class ApiJsonTests
         Assert.Equal(
             """[{"runId":"0b3c6a52-2d4f-4c59-9a43-6b1f3f5e8d21","job":"fetch_market_data","trigger":"manual","status":"running","accountId":null,"parameters":{},"scheduledFor":null,"replayOf":null,"totalItems":1,"batchSize":100,"createdAt":"2026-05-01T04:00:00+00:00","startedAt":null,"finishedAt":null,"totalBatches":0,"failedBatches":0,"itemsProcessed":0,"error":null,"batches":null,"runKey":null}]""",
             Json<IReadOnlyList<RunView>>([RunView.From(
-                new JobRunRecord(RunId, "fetch_market_data", "manual", "running", null, new Dictionary<string, string>(), null, null, ["x"], 100, At, null, null, 0, 0, 0, null),
+                new JobRunRecord(RunId, "fetch_market_data", RunTrigger.Manual, RunStatus.Running, null, new Dictionary<string, string>(), null, null, ["x"], 100, At, null, null, 0, 0, 0, null),
                 null)]));
     }
 
@@ -46,7 +46,7 @@ public sealed class ApiJsonTests
     {
         Assert.Equal(
             """{"runId":"0b3c6a52-2d4f-4c59-9a43-6b1f3f5e8d21","started":false,"status":"partially_succeeded","links":"/api/etl/runs/0b3c6a52-2d4f-4c59-9a43-6b1f3f5e8d21"}""",
-            Json(RunTicketView.From(new RunTicket(RunId, false, "partially_succeeded"))));
+            Json(RunTicketView.From(new RunTicket(RunId, false, RunStatus.PartiallySucceeded))));
     }
 
     [Fact]
@@ -92,6 +92,23 @@ public sealed class ApiJsonTests
         Assert.Equal(
             """{"name":"p2","value":null,"writes":0,"updatedAt":null,"silo":"S127.0.0.1:11111:1"}""",
             Json(new ProbeReading("p2", null, 0, null, "S127.0.0.1:11111:1")));
+    }
+
+    [Fact]
+    public void Every_run_status_and_trigger_reads_in_json_as_the_text_the_database_stores()
+    {
+        foreach (var status in RunStatus.Values)
+        {
+            using var ticket = JsonDocument.Parse(Json(RunTicketView.From(new RunTicket(RunId, true, status))));
+            Assert.Equal(status.ToText(), ticket.RootElement.GetProperty("status").GetString());
+        }
+
+        foreach (var trigger in RunTrigger.Values)
+        {
+            var run = new JobRunRecord(RunId, "j", trigger, RunStatus.Queued, null, new Dictionary<string, string>(), null, null, [], 1, At, null, null, 0, 0, 0, null);
+            using var view = JsonDocument.Parse(Json(RunView.From(run, null)));
+            Assert.Equal((trigger.ToText(), "queued"), (view.RootElement.GetProperty("trigger").GetString(), view.RootElement.GetProperty("status").GetString()));
+        }
     }
 
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, Options);

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using Tributary.Scheduling;
+using Tributary.Storage.Jobs;
 using Tributary.WealthX;
 
 namespace Tributary.Jobs.Tests;
@@ -20,11 +21,11 @@ public sealed class StoredStateTextTests
         await using var cluster = await JobTestCluster.StartAsync("stored_state_text");
         var job = cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_counting"));
 
-        var ticket = await job.Trigger(new RunRequest(RunRequest.Manual, Parameters: new Dictionary<string, string> { ["count"] = "4" }));
+        var ticket = await job.Trigger(new RunRequest(RunTrigger.Manual, Parameters: new Dictionary<string, string> { ["count"] = "4" }));
         await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, ticket.RunId);
         await Eventually.TrueAsync(async () => (await job.GetSnapshot()).LastRunId == ticket.RunId, $"job state records run {ticket.RunId} as its last");
         await cluster.Grains.GetGrain<IScheduleGrain>(ScheduleKey.For("test_counting"))
-            .Configure(new ScheduleChange("30 22 * * 1-5", "Europe/Zurich", MisfirePolicies.Once, Enabled: false));
+            .Configure(new ScheduleChange("30 22 * * 1-5", "Europe/Zurich", MisfirePolicy.Once, Enabled: false));
 
         var jobState = await StoredStateAsync(cluster, "job", "job:test_counting");
         var scheduleState = await StoredStateAsync(cluster, "schedule", "schedule:test_counting");
