@@ -131,8 +131,8 @@ public static class JobEndpoints
         return TypedResults.Ok(RunView.From(run, await runs.GetBatchesAsync(runId, cancellationToken)));
     }
 
-    private static async Task<Ok<IReadOnlyList<DeadLetterRecord>>> ListDeadLettersAsync(JobRunStore runs, CancellationToken cancellationToken, string? job = null, bool include_replayed = false) =>
-        TypedResults.Ok(await runs.ListDeadLettersAsync(job, include_replayed, 1_000, cancellationToken));
+    private static async Task<Ok<IReadOnlyList<DeadLetterView>>> ListDeadLettersAsync(JobRunStore runs, CancellationToken cancellationToken, string? job = null, bool include_replayed = false) =>
+        TypedResults.Ok<IReadOnlyList<DeadLetterView>>((await runs.ListDeadLettersAsync(job, include_replayed, 1_000, cancellationToken)).Select(DeadLetterView.From).ToList());
 
     private static async Task<Results<Accepted<RunTicketView>, ProblemHttpResult, ValidationProblem>> ReplayOneAsync(
         string id, JobRunStore runs, IClusterClient client, HttpContext http, CancellationToken cancellationToken)

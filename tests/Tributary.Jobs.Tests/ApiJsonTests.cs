@@ -61,7 +61,7 @@ public sealed class ApiJsonTests
 
         Assert.Equal(
             """[{"deadLetterId":7,"job":"fetch_market_data","runId":"0b3c6a52-2d4f-4c59-9a43-6b1f3f5e8d21","batchIndex":1,"items":["AAPL","MSFT"],"accountId":"acc-1","parameters":{"to":"2026-02-01"},"error":"HttpRequestException: 503","attempts":3,"createdAt":"2026-05-01T04:00:00+00:00","replayedAt":"2026-05-01T05:00:00+00:00","replayRunId":"7f0e8b1a-5c3d-4e2f-8a9b-1c2d3e4f5a6b"},{"deadLetterId":8,"job":"fetch_market_data","runId":"0b3c6a52-2d4f-4c59-9a43-6b1f3f5e8d21","batchIndex":2,"items":["NVDA"],"accountId":null,"parameters":{},"error":"PermanentBatchException: bad row","attempts":1,"createdAt":"2026-05-01T04:00:00+00:00","replayedAt":null,"replayRunId":null}]""",
-            Json(letters));
+            Json<IReadOnlyList<DeadLetterView>>(letters.Select(DeadLetterView.From).ToList()));
     }
 
     [Fact]
@@ -77,10 +77,10 @@ public sealed class ApiJsonTests
 
         Assert.Equal(
             """[{"webhookId":"0b3c6a52-2d4f-4c59-9a43-6b1f3f5e8d21","url":"https://example.test/hook","types":["job.run.completed"],"jobs":["fetch_market_data"],"createdAt":"2026-05-01T04:00:00+00:00","cursorSequence":12,"active":true}]""",
-            Json(hooks));
+            Json<IReadOnlyList<WebhookView>>(hooks.Select(WebhookView.From).ToList()));
         Assert.Equal(
             """[{"webhookId":"0b3c6a52-2d4f-4c59-9a43-6b1f3f5e8d21","sequence":12,"status":"delivered","attempts":1,"nextAttemptAt":"2026-05-01T04:00:00+00:00","lastStatus":200,"lastError":null,"deliveredAt":"2026-05-01T04:00:01+00:00"},{"webhookId":"0b3c6a52-2d4f-4c59-9a43-6b1f3f5e8d21","sequence":13,"status":"pending","attempts":2,"nextAttemptAt":"2026-05-01T04:01:00+00:00","lastStatus":503,"lastError":"Service Unavailable","deliveredAt":null}]""",
-            Json(deliveries));
+            Json<IReadOnlyList<DeliveryView>>(deliveries.Select(DeliveryView.From).ToList()));
     }
 
     [Fact]
@@ -88,10 +88,10 @@ public sealed class ApiJsonTests
     {
         Assert.Equal(
             """{"name":"p1","value":"hello","writes":2,"updatedAt":"2026-05-01T04:00:00+00:00","silo":"S127.0.0.1:11111:1"}""",
-            Json(new ProbeReading("p1", "hello", 2, At, "S127.0.0.1:11111:1")));
+            Json(ProbeView.From(new ProbeReading("p1", "hello", 2, At, "S127.0.0.1:11111:1"))));
         Assert.Equal(
             """{"name":"p2","value":null,"writes":0,"updatedAt":null,"silo":"S127.0.0.1:11111:1"}""",
-            Json(new ProbeReading("p2", null, 0, null, "S127.0.0.1:11111:1")));
+            Json(ProbeView.From(new ProbeReading("p2", null, 0, null, "S127.0.0.1:11111:1"))));
     }
 
     [Fact]
