@@ -1,9 +1,10 @@
 namespace Tributary.Storage.Jobs;
 
-/// <summary>Where a run stands. Inside the runtime always this type; snake_case text only at the edges.</summary>
+/// <summary>Where a run stands: queued, running or paused, or ended succeeded, partially succeeded or failed.</summary>
 /// <remarks>
-/// <para>The text (<see cref="RunStatusExtensions.ToText"/>) is what <c>job_runs.status</c>, events, metrics and
-/// grain state hold and what the API shows (<c>partially_succeeded</c>): never rename it.</para>
+/// <para>Inside the runtime always this type; snake_case text only at the edges. The text
+/// (<see cref="RunStatusExtensions.ToText"/>) is what <c>job_runs.status</c>, events, metrics and grain state hold and
+/// what the API shows (<c>partially_succeeded</c>): never rename it.</para>
 /// <para>Orleans carries the value as its number, so members keep their values; add new ones at the end.</para>
 /// </remarks>
 public enum RunStatus

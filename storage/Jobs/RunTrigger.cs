@@ -1,9 +1,10 @@
 namespace Tributary.Storage.Jobs;
 
-/// <summary>What started a run. Inside the runtime always this type; snake_case text only at the edges.</summary>
+/// <summary>What started a run: an operator or client (manual), a schedule's occurrence, or a replay of dead letters.</summary>
 /// <remarks>
-/// <para>The text (<see cref="RunTriggerExtensions.ToText"/>) is what <c>job_runs.trigger</c>, events and metrics
-/// hold and what the API shows: never rename it.</para>
+/// <para>Inside the runtime always this type; snake_case text only at the edges. The text
+/// (<see cref="RunTriggerExtensions.ToText"/>) is what <c>job_runs.trigger</c>, events and metrics hold and what the
+/// API shows: never rename it.</para>
 /// <para>Orleans carries the value as its number, so members keep their values; add new ones at the end.</para>
 /// </remarks>
 public enum RunTrigger
