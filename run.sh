@@ -46,6 +46,12 @@ done
 scripts/postgres.sh install
 mkdir -p .data/logs
 chmod 755 .data   # the postgres user must enter it when we run as root
+# The database lives in .data/pg, or, when we run as root from a folder the postgres user cannot enter (a clone in
+# /root), in a folder of its own under /var/lib/tributary: said once here, kept across runs.
+pg_dir=$(scripts/postgres.sh data-dir "$root/.data/pg")
+if [ "$pg_dir" != "$root/.data/pg" ]; then
+  echo "PostgreSQL keeps its data in $pg_dir: the postgres user cannot enter $root (its permissions are left as they are)."
+fi
 now() { printf '%(%H:%M:%S)T' -1; }
 # Sleeps in the background so a signal's trap runs at once; 2>/dev/null keeps bash's own "Killed ..."
 # notice of a dead child quiet (run.sh says which process died, and what it does about it).
@@ -80,15 +86,15 @@ stop_all() {
     fi
     wait "$pid" 2>/dev/null || true
   done
-  scripts/postgres.sh stop .data/pg
-  echo "Stopped. Data kept in $root/.data"
+  scripts/postgres.sh stop "$pg_dir"
+  echo "Stopped. Data kept in $root/.data$([ "$pg_dir" = "$root/.data/pg" ] || echo " and $pg_dir")"
 }
 trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-pg_port=$(scripts/postgres.sh start .data/pg)
-pg_pid=$(scripts/postgres.sh pid .data/pg)
+pg_port=$(scripts/postgres.sh start "$pg_dir")
+pg_pid=$(scripts/postgres.sh pid "$pg_dir")
 postgres_alive() { kill -0 "$pg_pid" 2>/dev/null; }
 if ! psql -h 127.0.0.1 -p "$pg_port" -U postgres -Atc "select 1 from pg_database where datname = 'tributary'" postgres | grep -q 1; then
   psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "create database tributary" postgres
@@ -180,7 +186,7 @@ exit_text() { # status -> "code 137 (signal KILL)"
 watch_processes() {
   local name pid status
   if ! postgres_alive; then
-    echo "$(now) PostgreSQL (pid $pg_pid) stopped; see .data/pg/server.log. Stopping everything." >&2
+    echo "$(now) PostgreSQL (pid $pg_pid) stopped; see $pg_dir/server.log. Stopping everything." >&2
     stop_grace=5
     exit 1
   fi

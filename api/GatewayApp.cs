@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -39,12 +40,6 @@ public static partial class GatewayApp
 
         // Fail at start, with sentences naming the settings, rather than on the first request.
         var connectionString = DatabaseConnection.Resolve(configuration);
-        var keyOptions = configuration.GetSection(GatewayAuthOptions.Section).Get<GatewayAuthOptions>() ?? new GatewayAuthOptions();
-        var problems = keyOptions.Validate(!string.IsNullOrEmpty(configuration[GatewayAuthOptions.AdminKeyVariable]));
-        if (problems.Count > 0)
-        {
-            throw new Microsoft.Extensions.Options.OptionsValidationException(GatewayAuthOptions.Section, typeof(GatewayAuthOptions), problems);
-        }
 
         if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["ASPNETCORE_URLS"]))
         {
@@ -66,8 +61,8 @@ public static partial class GatewayApp
             });
             client.Configure<GatewayOptions>(configuration.GetSection("Cluster:Gateway"));
             // A call whose silo was killed under it never gets an answer: give up on it soon enough to try another silo.
-            client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout =
-                configuration.GetSection(FailoverOptions.Section).Get<FailoverOptions>()?.CallTimeout ?? new FailoverOptions().CallTimeout);
+            client.Services.AddOptions<ClientMessagingOptions>()
+                .Configure<IOptions<FailoverOptions>>((messaging, failover) => messaging.ResponseTimeout = failover.Value.CallTimeout);
             client.AddDashboard();
             client.UseConnectionRetryFilter<ClusterConnectionRetry>();
         });
@@ -86,7 +81,8 @@ public static partial class GatewayApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxNotifier>());
         builder.Services.AddHostedService<WebhookDeliveryService>();
         builder.Services.AddHttpClient(WebhookDeliveryService.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
-        builder.Services.Configure<GatewayAuthOptions>(configuration.GetSection(GatewayAuthOptions.Section));
+        builder.Services.AddOptions<GatewayAuthOptions>().Bind(configuration.GetSection(GatewayAuthOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<GatewayAuthOptions>, GatewayAuthOptionsValidator>();
         builder.Services.AddSingleton<ApiKeyRegistry>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -97,8 +93,15 @@ public static partial class GatewayApp
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireClaim(ApiKeyScopes.ClaimType, ApiKeyScopes.Operator).Build());
 
         builder.Services.AddRequestProblems();
-        builder.Services.Configure<FailoverOptions>(configuration.GetSection(FailoverOptions.Section));
-        builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.AllowTrailingCommas = false);
+        builder.Services.AddRequestRateLimits(configuration);
+        builder.Services.AddOptions<FailoverOptions>().Bind(configuration.GetSection(FailoverOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<FailoverOptions>, FailoverOptionsValidator>();
+        builder.Services.Configure<JsonOptions>(options =>
+        {
+            options.SerializerOptions.AllowTrailingCommas = false;
+            // No NUL, no lone surrogate in any string of a body: a 400 naming the field, never a 500 from PostgreSQL.
+            options.SerializerOptions.Converters.Add(new StorableStringConverter());
+        });
 
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database")
@@ -106,8 +109,16 @@ public static partial class GatewayApp
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<ApiKeySecurityTransformer>());
 
         var app = builder.Build();
+
+        // Every setting validated on start (Auth:*, Gateway:Failover:*, the stores'), checked now: a bad one stops the
+        // gateway here, with its sentences, before it listens or joins the cluster.
+        ConfigurationCheck.ValidateNow(app.Services);
         app.UseRequestProblems();
+        app.UseStorableText();
         app.UseAuthentication();
+        // After authentication, so a request counts against its key as well as its address; before authorization, so
+        // requests without a valid key are limited (by address) too.
+        app.UseRateLimiter();
         app.UseAuthorization();
         // Inside the exception handler, around every endpoint: a silo's death or a database outage is retried or a 503.
         app.UseMiddleware<ClusterFailover>();

@@ -9,6 +9,6 @@ try
 catch (Microsoft.Extensions.Options.OptionsValidationException exception)
 {
     // Every bad setting, whoever found it, is one of these: its sentences name the settings.
-    await Console.Error.WriteLineAsync("Configuration error: " + string.Join(" ", exception.Failures));
-    return 2;
+    await Console.Error.WriteLineAsync(Tributary.ServiceDefaults.ConfigurationCheck.Describe(exception));
+    return Tributary.ServiceDefaults.ConfigurationCheck.ExitCode;
 }

@@ -2,7 +2,12 @@
 # A private PostgreSQL cluster for run.sh and test.sh: one mechanism, two users.
 #
 #   scripts/postgres.sh install                 install the server from Debian's packages if missing
-#   scripts/postgres.sh start DIR [--ephemeral]  init DIR if new, start on a free loopback port, print the port
+#   scripts/postgres.sh start DIR [--ephemeral] [--same-port]
+#                                                init DIR if new, start on a free loopback port (its former one
+#                                                when free; --same-port: that one or fail), print the port
+#   scripts/postgres.sh data-dir WANTED          where a cluster wanted at WANTED can live (WANTED, or a folder of
+#                                                its own under /var/lib/tributary when root's postgres user
+#                                                cannot reach WANTED, e.g. a clone in a 0700 home)
 #   scripts/postgres.sh stop DIR                 fast shutdown
 #   scripts/postgres.sh port DIR                 the port a running cluster in DIR listens on
 #   scripts/postgres.sh pid DIR                  the postmaster's pid of a running cluster in DIR (fails if none runs)
@@ -43,17 +48,48 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # Below Linux's ephemeral range (32768-60999), where every outgoing connection takes its local port: a port picked
 # there can be taken by a client socket before the server binds it ("Address already in use"). Below it only
 # listeners compete, and the test fixtures hand out silo ports from 20000 up, so the two never meet.
+# The search starts at a random port of the range, not its first: a cluster stopped for a while (a test playing an
+# outage) comes back on its own port, which another cluster started meanwhile would otherwise be the first to take.
 pick_port() {
-  local p
-  for p in $(seq 15432 15999); do
+  local p i offset=$((RANDOM % 568))
+  for i in $(seq 0 567); do
+    p=$((15432 + (offset + i) % 568))
     if port_free "$p"; then echo "$p"; return 0; fi
   done
   echo "No free loopback port between 15432 and 15999." >&2
   exit 1
 }
 
+# Where a cluster wanted at WANTED can live: WANTED itself, unless we run as root and the postgres user (which runs
+# the server: PostgreSQL refuses root) cannot traverse WANTED's parents, as with a clone in Debian's 0700 /root.
+# Then a folder of its own under /var/lib/tributary, named after WANTED so each clone keeps its own. Never loosens
+# the permissions of the user's folders.
+data_dir() {
+  local wanted=$1 parent
+  parent=$(dirname "$wanted")
+  mkdir -p "$parent"
+  parent=$(cd "$parent" && pwd)
+  if [ "$(id -u)" -ne 0 ] || runuser -u postgres -- test -x "$parent" 2>/dev/null || ! id postgres >/dev/null 2>&1; then
+    echo "$parent/$(basename "$wanted")"
+    return 0
+  fi
+  local key
+  key=$(printf '%s' "$parent/$(basename "$wanted")" | sha256sum | cut -c1-16)
+  mkdir -p /var/lib/tributary
+  chmod 755 /var/lib/tributary
+  echo "/var/lib/tributary/$key/$(basename "$wanted")"
+}
+
 start() {
-  local dir=$1 ephemeral=${2:-}
+  local dir=$1 ephemeral="" same_port="" flag
+  shift
+  for flag in "$@"; do
+    case "$flag" in
+      --ephemeral) ephemeral=$flag ;;
+      --same-port) same_port=$flag ;;
+      *) echo "Unknown option $flag: use --ephemeral and/or --same-port." >&2; exit 2 ;;
+    esac
+  done
   install_server
   local initdb pg_ctl
   initdb=$(find_bin initdb); pg_ctl=$(find_bin pg_ctl)
@@ -76,6 +112,10 @@ start() {
   local port
   if [ -f "$dir/tributary.port" ] && port_free "$(cat "$dir/tributary.port")"; then
     port=$(cat "$dir/tributary.port")
+  elif [ -n "$same_port" ] && [ -f "$dir/tributary.port" ]; then
+    # Clients hold connection strings with the old port: a server on another one would look like a lost database.
+    echo "Port $(cat "$dir/tributary.port") of the cluster in $dir is taken by another process; it cannot come back on it." >&2
+    exit 1
   else
     port=$(pick_port)
   fi
@@ -108,9 +148,10 @@ pid() {
 cmd=${1:-}
 case "$cmd" in
   install) install_server ;;
-  start) [ $# -ge 2 ] || { echo "usage: $0 start DIR [--ephemeral]" >&2; exit 2; }; start "$2" "${3:-}" ;;
+  start) [ $# -ge 2 ] || { echo "usage: $0 start DIR [--ephemeral] [--same-port]" >&2; exit 2; }; shift; start "$@" ;;
+  data-dir) [ $# -ge 2 ] || { echo "usage: $0 data-dir WANTED" >&2; exit 2; }; data_dir "$2" ;;
   stop) [ $# -ge 2 ] || { echo "usage: $0 stop DIR" >&2; exit 2; }; stop "$2" ;;
   port) cat "$2/tributary.port" ;;
   pid) [ $# -ge 2 ] || { echo "usage: $0 pid DIR" >&2; exit 2; }; pid "$2" ;;
-  *) echo "usage: $0 install | start DIR [--ephemeral] | stop DIR | port DIR | pid DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 install | start DIR [--ephemeral] [--same-port] | stop DIR | port DIR | pid DIR" >&2; exit 2 ;;
 esac

@@ -40,11 +40,10 @@ public static partial class SiloProgram
         {
             return await ConfigurationErrorAsync(exception);
         }
-        catch (Exception exception) when (exception is InvalidOperationException or FormatException or ArgumentException)
+        catch (InvalidOperationException exception) when (ConfigurationCheck.IsBindingFailure(exception))
         {
             // The binder's own words for a value of the wrong type (Silo:SiloPort=abc): they name the key.
-            await Console.Error.WriteLineAsync($"Configuration error: {exception.Message}");
-            return 2;
+            return await ConfigurationErrorAsync(new OptionsValidationException(SiloHostOptions.Section, typeof(SiloHostOptions), [exception.Message]));
         }
 
         if (new SiloHostOptionsValidator().Validate(null, hostOptions) is { Failed: true } invalid)
@@ -52,6 +51,10 @@ public static partial class SiloProgram
             return await ConfigurationErrorAsync(new OptionsValidationException(SiloHostOptions.Section, typeof(SiloHostOptions), invalid.Failures));
         }
 
+        // Bound like every other options class, so the check at start covers it too (it was checked above already
+        // because the ports are needed before the host is built).
+        builder.Services.AddOptions<SiloHostOptions>().Bind(builder.Configuration.GetSection(SiloHostOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SiloHostOptions>, SiloHostOptionsValidator>();
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = hostOptions.ShutdownTimeout);
@@ -87,9 +90,9 @@ public static partial class SiloProgram
 
         try
         {
-            // Options validated on start (JobRuntime:*, every Jobs:{job}:*), checked now: before the database is
-            // touched, so a bad setting is reported as one, with its sentences, whatever else is wrong.
-            host.Services.GetService<IStartupValidator>()?.Validate();
+            // Options validated on start (Silo:*, JobRuntime:*, every Jobs:{job}:*, the domains'), checked now: before
+            // the database is touched, so a bad setting is reported as one, with its sentences, whatever else is wrong.
+            ConfigurationCheck.ValidateNow(host.Services);
         }
         catch (OptionsValidationException exception)
         {
@@ -146,8 +149,8 @@ public static partial class SiloProgram
     /// <summary>The one way a bad setting ends the process: its validator's sentences, exit code 2.</summary>
     private static async Task<int> ConfigurationErrorAsync(OptionsValidationException exception)
     {
-        await Console.Error.WriteLineAsync("Configuration error: " + string.Join(" ", exception.Failures));
-        return 2;
+        await Console.Error.WriteLineAsync(ConfigurationCheck.Describe(exception));
+        return ConfigurationCheck.ExitCode;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is current ({Applied} migrations applied now, {Existing} already) on {Database}")]

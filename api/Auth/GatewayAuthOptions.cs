@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Options;
 
 namespace Tributary.Api.Auth;
 
@@ -75,4 +76,16 @@ public sealed class ApiKeyEntry
 
     /// <summary>…its SHA-256 as hex, so configuration never holds the key.</summary>
     public string? Sha256 { get; set; }
+}
+
+/// <summary>
+/// Checks the configured keys at start (the gateway's options are validated on start): every problem a sentence
+/// naming the setting, never a key.
+/// </summary>
+public sealed class GatewayAuthOptionsValidator(IConfiguration configuration) : IValidateOptions<GatewayAuthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GatewayAuthOptions options) =>
+        options.Validate(!string.IsNullOrEmpty(configuration[GatewayAuthOptions.AdminKeyVariable])) is { Count: > 0 } problems
+            ? ValidateOptionsResult.Fail(problems)
+            : ValidateOptionsResult.Success;
 }

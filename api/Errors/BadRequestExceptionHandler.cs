@@ -55,6 +55,11 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
                 : $"Not a field this request takes; the body must be {takes}.");
         }
 
+        if (badRequest.InnerException is UnstorableTextException text)
+        {
+            return (FieldOf(text.Path), text.Reason);
+        }
+
         if (badRequest.InnerException is JsonException jsonError)
         {
             // The reader's own exception inside means the text is not JSON; otherwise the JSON is well formed

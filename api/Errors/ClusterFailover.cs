@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 namespace Tributary.Api.Errors;
 
 /// <summary>
@@ -96,4 +97,27 @@ public sealed class FailoverOptions
 
     /// <summary>The <c>Retry-After</c> of a 503.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>Checks <see cref="FailoverOptions"/> at start: every problem a sentence naming the setting.</summary>
+public sealed class FailoverOptionsValidator : IValidateOptions<FailoverOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FailoverOptions options)
+    {
+        var problems = new List<string>();
+        foreach (var (setting, value, max) in new[]
+        {
+            (nameof(FailoverOptions.Budget), options.Budget, TimeSpan.FromMinutes(10)),
+            (nameof(FailoverOptions.CallTimeout), options.CallTimeout, TimeSpan.FromMinutes(5)),
+            (nameof(FailoverOptions.RetryAfter), options.RetryAfter, TimeSpan.FromHours(1)),
+        })
+        {
+            if (value <= TimeSpan.Zero || value > max)
+            {
+                problems.Add($"{FailoverOptions.Section}:{setting} must be more than 00:00:00 and at most {max:c}, was {value:c}.");
+            }
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
 }

@@ -33,7 +33,7 @@ public static class WealthXProgressView
             : EstimatedCompletion(
                 sessionsRemaining.Value,
                 progress.CurrentSession?.StartedAt,
-                SessionCalendar.Parse(enabled.Cron!, enabled.TimeZone ?? ScheduleLimits.DefaultTimeZone),
+                CronSchedule.Read(enabled.Cron!, enabled.TimeZone ?? ScheduleLimits.DefaultTimeZone),
                 EstimatedSessionDuration(progress.Settings),
                 now);
 
@@ -94,7 +94,7 @@ public static class WealthXProgressView
             return null;
         }
 
-        var perDay = WealthXProjection.SessionsPerDay(SessionCalendar.Parse(cron, enabledSchedule.TimeZone ?? ScheduleLimits.DefaultTimeZone), now)
+        var perDay = WealthXProjection.SessionsPerDay(CronSchedule.Read(cron, enabledSchedule.TimeZone ?? ScheduleLimits.DefaultTimeZone), now)
             * progress.Settings.SessionSize;
         return perDay > 0 ? WealthXProjection.Round(Math.Max(0, total - progress.RecordsProcessed) / perDay) : null;
     }
@@ -149,7 +149,7 @@ public static class WealthXProgressView
     /// enough, or when more than <see cref="MaxEstimatedSessions"/> sessions are left.
     /// </remarks>
     public static DateTimeOffset? EstimatedCompletion(
-        long sessionsRemaining, DateTimeOffset? currentSessionStartedAt, SessionCalendar calendar, TimeSpan sessionDuration, DateTimeOffset now)
+        long sessionsRemaining, DateTimeOffset? currentSessionStartedAt, CronSchedule calendar, TimeSpan sessionDuration, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(calendar);
         var sessions = Math.Max(1, sessionsRemaining);

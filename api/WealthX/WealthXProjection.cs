@@ -1,3 +1,4 @@
+using Tributary.Scheduling;
 using Tributary.WealthX;
 
 namespace Tributary.Api.WealthX;
@@ -25,7 +26,7 @@ public static class WealthXProjection
         WealthXPullSettings settings, int? totalDossiers, long recordsProcessed, string schedule, string timeZone, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var calendar = SessionCalendar.Parse(schedule, timeZone);
+        var calendar = CronSchedule.Read(schedule, timeZone);
         var calls = CallsPerSession(settings);
         var interval = settings.MinCallInterval.TotalSeconds;
         var sessionDuration = (calls - 1) * interval;
@@ -77,7 +78,7 @@ public static class WealthXProjection
     /// after <paramref name="now"/>: whole local days, so neither the time of day nor a DST change within the window
     /// adds or drops a start (a 3-a-day cron reads 3).
     /// </summary>
-    public static double SessionsPerDay(SessionCalendar calendar, DateTimeOffset now)
+    public static double SessionsPerDay(CronSchedule calendar, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(calendar);
         var today = DateOnly.FromDateTime(calendar.InZone(now).DateTime);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
+using Tributary.Storage.Jobs;
 using Tributary.Testing;
 
 namespace Tributary.Bench;
@@ -67,30 +68,31 @@ internal static class FailoverBenchmark
             await using var dataSource = NpgsqlDataSource.Create(connectionString);
 
             var trigger = await client.PostAsync($"/api/wealthx/default/sessions", null);
-            var runId = (await trigger.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
+            var runId = Guid.Parse((await trigger.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!);
+            var runs = new JobRunStore(dataSource);
             Console.WriteLine($"Three silo processes (Release, production membership: ProbeTimeout 2 s, NumMissedProbesLimit 2; watchdog 1 min; sweep 5 s), WealthX at 1 s between calls; run {runId}.");
 
             // The same session without kills: gaps between its committed batches.
-            await WaitForBatchesAsync(dataSource, runId, 12);
-            var quiet = await CommitTimesAsync(dataSource, runId);
+            await WaitForBatchesAsync(runs, runId, 12);
+            var quiet = await CommitTimesAsync(runs, runId);
             var gaps = quiet.Zip(quiet.Skip(1), (a, b) => (b - a).TotalSeconds).ToList();
 
             var failovers = new List<double>();
             for (var kill = 1; kill <= kills; kill++)
             {
                 var victim = Runner(silos, runId);
-                var committedBefore = await ScalarAsync(dataSource, $"SELECT count(*) FROM job_run_batches WHERE run_id = '{runId}' AND status = 'succeeded'");
+                var committedBefore = (await CommitTimesAsync(runs, runId)).Count;
                 victim.Kill();
                 var killedAt = await NowAsync(dataSource);
                 silos.Add(SiloProcess.Start($"silo-r{kill}", settings));
                 var next = (await Eventually.ValueAsync(
-                    async () => await FirstCommitAfterAsync(dataSource, runId, killedAt),
+                    async () => await FirstCommitAfterAsync(runs, runId, killedAt),
                     $"a batch of run {runId} commits after kill {kill}", TimeSpan.FromSeconds(120))).GetValueOrDefault();
                 var seconds = (next - killedAt).TotalSeconds;
                 failovers.Add(seconds);
                 Console.WriteLine($"  kill {kill,2}: {victim.Name} (pid {victim.ProcessId}) killed; next batch committed {seconds,6:0.00} s later ({committedBefore} batches before)");
                 // Let the new runner settle (two more commits) before the next kill.
-                await WaitForBatchesAsync(dataSource, runId, (int)committedBefore + 3);
+                await WaitForBatchesAsync(runs, runId, committedBefore + 3);
             }
 
             Console.WriteLine();
@@ -121,7 +123,7 @@ internal static class FailoverBenchmark
     }
 
     /// <summary>The live silo that last started or resumed the run, by its own log lines.</summary>
-    private static SiloProcess Runner(IEnumerable<SiloProcess> silos, string runId) =>
+    private static SiloProcess Runner(IEnumerable<SiloProcess> silos, Guid runId) =>
         silos.Where(s => !s.HasExited)
             .Select(s => (Silo: s, At: Math.Max(s.Output.LastIndexOf($"Run {Job}/{runId} started", StringComparison.Ordinal),
                 s.Output.LastIndexOf($"Run {Job}/{runId} resuming", StringComparison.Ordinal))))
@@ -130,41 +132,26 @@ internal static class FailoverBenchmark
             .LastOrDefault(s => s.Output.Contains($"Run {Job}/{runId}", StringComparison.Ordinal))
         ?? throw new InvalidOperationException($"No live silo says it runs {runId}.");
 
-    private static async Task WaitForBatchesAsync(NpgsqlDataSource dataSource, string runId, int count) =>
+    private static async Task WaitForBatchesAsync(JobRunStore runs, Guid runId, int count) =>
         await Eventually.TrueAsync(
-            async () => await ScalarAsync(dataSource, $"SELECT count(*) FROM job_run_batches WHERE run_id = '{runId}' AND status = 'succeeded'") >= count,
+            async () => (await CommitTimesAsync(runs, runId)).Count >= count,
             $"run {runId} commits {count} batches", TimeSpan.FromSeconds(120));
 
-    private static async Task<List<DateTimeOffset>> CommitTimesAsync(NpgsqlDataSource dataSource, string runId)
-    {
-        await using var command = dataSource.CreateCommand($"SELECT finished_at FROM job_run_batches WHERE run_id = '{runId}' AND status = 'succeeded' ORDER BY finished_at");
-        await using var reader = await command.ExecuteReaderAsync();
-        var times = new List<DateTimeOffset>();
-        while (await reader.ReadAsync())
-        {
-            times.Add(reader.GetFieldValue<DateTimeOffset>(0));
-        }
+    /// <summary>When each batch of the run that succeeded was committed, in order.</summary>
+    private static async Task<List<DateTimeOffset>> CommitTimesAsync(JobRunStore runs, Guid runId) =>
+        [.. (await runs.GetBatchesAsync(runId, CancellationToken.None))
+            .Where(b => b.Status == JobBatchRecord.Succeeded && b.FinishedAt is not null)
+            .Select(b => b.FinishedAt!.Value)
+            .Order()];
 
-        return times;
-    }
+    private static async Task<DateTimeOffset?> FirstCommitAfterAsync(JobRunStore runs, Guid runId, DateTimeOffset after) =>
+        (await CommitTimesAsync(runs, runId)).Where(at => at > after).Select(at => (DateTimeOffset?)at).FirstOrDefault();
 
-    private static async Task<DateTimeOffset?> FirstCommitAfterAsync(NpgsqlDataSource dataSource, string runId, DateTimeOffset after)
-    {
-        await using var command = dataSource.CreateCommand($"SELECT min(finished_at) FROM job_run_batches WHERE run_id = '{runId}' AND status = 'succeeded' AND finished_at > @after");
-        command.Parameters.AddWithValue("after", after);
-        return await command.ExecuteScalarAsync() is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
-    }
-
+    /// <summary>The database's clock, which stamps the batches' <c>finished_at</c>: a kill and a commit on the same clock.</summary>
     private static async Task<DateTimeOffset> NowAsync(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand("SELECT now()");
         return new DateTimeOffset((DateTime)(await command.ExecuteScalarAsync())!, TimeSpan.Zero);
-    }
-
-    private static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
     private static double Median(List<double> values)

@@ -8,6 +8,10 @@ namespace Tributary.Bench;
 /// new ones one INSERT at a time (monthly: one price look-up per row as well), in autocommit.
 /// It writes to its own tables (<c>bench_naive_holdings</c>, <c>bench_naive_holdings_monthly</c>), never to FinTrack's.
 /// </summary>
+/// <remarks>
+/// Its SQL is deliberately its own, not <see cref="Tributary.Storage.FinTrack.HoldingsCalculator"/>'s: it is the
+/// straightforward implementation the calculator is measured against.
+/// </remarks>
 internal sealed class NaiveHoldings(NpgsqlDataSource dataSource)
 {
     public async Task CreateTablesAsync()

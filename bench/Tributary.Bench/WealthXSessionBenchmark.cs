@@ -4,6 +4,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
+using Tributary.Storage.Dossiers;
+using Tributary.Storage.Jobs;
 using Tributary.Testing;
 
 namespace Tributary.Bench;
@@ -87,7 +89,7 @@ internal static class WealthXSessionBenchmark
                 }
             }
 
-            var stored = await ScalarAsync(dataSource, "SELECT count(*) FROM wealthx_dossiers");
+            var stored = await new PostgresDossierStore(dataSource, TimeProvider.System).CountAsync(CancellationToken.None);
             var baseline = await MeasureBaselineAsync(simulator, (sessions.Count * SessionSize) + 1);
             PrintTable(sessions, baseline, stored);
 
@@ -191,43 +193,24 @@ internal static class WealthXSessionBenchmark
         var runId = Guid.Parse((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!);
         // As the cluster tests wait for a run (WealthXPull.WaitForRunAsync): Eventually's pause grows to 500 ms,
         // so the observed end lags the recorded one by up to that much plus a query.
-        var status = await Eventually.ValueAsync(
-            async () => await TextAsync(dataSource, $"SELECT status FROM job_runs WHERE run_id = '{runId}'") is { } s && s != "running" ? s : null,
+        var runs = new JobRunStore(dataSource);
+        var record = await Eventually.ValueAsync(
+            async () => await runs.GetRunAsync(runId, CancellationToken.None) is { Status: not RunStatus.Running } ended ? ended : null,
             $"session {run} (run {runId}) ends", TimeSpan.FromSeconds(180));
         var observedSeconds = watch.Elapsed.TotalSeconds;
         var observedAt = postedAt + watch.Elapsed;
-
-        await using var command = dataSource.CreateCommand(
-            """
-            SELECT r.created_at, r.started_at, r.finished_at, r.error, r.items_processed
-            FROM job_runs r WHERE r.run_id = @run
-            """);
-        command.Parameters.AddWithValue("run", runId);
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        var (createdAt, startedAt, finishedAt) = (
-            reader.GetFieldValue<DateTimeOffset>(0),
-            reader.IsDBNull(1) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(1),
-            reader.GetFieldValue<DateTimeOffset>(2));
-        var (error, items) = (reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetInt32(4));
-        await reader.DisposeAsync();
+        var finishedAt = record.FinishedAt ?? throw new InvalidOperationException($"Run {runId} ended '{record.Status.ToText()}' without a finished_at.");
 
         // A batch row is claimed before its rate-limit wait and finished after the page is stored and checkpointed.
-        await using var batchCommand = dataSource.CreateCommand(
-            "SELECT started_at, finished_at FROM job_run_batches WHERE run_id = @run AND finished_at IS NOT NULL ORDER BY batch_index");
-        batchCommand.Parameters.AddWithValue("run", runId);
-        var batches = new List<(DateTimeOffset Claimed, DateTimeOffset Finished)>();
-        await using (var rows = await batchCommand.ExecuteReaderAsync())
-        {
-            while (await rows.ReadAsync())
-            {
-                batches.Add((rows.GetFieldValue<DateTimeOffset>(0), rows.GetFieldValue<DateTimeOffset>(1)));
-            }
-        }
+        var batches = (await runs.GetBatchesAsync(runId, CancellationToken.None))
+            .Where(b => b.FinishedAt is not null)
+            .Select(b => (Claimed: b.StartedAt, Finished: b.FinishedAt!.Value))
+            .ToList();
 
         var calls = (await CallsAsync(simulator)).Where(c => c.Sequence > before).ToList();
         return new SessionMeasurement(
-            run, runId, status, error, items, postedAt, postSeconds, observedSeconds, observedAt, createdAt, startedAt, finishedAt, batches, calls, previous?.At);
+            run, runId, record.Status.ToText(), record.Error, record.ItemsProcessed, postedAt, postSeconds, observedSeconds, observedAt, record.CreatedAt, record.StartedAt,
+            finishedAt, batches, calls, previous?.At);
     }
 
     /// <summary>
@@ -330,18 +313,6 @@ internal static class WealthXSessionBenchmark
         (await simulator.RequestsAsync(Route))
             .Select(e => new WealthXCall(e.Sequence, e.TimeUtc, e.PathAndQuery, e.Status, e.DurationMs))
             .ToList();
-
-    private static async Task<string?> TextAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return await command.ExecuteScalarAsync() as string;
-    }
-
-    private static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
-    }
 
     /// <summary>One <c>alldossiers</c> call as the simulator logged it (arrival time, status, time spent answering).</summary>
     private sealed record WealthXCall(long Sequence, DateTimeOffset At, string PathAndQuery, int? Status, double DurationMs)

@@ -5,10 +5,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using NpgsqlTypes;
 using Tributary.Simulators.WealthX;
 using Tributary.Storage;
 using Tributary.Storage.Dossiers;
+using Tributary.Storage.Jobs;
 using Tributary.Testing;
 
 namespace Tributary.Bench;
@@ -24,6 +24,9 @@ internal static class WealthXStatusBenchmark
     private const string Usage = "usage: wealthx-status [--dossiers 420000] [--clients 50] [--requests 200] [--rounds 3] [--keep]";
     private const string Status = "/api/wealthx/default/status";
     private const string Jobs = "/api/etl/jobs";
+
+    /// <summary>Dossiers per store upsert while loading: large pages, since the load is setup, not measured.</summary>
+    private const int LoadPageSize = 5_000;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -63,12 +66,13 @@ internal static class WealthXStatusBenchmark
         {
             await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString);
             await new DatabaseMigrator(dataSource, NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
+            var store = new PostgresDossierStore(dataSource, TimeProvider.System);
             var load = Stopwatch.StartNew();
-            await LoadAsync(dataSource, dossiers);
-            Console.WriteLine($"Loaded {dossiers:N0} dossiers into wealthx_dossiers with binary COPY and VACUUM ANALYZE in {load.Elapsed.TotalSeconds:N1} s.");
+            await LoadAsync(dataSource, store, dossiers);
+            Console.WriteLine($"Loaded {dossiers:N0} dossiers into wealthx_dossiers through the store, then VACUUM ANALYZE, in {load.Elapsed.TotalSeconds:N1} s.");
             var distinct = Stopwatch.StartNew();
-            var counted = await ScalarAsync(dataSource, "SELECT count(DISTINCT id) FROM wealthx_dossiers");
-            Console.WriteLine($"For scale: one SELECT count(DISTINCT id) (what every status call ran before) counts {counted:N0} in {distinct.Elapsed.TotalMilliseconds:N0} ms.");
+            var counted = await store.CountAsync(CancellationToken.None);
+            Console.WriteLine($"For scale: one store count, SELECT count(DISTINCT id) (what every status call ran before), counts {counted:N0} in {distinct.Elapsed.TotalMilliseconds:N0} ms.");
 
             var id = Guid.NewGuid().ToString("N")[..10];
             var (clusterId, serviceId) = ($"cluster-{id}", $"service-{id}");
@@ -86,9 +90,10 @@ internal static class WealthXStatusBenchmark
                 throw new InvalidOperationException($"POST sessions answered {(int)started.StatusCode}: {await started.Content.ReadAsStringAsync()}");
             }
 
-            var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString();
+            var runId = Guid.Parse((await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!);
+            var runs = new JobRunStore(dataSource);
             var outcome = await Eventually.ValueAsync(
-                async () => await TextAsync(dataSource, $"SELECT status FROM job_runs WHERE run_id = '{runId}'") is { } s && s != "running" ? s : null,
+                async () => await runs.GetRunAsync(runId, CancellationToken.None) is { Status: not RunStatus.Running } run ? run.Status.ToText() : null,
                 "the two-page session ends", TimeSpan.FromSeconds(60));
             var status = await client.GetFromJsonAsync<JsonElement>(Status);
             Console.WriteLine($"Session of 2 pages: {outcome}. Status: records_in_store {status.GetProperty("records_in_store").GetInt64():N0}, " +
@@ -183,56 +188,28 @@ internal static class WealthXStatusBenchmark
 
     /// <summary>
     /// <paramref name="count"/> dossiers at indexes 1..count (the simulator's IDs, so a session rewrites rather than
-    /// adds), small documents of the shape PROTOCOLS.md gives, in one binary COPY, then VACUUM ANALYZE.
+    /// adds), small documents of the shape PROTOCOLS.md gives, upserted through the store in pages of
+    /// <see cref="LoadPageSize"/>, then VACUUM ANALYZE.
     /// </summary>
-    private static async Task LoadAsync(NpgsqlDataSource dataSource, int count)
+    private static async Task LoadAsync(NpgsqlDataSource dataSource, PostgresDossierStore store, int count)
     {
-        await using (var connection = await dataSource.OpenConnectionAsync())
+        string[] categories = ["UHNW", "VHNW", "HNW"];
+        foreach (var page in Enumerable.Range(1, count).Chunk(LoadPageSize))
         {
-            await using var importer = await connection.BeginBinaryImportAsync(
-                "COPY wealthx_dossiers (id, document, content_hash, category, full_name, first_name, last_name, last_modified, created_at, updated_at, last_seen_at) FROM STDIN (FORMAT BINARY)");
-            var now = DateTimeOffset.UtcNow;
-            string[] categories = ["UHNW", "VHNW", "HNW"];
-            for (var index = 1; index <= count; index++)
+            var documents = page.Select(index =>
             {
                 var id = DossierIds.FromIndex(index);
                 var category = categories[index % categories.Length];
                 var first = $"First{index % 997}";
                 var last = $"Last{index % 1009}";
-                var json = string.Create(CultureInfo.InvariantCulture,
-                    $$"""{"ID":{{id}},"dossierType":"person","dossierCategory":"{{category}}","firstName":"{{first}}","lastName":"{{last}}","fullName":"{{first}} {{last}}","netWorth":{{(index % 5_000 + 30) * 1_000_000L}},"netWorthCurrency":"USD","primaryCompany":"{{last}} Holdings AG","position":"Chairman","country":"CH","lastModified":"2025-01-31"}""");
-                var document = DossierDocument.FromJson(json);
-                await importer.StartRowAsync();
-                await importer.WriteAsync((long)document.Id, NpgsqlDbType.Bigint);
-                await importer.WriteAsync(document.RawJson, NpgsqlDbType.Jsonb);
-                await importer.WriteAsync(Convert.FromHexString(DossierContentHash.Compute(document.RawJson)), NpgsqlDbType.Bytea);
-                await importer.WriteAsync(document.Category, NpgsqlDbType.Text);
-                await importer.WriteAsync(document.FullName, NpgsqlDbType.Text);
-                await importer.WriteAsync(document.FirstName, NpgsqlDbType.Text);
-                await importer.WriteAsync(document.LastName, NpgsqlDbType.Text);
-                await importer.WriteAsync(document.LastModified!.Value, NpgsqlDbType.Date);
-                await importer.WriteAsync(now, NpgsqlDbType.TimestampTz);
-                await importer.WriteAsync(now, NpgsqlDbType.TimestampTz);
-                await importer.WriteAsync(now, NpgsqlDbType.TimestampTz);
-            }
-
-            await importer.CompleteAsync();
+                return DossierDocument.FromJson(string.Create(CultureInfo.InvariantCulture,
+                    $$"""{"ID":{{id}},"dossierType":"person","dossierCategory":"{{category}}","firstName":"{{first}}","lastName":"{{last}}","fullName":"{{first}} {{last}}","netWorth":{{(index % 5_000 + 30) * 1_000_000L}},"netWorthCurrency":"USD","primaryCompany":"{{last}} Holdings AG","position":"Chairman","country":"CH","lastModified":"2025-01-31"}"""));
+            }).ToList();
+            await store.UpsertPageAsync(documents, CancellationToken.None);
         }
 
         await using var vacuum = dataSource.CreateCommand("VACUUM ANALYZE wealthx_dossiers");
         await vacuum.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<string?> TextAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return await command.ExecuteScalarAsync() as string;
-    }
-
-    private static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
     /// <summary>Sorted latencies (ms) of one round, its wall time and the non-200 answers.</summary>

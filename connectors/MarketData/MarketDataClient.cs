@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
 
@@ -33,10 +32,8 @@ public sealed class MarketDataClient
 
     private const string ApiKeyHeader = "X-Api-Key";
 
-    private readonly HttpClient _http;
     private readonly MarketDataOptions _options;
-    private readonly Uri _baseUrl;
-    private readonly TimeProvider _time;
+    private readonly UpstreamCall _upstream;
 
     /// <summary>Made by the HTTP client factory; see <see cref="MarketDataServiceCollectionExtensions.AddMarketDataClient"/>.</summary>
     /// <exception cref="OptionsValidationException">A <c>MarketData</c> setting is invalid.</exception>
@@ -45,11 +42,19 @@ public sealed class MarketDataClient
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
-        _http = http;
         _options = options.Value;
         var baseUrl = _options.BaseUrl ?? string.Empty;
-        _baseUrl = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/", UriKind.Absolute);
-        _time = time;
+        _upstream = new UpstreamCall(http, time, new UpstreamProfile(
+            Upstream,
+            "the market-data feed",
+            "the feed",
+            MarketDataOptions.Section,
+            new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/", UriKind.Absolute),
+            _options.Timeout,
+            [_options.ApiKey],
+            Advice,
+            "The request itself is wrong (symbols or date range); fix it, retrying will not help.",
+            Malformed));
     }
 
     /// <summary>The latest price of each symbol, in calls of at most <see cref="MarketDataOptions.MaxSymbolsPerCall"/> symbols.</summary>
@@ -168,61 +173,20 @@ public sealed class MarketDataClient
         }
     }
 
-    /// <summary>One attempt at one call, with every failure turned into an <see cref="UpstreamException"/>.</summary>
-    private async Task<T> GetAsync<T>(string route, string pathAndQuery, JsonTypeInfo<T> reply, CancellationToken cancellationToken)
-    {
-        using var timeout = new CancellationTokenSource(_options.Timeout, _time);
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_baseUrl, pathAndQuery));
-            request.Headers.TryAddWithoutValidation(ApiKeyHeader, _options.ApiKey);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
-            if (!response.IsSuccessStatusCode)
+    /// <summary>One attempt at one call (<see cref="UpstreamCall"/>), with every failure turned into an <see cref="UpstreamException"/>.</summary>
+    private Task<T> GetAsync<T>(string route, string pathAndQuery, JsonTypeInfo<T> reply, CancellationToken cancellationToken) =>
+        _upstream.GetAsync(
+            route,
+            pathAndQuery,
+            headers =>
             {
-                throw await RefusedAsync(route, response, attempt.Token);
-            }
+                headers.TryAddWithoutValidation(ApiKeyHeader, _options.ApiKey);
+                headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            },
+            async (content, token) => await content.ReadFromJsonAsync(reply, token) ?? throw Malformed(route, "the body is JSON null", inner: null),
+            cancellationToken);
 
-            return await response.Content.ReadFromJsonAsync(reply, attempt.Token)
-                ?? throw Malformed(route, "the body is JSON null", inner: null);
-        }
-        catch (OperationCanceledException exception) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new UpstreamException(
-                Upstream,
-                $"The market-data feed did not answer GET {route} within {_options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s ({MarketDataOptions.Section}:Timeout). "
-                + $"This is usually passing: retry later; if the feed is just slow, raise {MarketDataOptions.Section}:Timeout.",
-                statusCode: null,
-                isTransient: true,
-                inner: exception);
-        }
-        catch (HttpRequestException exception)
-        {
-            throw new UpstreamException(
-                Upstream,
-                $"The connection to the market-data feed at {_baseUrl.GetLeftPart(UriPartial.Authority)} failed during GET {route} ({Redact(exception.Message)}). "
-                + $"This is usually passing: retry later; if it persists, check {MarketDataOptions.Section}:BaseUrl and that the feed is up.",
-                statusCode: null,
-                isTransient: true,
-                inner: exception);
-        }
-        catch (IOException exception)
-        {
-            throw new UpstreamException(
-                Upstream,
-                $"The market-data feed dropped the connection while sending its reply to GET {route} ({Redact(exception.Message)}). Retry later.",
-                statusCode: null,
-                isTransient: true,
-                inner: exception);
-        }
-        catch (JsonException exception)
-        {
-            throw Malformed(route, Redact(exception.Message), exception);
-        }
-    }
-
-    private UpstreamException Malformed(string route, string why, Exception? inner) => new(
+    private static UpstreamException Malformed(string route, string why, Exception? inner) => new(
         Upstream,
         $"The market-data feed answered GET {route} with a body that is not the expected JSON ({why}). "
         + "This is usually a truncated reply: retry later; if it persists, the feed's format has changed and this client needs updating.",
@@ -230,35 +194,13 @@ public sealed class MarketDataClient
         isTransient: true,
         inner: inner);
 
-    /// <summary>The exception for a non-success reply, with the advice that fits its status.</summary>
-    private async Task<UpstreamException> RefusedAsync(string route, HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>The advice for the refusals this feed explains itself; the rest is <see cref="UpstreamCall"/>'s.</summary>
+    private static string? Advice(int status) => status switch
     {
-        var status = (int)response.StatusCode;
-        var reply = UpstreamReply.Describe(response, await UpstreamReply.ReasonAsync(response, Secrets, cancellationToken));
-        var retryAfter = UpstreamException.ParseRetryAfter(response.Headers.RetryAfter, _time.GetUtcNow());
-        var section = MarketDataOptions.Section;
-        var advice = status switch
-        {
-            401 or 403 => $"The feed refused the API key. Set {section}:ApiKey to a key the feed accepts; retrying will not help.",
-            404 => $"Check that {section}:BaseUrl is the feed's API root (such as http://127.0.0.1:5090/marketdata/v1/); retrying will not help.",
-            429 when retryAfter is { } wait => $"The feed is rate limiting this client: wait {wait.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s (Retry-After) before calling again.",
-            429 => "The feed is rate limiting this client: slow down before calling again.",
-            _ when UpstreamException.IsTransientStatus(status) => "This is usually passing: retry later; if it persists, check the feed's status.",
-            _ => "The request itself is wrong (symbols or date range); fix it, retrying will not help.",
-        };
-
-        return new UpstreamException(
-            Upstream,
-            $"The market-data feed refused GET {route} with {reply} {advice}",
-            status,
-            UpstreamException.IsTransientStatus(status),
-            retryAfter);
-    }
-
-    private string?[] Secrets => [_options.ApiKey];
-
-    /// <summary>Masks the API key should any upstream text echo it: error messages are logged and stored.</summary>
-    private string Redact(string text) => UpstreamReply.Redact(text, Secrets);
+        401 or 403 => $"The feed refused the API key. Set {MarketDataOptions.Section}:ApiKey to a key the feed accepts; retrying will not help.",
+        404 => $"Check that {MarketDataOptions.Section}:BaseUrl is the feed's API root (such as http://127.0.0.1:5090/marketdata/v1/); retrying will not help.",
+        _ => null,
+    };
 
     private static string Join(IEnumerable<string> symbols) => string.Join(',', symbols.Select(Uri.EscapeDataString));
 

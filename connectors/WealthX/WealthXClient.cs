@@ -8,7 +8,7 @@ namespace Tributary.Connectors.WealthX;
 /// <summary>
 /// Typed client of WealthX Connect's <c>alldossiers</c>: one page of dossiers per call, by 1-based inclusive index
 /// range, optionally only those modified since a date. Register it with
-/// <see cref="WealthXServiceCollectionExtensions.AddWealthXClient"/>.
+/// <see cref="WealthXServiceCollectionExtensions.AddWealthXClient(Microsoft.Extensions.DependencyInjection.IServiceCollection, string, Action{WealthXOptions})"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -31,24 +31,30 @@ public sealed class WealthXClient
     /// <summary>The <see cref="UpstreamException.Upstream"/> of this client's failures.</summary>
     public const string Upstream = "wealthx";
 
-
-    private readonly HttpClient _http;
     private readonly WealthXOptions _options;
-    private readonly Uri _baseUrl;
-    private readonly TimeProvider _time;
+    private readonly UpstreamCall _upstream;
 
-    /// <summary>Made by the HTTP client factory; see <see cref="WealthXServiceCollectionExtensions.AddWealthXClient"/>.</summary>
+    /// <summary>Made by the HTTP client factory; see <see cref="WealthXServiceCollectionExtensions.AddWealthXClient(Microsoft.Extensions.DependencyInjection.IServiceCollection, string, Action{WealthXOptions})"/>.</summary>
     /// <exception cref="OptionsValidationException">A <c>WealthX</c> setting is invalid.</exception>
     public WealthXClient(HttpClient http, IOptions<WealthXOptions> options, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
-        _http = http;
         _options = options.Value;
         var baseUrl = _options.BaseUrl ?? string.Empty;
-        _baseUrl = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/", UriKind.Absolute);
-        _time = time;
+        _upstream = new UpstreamCall(http, time, new UpstreamProfile(
+            Upstream,
+            "WealthX",
+            "WealthX",
+            WealthXOptions.Section,
+            new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/", UriKind.Absolute),
+            _options.Timeout,
+            [_options.Password, _options.ApiKey, _options.Username],
+            Advice,
+            "The request itself is wrong (its range or date); fix it, retrying will not help.",
+            Malformed,
+            RefuseUnread));
     }
 
     /// <summary>The dossiers at indexes <paramref name="fromIndex"/>..<paramref name="toIndex"/> (1-based, inclusive).</summary>
@@ -114,68 +120,31 @@ public sealed class WealthXClient
         }
     }
 
-    /// <summary>One attempt at one call, with every failure turned into an <see cref="UpstreamException"/>; the reply's root JSON.</summary>
-    private async Task<JsonElement> GetAsync(string call, CancellationToken cancellationToken)
-    {
-        using var timeout = new CancellationTokenSource(_options.Timeout, _time);
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_baseUrl, call));
-            request.Headers.TryAddWithoutValidation("username", _options.Username);
-            request.Headers.TryAddWithoutValidation("password", _options.Password);
-            if (!string.IsNullOrEmpty(_options.ApiKey))
+    /// <summary>One attempt at one call (<see cref="UpstreamCall"/>), with every failure turned into an <see cref="UpstreamException"/>; the reply's root JSON.</summary>
+    private Task<JsonElement> GetAsync(string call, CancellationToken cancellationToken) =>
+        _upstream.GetAsync(
+            call,
+            call,
+            headers =>
             {
-                request.Headers.TryAddWithoutValidation("apikey", _options.ApiKey);
-            }
+                headers.TryAddWithoutValidation("username", _options.Username);
+                headers.TryAddWithoutValidation("password", _options.Password);
+                if (!string.IsNullOrEmpty(_options.ApiKey))
+                {
+                    headers.TryAddWithoutValidation("apikey", _options.ApiKey);
+                }
 
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
-            if (!response.IsSuccessStatusCode)
+                headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            },
+            async (content, token) =>
             {
-                throw await RefusedAsync(call, response, attempt.Token);
-            }
+                await using var body = await content.ReadAsStreamAsync(token);
+                using var document = await JsonDocument.ParseAsync(body, cancellationToken: token);
 
-            await using var body = await response.Content.ReadAsStreamAsync(attempt.Token);
-            using var document = await JsonDocument.ParseAsync(body, cancellationToken: attempt.Token);
-
-            // A clone owns its memory, so the page outlives the document without a Dispose for callers to forget.
-            return document.RootElement.Clone();
-        }
-        catch (OperationCanceledException exception) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new UpstreamException(
-                Upstream,
-                $"WealthX did not answer GET {call} within {_options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s ({WealthXOptions.Section}:Timeout). "
-                + $"This is usually passing: retry later; if WealthX is just slow, raise {WealthXOptions.Section}:Timeout.",
-                statusCode: null,
-                isTransient: true,
-                inner: exception);
-        }
-        catch (HttpRequestException exception)
-        {
-            throw new UpstreamException(
-                Upstream,
-                $"The connection to WealthX at {_baseUrl.GetLeftPart(UriPartial.Authority)} failed during GET {call} ({Redact(exception.Message)}). "
-                + $"This is usually passing: retry later; if it persists, check {WealthXOptions.Section}:BaseUrl and that WealthX is up.",
-                statusCode: null,
-                isTransient: true,
-                inner: exception);
-        }
-        catch (IOException exception)
-        {
-            throw new UpstreamException(
-                Upstream,
-                $"WealthX dropped the connection while sending its reply to GET {call} ({Redact(exception.Message)}). Retry later.",
-                statusCode: null,
-                isTransient: true,
-                inner: exception);
-        }
-        catch (JsonException exception)
-        {
-            throw Malformed(call, Redact(exception.Message), exception);
-        }
-    }
+                // A clone owns its memory, so the page outlives the document without a Dispose for callers to forget.
+                return document.RootElement.Clone();
+            },
+            cancellationToken);
 
     /// <summary>The page in a reply; a reply without the shape <see cref="DossierPage"/> describes is malformed.</summary>
     private static DossierPage Read(JsonElement root, string call, int fromIndex)
@@ -236,43 +205,20 @@ public sealed class WealthXClient
         isTransient: true,
         inner: inner);
 
-    /// <summary>The exception for a non-success reply, with the advice that fits its status.</summary>
-    private async Task<UpstreamException> RefusedAsync(string call, HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        var status = (int)response.StatusCode;
-        const string section = WealthXOptions.Section;
-        if (status == 401)
-        {
-            // WealthX's 401 is an empty body, and the values are secrets: name the settings, never what they hold.
-            return new UpstreamException(
-                Upstream,
-                $"WealthX: credentials rejected (401). Check {section}:Username, {section}:Password and {section}:ApiKey.",
-                status,
-                isTransient: false);
-        }
-
-        var reply = UpstreamReply.Describe(response, await UpstreamReply.ReasonAsync(response, Secrets, cancellationToken));
-        var retryAfter = UpstreamException.ParseRetryAfter(response.Headers.RetryAfter, _time.GetUtcNow());
-        var advice = status switch
-        {
-            403 => $"The account may not read this data: check {section}:Username and {section}:ApiKey with WealthX; retrying will not help.",
-            404 => $"Check that {section}:BaseUrl is the API root (such as http://127.0.0.1:5090/wealthx/rest/v1/); retrying will not help.",
-            429 when retryAfter is { } wait => $"WealthX is rate limiting this client: wait {wait.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s (Retry-After) before calling again.",
-            429 => "WealthX is rate limiting this client: slow down before calling again.",
-            _ when UpstreamException.IsTransientStatus(status) => "This is usually passing: retry later; if it persists, check WealthX's status.",
-            _ => "The request itself is wrong (its range or date); fix it, retrying will not help.",
-        };
-
-        return new UpstreamException(
+    /// <summary>WealthX's 401 is an empty body, and the values are secrets: name the settings, never what they hold.</summary>
+    private static UpstreamException? RefuseUnread(int status) => status == 401
+        ? new UpstreamException(
             Upstream,
-            $"WealthX refused GET {call} with {reply} {advice}",
+            $"WealthX: credentials rejected (401). Check {WealthXOptions.Section}:Username, {WealthXOptions.Section}:Password and {WealthXOptions.Section}:ApiKey.",
             status,
-            UpstreamException.IsTransientStatus(status),
-            retryAfter);
-    }
+            isTransient: false)
+        : null;
 
-    private string?[] Secrets => [_options.Password, _options.ApiKey, _options.Username];
-
-    /// <summary>Masks the credentials should any upstream text echo them: error messages are logged and stored.</summary>
-    private string Redact(string text) => UpstreamReply.Redact(text, Secrets);
+    /// <summary>The advice for the refusals WealthX explains itself; the rest is <see cref="UpstreamCall"/>'s.</summary>
+    private static string? Advice(int status) => status switch
+    {
+        403 => $"The account may not read this data: check {WealthXOptions.Section}:Username and {WealthXOptions.Section}:ApiKey with WealthX; retrying will not help.",
+        404 => $"Check that {WealthXOptions.Section}:BaseUrl is the API root (such as http://127.0.0.1:5090/wealthx/rest/v1/); retrying will not help.",
+        _ => null,
+    };
 }

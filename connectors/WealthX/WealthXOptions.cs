@@ -9,6 +9,9 @@ public sealed class WealthXOptions
 {
     public const string Section = "WealthX";
 
+    /// <summary>Where the options of a client name live: <c>WealthX</c> for the unnamed one, <c>WealthX:Feeds:{name}</c> for a feed's.</summary>
+    public static string SectionOf(string? name) => string.IsNullOrEmpty(name) ? Section : $"{Section}:Feeds:{name}";
+
     /// <summary>The most records WealthX returns in one <c>alldossiers</c> call: a wider range is refused with a 400.</summary>
     public const int ApiMaxRecordsPerCall = 500;
 

@@ -12,7 +12,8 @@ public sealed class WealthXOptionsValidator : IValidateOptions<WealthXOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        const string section = WealthXOptions.Section;
+        // A feed's own client names its own section, where its credentials are.
+        var section = WealthXOptions.SectionOf(name);
         if (string.IsNullOrWhiteSpace(options.BaseUrl))
         {
             failures.Add($"{section}:BaseUrl must be set: the API root, such as https://connect.wealthx.com/rest/v1/ (http://127.0.0.1:5090/wealthx/rest/v1/ for the simulators).");

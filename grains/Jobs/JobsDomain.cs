@@ -35,6 +35,16 @@ public static class JobsDomain
         return silo;
     }
 
+    /// <summary>
+    /// Adds a job definition made by <paramref name="create"/>: for a domain with one job per configured item (a
+    /// WealthX feed), whose definitions differ by a value the container cannot supply.
+    /// </summary>
+    public static IServiceCollection AddJob(this IServiceCollection services, Func<IServiceProvider, IJobDefinition> create)
+    {
+        services.AddSingleton(create);
+        return services;
+    }
+
     /// <summary>Adds a job definition (one line per job in its domain's registration).</summary>
     public static IServiceCollection AddJob<TDefinition>(this IServiceCollection services)
         where TDefinition : class, IJobDefinition

@@ -14,6 +14,21 @@ public static class ConfiguredSchedules
     /// <exception cref="InvalidOperationException">A configured schedule is invalid; the message names each setting.</exception>
     public static IReadOnlyDictionary<string, ScheduleChange> Read(IConfiguration configuration)
     {
+        var (schedules, problems) = ReadAll(configuration);
+        if (problems.Count > 0)
+        {
+            // Checked at start already (SchedulingOptionsValidator); this only guards a host that skipped that check.
+            throw new Microsoft.Extensions.Options.OptionsValidationException("Jobs", typeof(ScheduleChange), problems);
+        }
+
+        return schedules;
+    }
+
+    /// <summary>Every problem of the configured schedules, each a sentence naming <c>Jobs:{job}:Schedule:{Setting}</c>.</summary>
+    public static IReadOnlyList<string> Problems(IConfiguration configuration) => ReadAll(configuration).Problems;
+
+    private static (IReadOnlyDictionary<string, ScheduleChange> Schedules, IReadOnlyList<string> Problems) ReadAll(IConfiguration configuration)
+    {
         var schedules = new SortedDictionary<string, ScheduleChange>(StringComparer.Ordinal);
         var problems = new List<string>();
         foreach (var job in configuration.GetSection("Jobs").GetChildren())
@@ -66,11 +81,6 @@ public static class ConfiguredSchedules
             schedules[job.Key] = new ScheduleChange(cron, timeZone, policy, catchUp, enabled ?? true);
         }
 
-        if (problems.Count > 0)
-        {
-            throw new Microsoft.Extensions.Options.OptionsValidationException("Jobs", typeof(ScheduleChange), problems);
-        }
-
-        return schedules;
+        return (schedules, problems);
     }
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Tributary.Scheduling;
 
@@ -7,8 +9,9 @@ namespace Tributary.Scheduling;
 public static class SchedulingDomain
 {
     /// <summary>
-    /// Reads <c>Scheduling:*</c> and every <c>Jobs:{job}:Schedule:*</c> now, so a bad setting stops the silo
-    /// with a sentence naming it, before it joins the cluster.
+    /// Binds <c>Scheduling:*</c>, checked at start with every <c>Jobs:{job}:Schedule:*</c> by
+    /// <see cref="SchedulingOptionsValidator"/>, so a bad setting stops the silo with a sentence naming it, before it
+    /// joins the cluster.
     /// </summary>
     /// <remarks>Idempotent: a second call (a test host on top of <c>AddTributary</c>) adds nothing.</remarks>
     public static ISiloBuilder AddSchedulingDomain(this ISiloBuilder silo)
@@ -19,18 +22,8 @@ public static class SchedulingDomain
         }
 
         silo.Services.AddSingleton<SchedulingDomainMarker>();
-        var configuration = silo.Configuration;
-        var section = configuration.GetSection(SchedulingOptions.Section);
-        var options = section.Get<SchedulingOptions>() ?? new SchedulingOptions();
-        var minimumReminderPeriod = configuration.GetValue("Silo:MinimumReminderPeriod", TimeSpan.FromMinutes(1));
-        var problems = options.Validate(minimumReminderPeriod);
-        if (problems.Count > 0)
-        {
-            throw new Microsoft.Extensions.Options.OptionsValidationException(SchedulingOptions.Section, typeof(SchedulingOptions), problems);
-        }
-
-        ConfiguredSchedules.Read(configuration);
-        silo.Services.Configure<SchedulingOptions>(section);
+        silo.Services.AddOptions<SchedulingOptions>().Bind(silo.Configuration.GetSection(SchedulingOptions.Section)).ValidateOnStart();
+        silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SchedulingOptions>, SchedulingOptionsValidator>());
         silo.AddStartupTask<ScheduleBootstrap>();
         return silo;
     }

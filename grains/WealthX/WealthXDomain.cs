@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tributary.Connectors.WealthX;
 using Tributary.Jobs;
@@ -12,14 +13,17 @@ namespace Tributary.WealthX;
 /// Registers the WealthX dossier pull: the feed <c>default</c> from the <c>WealthX</c> section, and one more feed per
 /// <c>WealthX:Feeds:{name}</c> section, each with its own credentials, cursor, rate limiter, schedule and store.
 /// </summary>
+/// <remarks>
+/// Each feed's settings are named options (the connector's <see cref="WealthXOptions"/> and the pull's
+/// <see cref="WealthXPullOptions"/>, named <see cref="OptionsName"/> of the feed), bound and checked at start like
+/// every other options class, and each feed has its named HttpClient.
+/// </remarks>
 public static class WealthXDomain
 {
-    /// <summary>The HttpClient name the feeds' clients are made from.</summary>
-    public const string HttpClientName = "wealthx";
-
     /// <summary>
     /// The default feed runs when <c>WealthX:BaseUrl</c> is set (without it the pull could only fail). Bad settings stop
-    /// the silo with sentences naming them; credentials are never quoted.
+    /// the silo at start with sentences naming them (<see cref="WealthXPullOptionsValidator"/>,
+    /// <see cref="WealthXOptionsValidator"/>); credentials are never quoted.
     /// </summary>
     /// <remarks>
     /// A <c>WealthX:Feeds:{name}</c> section inherits every setting of the <c>WealthX</c> section (base URL, page and
@@ -33,119 +37,155 @@ public static class WealthXDomain
             return silo;
         }
 
-        var root = configuration.GetSection(WealthXOptions.Section);
-        var sections = new List<(string Feed, string Path, IConfigurationSection? Own)>();
-        if (!string.IsNullOrWhiteSpace(root[nameof(WealthXOptions.BaseUrl)]))
+        var sections = WealthXFeedSections.Read(configuration);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WealthXPullOptions>, WealthXPullOptionsValidator>());
+        var feeds = new List<string>();
+        foreach (var section in sections)
         {
-            sections.Add((WealthXFeed.Default, WealthXOptions.Section, null));
-        }
-
-        foreach (var feedSection in root.GetSection("Feeds").GetChildren())
-        {
-            sections.Add((feedSection.Key, $"{WealthXOptions.Section}:Feeds:{feedSection.Key}", feedSection));
-        }
-
-        var problems = new List<string>();
-        var feeds = new Dictionary<string, (WealthXFeedSettings Settings, WealthXOptions Client)>(StringComparer.Ordinal);
-        var tables = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (feed, path, own) in sections)
-        {
-            if (!WealthXFeed.IsValidName(feed) || (own is not null && feed == WealthXFeed.Default))
+            // Bound and checked at start even when the feed's name is wrong: the check says so, naming the section.
+            var name = OptionsName(section.Feed);
+            var root = configuration.GetSection(WealthXOptions.Section);
+            services.AddOptions<WealthXPullOptions>(name).Configure(pull =>
             {
-                problems.Add($"{path}: a feed name is 1..40 of a-z, 0-9, '_' and '-', and not '{WealthXFeed.Default}' (that feed is the WealthX section itself); was '{feed}'.");
+                root.Bind(pull);
+                section.Own?.Bind(pull);
+            }).ValidateOnStart();
+            if (section.Problem is not null)
+            {
                 continue;
             }
 
-            var table = DossierStores.NamesOf(feed).Postgres;
-            if (tables.TryGetValue(table, out var other))
+            feeds.Add(section.Feed);
+            services.AddWealthXClient(name, client =>
             {
-                problems.Add($"{path}: feeds '{other}' and '{feed}' would share the dossier table {table}; rename one.");
-                continue;
-            }
-
-            tables[table] = feed;
-            var (settings, client, feedProblems) = Read(configuration, root, own, path);
-            problems.AddRange(feedProblems);
-            feeds[feed] = (settings, client);
+                root.Bind(client);
+                if (section.Own is { } own)
+                {
+                    client.Username = client.Password = client.ApiKey = null;
+                    own.Bind(client);
+                }
+            });
         }
 
-        if (problems.Count > 0)
+        // Each feed's settings and client (with the feed's credentials), for its sessions and its connection check.
+        services.AddSingleton(sp =>
         {
-            throw new OptionsValidationException(WealthXOptions.Section, typeof(WealthXOptions), problems);
-        }
-
+            var pulls = sp.GetRequiredService<IOptionsMonitor<WealthXPullOptions>>();
+            var clients = sp.GetRequiredService<IOptionsMonitor<WealthXOptions>>();
+            return new WealthXFeeds(feeds.ToDictionary(
+                feed => feed,
+                feed => new WealthXFeedSettings(
+                    pulls.Get(OptionsName(feed)),
+                    clients.Get(OptionsName(feed)).ApiBatchSize,
+                    () => sp.GetRequiredService<WealthXClients>().For(OptionsName(feed))),
+                StringComparer.Ordinal));
+        });
         if (feeds.Count == 0)
         {
-            services.AddSingleton(new WealthXFeeds(new Dictionary<string, WealthXFeedSettings>()));
             return silo;
         }
 
-        // Each feed's client, with the feed's credentials, for its sessions and its connection check.
-        services.AddSingleton(sp => new WealthXFeeds(feeds.ToDictionary(
-            f => f.Key,
-            f =>
-            {
-                var options = Options.Create(f.Value.Client);
-                return f.Value.Settings with
-                {
-                    Client = () => new WealthXClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), options, sp.GetRequiredService<TimeProvider>()),
-                };
-            },
-            StringComparer.Ordinal)));
-
-        // No resilience handler: the job runtime retries, honours Retry-After and spaces the calls (see WealthXClient).
-        services.AddHttpClient(HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
         services.AddDossierStore(configuration);
-        foreach (var (feed, (settings, client)) in feeds)
+        foreach (var feed in feeds)
         {
-            var job = WealthXFeed.JobName(feed);
-            services.AddSingleton<IJobDefinition>(sp => new WealthXPullJob(
+            // The feed's client is made when a page is fetched: making the job reads no options, so a bad setting is
+            // reported by the check at start with every other, not by whichever component asks first.
+            services.AddJob(sp => new WealthXPullJob(
                 feed,
                 sp.GetRequiredService<IGrainFactory>(),
-                sp.GetRequiredService<WealthXFeeds>().Get(feed)!.Client!,
+                () => sp.GetRequiredService<WealthXFeeds>().Get(feed)!.Client!(),
                 sp.GetRequiredService<DossierStores>().For(feed)));
-            services.AddRateLimitDefault(RateLimitDefault.OneCallAfter(
-                RateLimitKey.For(WealthXClient.Upstream, feed), settings.Pull.MinCallInterval + settings.Pull.CallSpacingMargin));
-            services.AddJobScheduleDefault(new JobScheduleDefault(job, new ScheduleChange(settings.Pull.Schedule, settings.Pull.TimeZone, MisfirePolicy.Once, null, true)));
+            services.AddSingleton(sp =>
+            {
+                var pull = sp.GetRequiredService<IOptionsMonitor<WealthXPullOptions>>().Get(OptionsName(feed));
+                return RateLimitDefault.OneCallAfter(RateLimitKey.For(WealthXClient.Upstream, feed), pull.MinCallInterval + pull.CallSpacingMargin);
+            });
+            services.AddSingleton(sp =>
+            {
+                var pull = sp.GetRequiredService<IOptionsMonitor<WealthXPullOptions>>().Get(OptionsName(feed));
+                return new JobScheduleDefault(WealthXFeed.JobName(feed), new ScheduleChange(pull.Schedule, pull.TimeZone, MisfirePolicy.Once, null, true));
+            });
         }
 
         return silo;
     }
 
-    /// <summary>A feed's settings: the <c>WealthX</c> section, then (for a named feed) its own section over it, credentials its own.</summary>
-    private static (WealthXFeedSettings Settings, WealthXOptions Client, List<string> Problems) Read(
-        IConfiguration configuration, IConfigurationSection root, IConfigurationSection? own, string path)
+    /// <summary>The options name of a feed: the default feed's are the unnamed options of the <c>WealthX</c> section.</summary>
+    public static string OptionsName(string feed) => feed == WealthXFeed.Default ? Options.DefaultName : feed;
+}
+
+/// <summary>The feeds configuration asks for, in order, each with its section and what is wrong with its name.</summary>
+internal static class WealthXFeedSections
+{
+    public sealed record Section(string Feed, string Path, IConfigurationSection? Own, string? Problem);
+
+    public static IReadOnlyList<Section> Read(IConfiguration configuration)
     {
-        var client = root.Get<WealthXOptions>() ?? new WealthXOptions();
-        var pull = root.Get<WealthXPullOptions>() ?? new WealthXPullOptions();
-        if (own is not null)
+        var root = configuration.GetSection(WealthXOptions.Section);
+        var found = new List<(string Feed, string Path, IConfigurationSection? Own)>();
+        if (!string.IsNullOrWhiteSpace(root[nameof(WealthXOptions.BaseUrl)]))
         {
-            client.Username = client.Password = client.ApiKey = null;
-            own.Bind(client);
-            own.Bind(pull);
+            found.Add((WealthXFeed.Default, WealthXOptions.Section, null));
         }
 
-        // The validators name the WealthX section; a named feed's settings live under its own path.
-        string At(string message) => own is null ? message : message.Replace($"{WealthXOptions.Section}:", $"{path}:", StringComparison.Ordinal);
-        var problems = new List<string>();
-        var validation = new WealthXOptionsValidator().Validate(null, client);
-        if (validation.Failed)
+        foreach (var feedSection in root.GetSection("Feeds").GetChildren())
         {
-            problems.AddRange(validation.Failures.Select(At));
+            found.Add((feedSection.Key, WealthXOptions.SectionOf(feedSection.Key), feedSection));
         }
 
-        problems.AddRange(pull.Validate().Select(At));
-        var job = WealthXFeed.JobName(own?.Key ?? WealthXFeed.Default);
+        var sections = new List<Section>();
+        var tables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (feed, path, own) in found)
+        {
+            string? problem = null;
+            if (!WealthXFeed.IsValidName(feed) || (own is not null && feed == WealthXFeed.Default))
+            {
+                problem = $"{path}: a feed name is 1..40 of a-z, 0-9, '_' and '-', and not '{WealthXFeed.Default}' (that feed is the WealthX section itself); was '{feed}'.";
+            }
+            else if (tables.TryGetValue(DossierStores.NamesOf(feed).Postgres, out var other))
+            {
+                problem = $"{path}: feeds '{other}' and '{feed}' would share the dossier table {DossierStores.NamesOf(feed).Postgres}; rename one.";
+            }
+            else
+            {
+                tables[DossierStores.NamesOf(feed).Postgres] = feed;
+            }
+
+            sections.Add(new Section(feed, path, own, problem));
+        }
+
+        return sections;
+    }
+}
+
+/// <summary>
+/// Checks each feed's pull settings at start: its name, its sizes, interval and schedule, and that its job keeps one
+/// page per batch; each problem a sentence naming the setting under the feed's own section.
+/// </summary>
+public sealed class WealthXPullOptionsValidator(IConfiguration configuration) : IValidateOptions<WealthXPullOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WealthXPullOptions options)
+    {
+        var feed = string.IsNullOrEmpty(name) ? WealthXFeed.Default : name;
+        var path = WealthXOptions.SectionOf(name);
+        var section = WealthXFeedSections.Read(configuration).FirstOrDefault(s => s.Feed == feed);
+        if (section?.Problem is { } wrongName)
+        {
+            return ValidateOptionsResult.Fail(wrongName);
+        }
+
+        var problems = options.Validate(path).ToList();
+        var job = WealthXFeed.JobName(feed);
         if (configuration[$"Jobs:{job}:BatchSize"] is { } batchSize && batchSize != "1")
         {
             problems.Add($"Jobs:{job}:BatchSize must be 1 (a batch is one page; {path}:ApiBatchSize sets the records per page), was {batchSize}.");
         }
 
-        if (configuration.GetValue<bool>($"Jobs:{job}:DynamicBatchSizing"))
+        if (configuration[$"Jobs:{job}:DynamicBatchSizing"] is { } dynamic && (!bool.TryParse(dynamic, out var on) || on))
         {
             problems.Add($"Jobs:{job}:DynamicBatchSizing must be false: a batch is one page.");
         }
 
-        return (new WealthXFeedSettings(pull, client.ApiBatchSize), client, problems);
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

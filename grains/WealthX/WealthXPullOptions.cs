@@ -36,27 +36,28 @@ public sealed class WealthXPullOptions
     public int TargetDays { get; set; } = WealthXPullSettings.DefaultTargetDays;
 
     /// <summary>Every problem, each a sentence naming the setting.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <param name="section">Where these settings live: <c>WealthX</c>, or a feed's <c>WealthX:Feeds:{name}</c>.</param>
+    public IReadOnlyList<string> Validate(string section = Section)
     {
         var problems = new List<string>();
         if (SessionSize is < 1 or > 10_000_000)
         {
-            problems.Add($"{Section}:SessionSize must be 1..10000000, was {SessionSize}.");
+            problems.Add($"{section}:SessionSize must be 1..10000000, was {SessionSize}.");
         }
 
         if (TargetDays is < 1 or > 3_650)
         {
-            problems.Add($"{Section}:TargetDays must be 1..3650, was {TargetDays}.");
+            problems.Add($"{section}:TargetDays must be 1..3650, was {TargetDays}.");
         }
 
         if (MinCallInterval <= TimeSpan.Zero || MinCallInterval > TimeSpan.FromHours(1))
         {
-            problems.Add($"{Section}:MinCallInterval must be more than 00:00:00 and at most 01:00:00, was {MinCallInterval:c}.");
+            problems.Add($"{section}:MinCallInterval must be more than 00:00:00 and at most 01:00:00, was {MinCallInterval:c}.");
         }
 
         if (CallSpacingMargin < TimeSpan.Zero || CallSpacingMargin > TimeSpan.FromSeconds(10))
         {
-            problems.Add($"{Section}:CallSpacingMargin must be 00:00:00..00:00:10, was {CallSpacingMargin:c}.");
+            problems.Add($"{section}:CallSpacingMargin must be 00:00:00..00:00:10, was {CallSpacingMargin:c}.");
         }
 
         foreach (var (field, messages) in CronSchedule.Validate(Schedule, TimeZone, MisfirePolicy.Skip, ScheduleLimits.DefaultMaxCatchUp))
@@ -67,7 +68,7 @@ public sealed class WealthXPullOptions
                 "timeZone" => "TimeZone",
                 _ => char.ToUpperInvariant(field[0]) + field[1..],
             };
-            problems.AddRange(messages.Select(m => $"{Section}:{setting}: {m}"));
+            problems.AddRange(messages.Select(m => $"{section}:{setting}: {m}"));
         }
 
         return problems;

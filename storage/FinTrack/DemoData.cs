@@ -1,5 +1,4 @@
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Tributary.Storage.FinTrack;
 
@@ -180,11 +179,7 @@ public static class DemoData
         ArgumentNullException.ThrowIfNull(size);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection))
-        {
-            command.Parameters.AddWithValue("key", FinTrackLocks.Import);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await FinTrackLocks.TakeImportLockAsync(connection, cancellationToken);
 
         // A separate statement: its snapshot is taken after the lock is held, so it sees a load that just committed.
         await using (var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM fintrack.assets)", connection))
@@ -195,11 +190,10 @@ public static class DemoData
             }
         }
 
+        // The rows are generated valid, so they skip the imports' checks but are written as the imports write them.
         var set = Generate(size);
-        await CopyAsync(connection, "COPY fintrack.assets (asset_id, symbol, name, asset_class, currency) FROM STDIN (FORMAT BINARY)", set.Assets,
-            (importer, a) => WriteTexts(importer, a.AssetId, a.Symbol, a.Name, a.AssetClass, a.Currency), cancellationToken);
-        await CopyAsync(connection, "COPY fintrack.accounts (account_id, name, base_currency) FROM STDIN (FORMAT BINARY)", set.Accounts,
-            (importer, a) => WriteTexts(importer, a.AccountId, a.Name, a.BaseCurrency), cancellationToken);
+        await AssetImport.Instance.CopyUncheckedAsync(connection, set.Assets, cancellationToken);
+        await AccountImport.Instance.CopyUncheckedAsync(connection, set.Accounts, cancellationToken);
         await using (var indices = new NpgsqlCommand(
             """
             INSERT INTO fintrack.market_indices (symbol, name, currency)
@@ -213,20 +207,7 @@ public static class DemoData
             await indices.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await CopyAsync(connection,
-            "COPY fintrack.transactions (transaction_id, account_id, asset_id, type, quantity, price, amount, currency, trade_date, content_hash) FROM STDIN (FORMAT BINARY)",
-            set.Transactions,
-            (importer, t) =>
-            {
-                WriteTexts(importer, t.TransactionId, t.AccountId, t.AssetId, t.Type.ToWire());
-                WriteNumber(importer, t.Quantity);
-                WriteNumber(importer, t.Price);
-                importer.Write(t.Amount, NpgsqlDbType.Numeric);
-                importer.Write(t.Currency, NpgsqlDbType.Text);
-                importer.Write(t.TradeDate, NpgsqlDbType.Date);
-                importer.Write(t.ContentHash(), NpgsqlDbType.Text);
-            },
-            cancellationToken);
+        await TransactionImport.Instance.CopyUncheckedAsync(connection, set.Transactions.Select(t => (t, t.ContentHash())), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -250,38 +231,5 @@ public static class DemoData
         }
 
         return new string(letters);
-    }
-
-    // Synchronous writes: a demo load copies up to a million rows, and they only block when Npgsql flushes its buffer.
-    private static async Task CopyAsync<T>(NpgsqlConnection connection, string copy, IEnumerable<T> rows, Action<NpgsqlBinaryImporter, T> write, CancellationToken cancellationToken)
-    {
-        await using var importer = await connection.BeginBinaryImportAsync(copy, cancellationToken);
-        foreach (var row in rows)
-        {
-            importer.StartRow();
-            write(importer, row);
-        }
-
-        await importer.CompleteAsync(cancellationToken);
-    }
-
-    private static void WriteTexts(NpgsqlBinaryImporter importer, params string[] values)
-    {
-        foreach (var value in values)
-        {
-            importer.Write(value, NpgsqlDbType.Text);
-        }
-    }
-
-    private static void WriteNumber(NpgsqlBinaryImporter importer, decimal? value)
-    {
-        if (value is { } number)
-        {
-            importer.Write(number, NpgsqlDbType.Numeric);
-        }
-        else
-        {
-            importer.WriteNull();
-        }
     }
 }

@@ -225,13 +225,7 @@ public sealed class MarketDataStore
         var stage = "stage_" + table.Replace("fintrack.", string.Empty, StringComparison.Ordinal);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await StagingTable.CopyAsync(connection, stage, table, columns, distinct,
-            (importer, row, _) =>
-            {
-                writeRow(importer, row);
-                return Task.CompletedTask;
-            },
-            cancellationToken);
+        await StagingTable.CopyAsync(connection, stage, table, columns, distinct, writeRow, cancellationToken);
         var written = await StagingTable.ExecuteAsync(connection,
             $"""
             INSERT INTO {table} AS t ({columns}) SELECT {columns} FROM {stage}

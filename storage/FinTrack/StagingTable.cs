@@ -16,7 +16,7 @@ internal static class StagingTable
         string target,
         string columns,
         IEnumerable<T> rows,
-        Func<NpgsqlBinaryImporter, T, CancellationToken, Task> writeRow,
+        Action<NpgsqlBinaryImporter, T> writeRow,
         CancellationToken cancellationToken)
     {
         await using (var create = new NpgsqlCommand(
@@ -25,15 +25,7 @@ internal static class StagingTable
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var importer = await connection.BeginBinaryImportAsync(
-            $"COPY {stage} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var row in rows)
-        {
-            await importer.StartRowAsync(cancellationToken);
-            await writeRow(importer, row, cancellationToken);
-        }
-
-        return await importer.CompleteAsync(cancellationToken);
+        return await BinaryCopy.CopyAsync(connection, stage, columns, rows, writeRow, cancellationToken);
     }
 
     /// <summary>Runs one statement in the connection's current transaction and returns the rows it affected.</summary>

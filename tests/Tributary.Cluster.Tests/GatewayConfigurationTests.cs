@@ -41,4 +41,20 @@ public sealed class GatewayConfigurationTests
         Assert.Equal("Configuration error: Auth:ApiKeys is empty and TRIBUTARY_ADMIN_KEY is unset: no one could call the API.",
             "Configuration error: " + string.Join(" ", error.Failures));
     }
+
+    [Fact]
+    public void A_bad_failover_setting_stops_start_up_naming_it()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:ConnectionString"] = "Host=127.0.0.1;Port=1;Username=nobody",
+            ["Auth:ApiKeys:0:Name"] = "ops",
+            ["Auth:ApiKeys:0:Key"] = "a-long-enough-operator-key",
+            ["Gateway:Failover:CallTimeout"] = "-00:00:01",
+        };
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => GatewayApp.Build([], b => b.Configuration.AddInMemoryCollection(settings)));
+
+        Assert.Equal(["Gateway:Failover:CallTimeout must be more than 00:00:00 and at most 00:05:00, was -00:00:01."], error.Failures);
+    }
 }

@@ -200,4 +200,108 @@ public sealed class GatewayTests(SingleSiloCluster fixture) : IClassFixture<Sing
         // The UI at /docs/ loads the document relative to itself; it must be there too.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/docs/openapi/v1.json")).StatusCode);
     }
+
+    [Fact]
+    public async Task Past_the_rate_of_a_key_the_gateway_answers_429_problem_json_with_retry_after_and_the_probes_stay_open()
+    {
+        // A second gateway on the same cluster, with a key bucket of 3 that refills once in 100 s.
+        await using var limited = await GatewayHost.StartAsync(fixture.Cluster.Settings.ConnectionString, fixture.Cluster.Settings.ClusterId,
+            fixture.Cluster.Settings.ServiceId, new Dictionary<string, string?>
+            {
+                ["Gateway:RateLimiting:PerKey:Burst"] = "3",
+                ["Gateway:RateLimiting:PerKey:PerSecond"] = "0.01",
+            });
+        using var client = limited.CreateClient(GatewayHost.OperatorKey);
+        using var admin = limited.CreateClient(GatewayHost.AdminKey);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add((await client.GetAsync("/api/etl/jobs")).StatusCode);
+        }
+
+        using var refused = await client.GetAsync("/api/etl/jobs");
+        var probes = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            probes.Add((await client.GetAsync("/ping")).StatusCode);
+            probes.Add((await client.GetAsync("/health")).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        var retryAfter = refused.Headers.RetryAfter?.Delta;
+        Assert.True(retryAfter is { TotalSeconds: >= 1 and <= 100 }, $"Retry-After is the wait for the next token (1..100 s), was {retryAfter}");
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(429, problem.GetProperty("status").GetInt32());
+        Assert.Equal("Too many requests.", problem.GetProperty("title").GetString());
+        Assert.All(probes, status => Assert.Equal(HttpStatusCode.OK, status));
+        // The limit is per key: another key still gets through.
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/etl/jobs")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Requests_without_a_valid_key_are_limited_by_address()
+    {
+        await using var limited = await GatewayHost.StartAsync(fixture.Cluster.Settings.ConnectionString, fixture.Cluster.Settings.ClusterId,
+            fixture.Cluster.Settings.ServiceId, new Dictionary<string, string?>
+            {
+                ["Gateway:RateLimiting:PerAddress:Burst"] = "2",
+                ["Gateway:RateLimiting:PerAddress:PerSecond"] = "0.01",
+            });
+        using var guesser = limited.CreateClient("not-a-key-of-this-gateway-at-all");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            statuses.Add((await guesser.GetAsync("/api/etl/jobs")).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Theory]
+    [InlineData("/api/holdings?account_id=%00", "account_id")]
+    [InlineData("/api/etl/runs?job=a%00b", "job")]
+    [InlineData("/api/etl/dead-letters?job=%00", "job")]
+    [InlineData("/api/wealthx/default/dossiers?name=%00", "name")]
+    public async Task A_nul_character_in_a_query_or_route_value_is_400_naming_it(string url, string field)
+    {
+        using var client = _gateway.CreateClient(GatewayHost.OperatorKey);
+
+        var response = await client.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.StartsWith("Must not contain the NUL character (U+0000", errors.GetProperty(field)[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_nul_character_in_the_path_is_refused_by_kestrel_before_the_app()
+    {
+        using var client = _gateway.CreateClient(GatewayHost.OperatorKey);
+
+        var response = await client.GetAsync("/api/schedules/a%00b");
+
+        // Kestrel refuses a request target with a NUL itself (a bare 400): nothing reaches a route, a grain or PostgreSQL.
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("""{"cron":"0 3 * * *\u0000"}""", "Must not contain the NUL character (U+0000, at position 9).")]
+    [InlineData("""{"cron":"\ud800"}""", "Must be valid Unicode text: a lone UTF-16 surrogate (U+D800..U+DFFF without its pair).")]
+    public async Task Unstorable_text_in_a_json_body_is_400_naming_the_field_and_changes_nothing(string body, string reason)
+    {
+        using var client = _gateway.CreateClient(GatewayHost.AdminKey);
+        var before = await client.GetStringAsync("/api/schedules");
+
+        var response = await client.PutAsync("/api/schedules/process_transactions_to_holdings", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(reason, errors.GetProperty("cron")[0].GetString());
+        Assert.Equal(before, await client.GetStringAsync("/api/schedules"));
+    }
 }

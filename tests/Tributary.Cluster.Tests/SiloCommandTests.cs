@@ -73,6 +73,42 @@ public sealed class SiloCommandTests
     }
 
     [Fact]
+    public async Task Bad_settings_of_several_options_classes_are_all_reported_at_start_in_one_line()
+    {
+        var settings = ClusterSettings.Create("Host=127.0.0.1;Port=1;Username=nobody").ForSilo();
+        settings["Scheduling:MisfireGrace"] = "00:00:01";
+        settings["Jobs:process_transactions_to_holdings:Schedule:Cron"] = "61 * * * *";
+        settings["WealthX:BaseUrl"] = "http://127.0.0.1:9/wealthx/rest/v1/";
+        settings["WealthX:Username"] = "pull-user";
+        settings["WealthX:Password"] = "pull-password";
+        settings["WealthX:SessionSize"] = "0";
+        settings["WealthX:Feeds:second:Username"] = "second-user";
+
+        await using var silo = SiloProcess.Start("bad-options", settings);
+
+        Assert.Equal(2, await silo.WaitForExitAsync(ExitTimeout));
+        var line = Assert.Single(silo.Output.Split('\n'), l => l.StartsWith("Configuration error: ", StringComparison.Ordinal));
+        Assert.Contains("Scheduling:MisfireGrace must be at least Scheduling:HeartbeatPeriod (00:01:00), was 00:00:01;", line, StringComparison.Ordinal);
+        Assert.Contains("Jobs:process_transactions_to_holdings:Schedule:Cron: Cron '61 * * * *' is not valid:", line, StringComparison.Ordinal);
+        Assert.Contains("WealthX:SessionSize must be 1..10000000, was 0.", line, StringComparison.Ordinal);
+        Assert.Contains("WealthX:Feeds:second:Password must be set", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("pull-password", silo.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("is not ready for the silo", silo.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_value_of_the_wrong_type_stops_the_silo_with_the_key_named()
+    {
+        var settings = ClusterSettings.Create("Host=127.0.0.1;Port=1;Username=nobody").ForSilo();
+        settings["JobRuntime:SweepPeriod"] = "soon";
+
+        await using var silo = SiloProcess.Start("wrong-type", settings);
+
+        Assert.Equal(2, await silo.WaitForExitAsync(ExitTimeout));
+        Assert.Contains("Configuration error: Failed to convert configuration value 'soon' at 'JobRuntime:SweepPeriod' to type 'System.TimeSpan'.", silo.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task No_database_setting_stops_the_silo_saying_how_to_set_one()
     {
         await using var silo = SiloProcess.Start("no-database", new Dictionary<string, string>());

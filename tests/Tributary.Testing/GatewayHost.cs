@@ -41,6 +41,12 @@ public sealed class GatewayHost : IAsyncDisposable
             ["Auth:ApiKeys:0:Scope"] = "operator",
             ["Auth:ApiKeys:0:Key"] = OperatorKey,
             ["Logging:LogLevel:Default"] = "Warning",
+            // Every test's requests come from 127.0.0.1 and a few keys: limits far above what any test sends, except in
+            // the tests of the limits themselves, which set their own.
+            ["Gateway:RateLimiting:PerKey:Burst"] = "1000000",
+            ["Gateway:RateLimiting:PerKey:PerSecond"] = "1000000",
+            ["Gateway:RateLimiting:PerAddress:Burst"] = "1000000",
+            ["Gateway:RateLimiting:PerAddress:PerSecond"] = "1000000",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {

@@ -87,7 +87,7 @@ public sealed class PostgresServer
         return (root, dataDirectory, port);
     }
 
-    internal static Task StartClusterAgainAsync(string dataDirectory) => RunAsync(Script, "start", dataDirectory, "--ephemeral");
+    internal static Task StartClusterAgainAsync(string dataDirectory) => RunAsync(Script, "start", dataDirectory, "--ephemeral", "--same-port");
 
     internal static Task StopClusterAsync(string dataDirectory) => RunAsync(Script, "stop", dataDirectory);
 

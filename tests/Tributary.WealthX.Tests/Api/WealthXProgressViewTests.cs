@@ -15,7 +15,7 @@ public sealed class WealthXProgressViewTests
 
     private static readonly WealthXPullSettings Defaults = new(500, 14_000, TimeSpan.FromSeconds(1), Cron, Zone);
 
-    private static readonly SessionCalendar Calendar = SessionCalendar.Parse(Cron, Zone);
+    private static readonly CronSchedule Calendar = CronSchedule.Read(Cron, Zone);
 
     [Fact]
     public void The_estimate_counts_cron_starts_across_the_spring_forward_change()

@@ -5,7 +5,8 @@ namespace Tributary.Scheduling;
 
 /// <summary>
 /// A validated schedule: a Cronos cron expression read in a time zone, with its misfire policy and bound.
-/// Pure (no Orleans, no clock), so the rules are tested with exact instants.
+/// Pure (no Orleans, no clock), so the rules are tested with exact instants. The one cron reader: the schedule grains
+/// decide runs with it, and the gateway projects sessions with it (<see cref="Read"/>), so both read a cron alike.
 /// </summary>
 /// <remarks>
 /// <para>Five fields are minute hour day-of-month month day-of-week; six put seconds first. The number of
@@ -58,6 +59,35 @@ public sealed class CronSchedule
         TryCreate(cron, timeZone, misfire, maxCatchUp, out var schedule, out var errors)
             ? schedule
             : throw new InvalidScheduleException(errors);
+
+    /// <summary>Calendars already read, by cron and zone: the gateway reads the same one on every status poll.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Cron, string Zone), CronSchedule> Calendars = new();
+
+    /// <summary>Bounds <see cref="Calendars"/>: crons come from configuration and schedule changes, so a few are kept.</summary>
+    private const int MaxCalendarsKept = 256;
+
+    /// <summary>
+    /// When a valid cron occurs in a zone (misfire policy and catch-up do not change that), read once per pair: a
+    /// schedule is immutable.
+    /// </summary>
+    /// <exception cref="InvalidScheduleException">The cron or the zone is not valid (the silo validates both before they are stored or configured).</exception>
+    public static CronSchedule Read(string cron, string timeZone)
+    {
+        ArgumentNullException.ThrowIfNull(cron);
+        ArgumentNullException.ThrowIfNull(timeZone);
+        if (Calendars.TryGetValue((cron, timeZone), out var known))
+        {
+            return known;
+        }
+
+        var schedule = Create(cron, timeZone, MisfirePolicy.Skip, ScheduleLimits.DefaultMaxCatchUp);
+        if (Calendars.Count < MaxCalendarsKept)
+        {
+            Calendars.TryAdd((cron, timeZone), schedule);
+        }
+
+        return schedule;
+    }
 
     /// <summary>Every problem with these values (empty when valid), keyed by the API's field names.</summary>
     public static IReadOnlyDictionary<string, string[]> Validate(string? cron, string? timeZone, MisfirePolicy misfire, int maxCatchUp)
@@ -137,6 +167,9 @@ public sealed class CronSchedule
 
     /// <summary>The first occurrence strictly after <paramref name="instant"/>, or null if none follows.</summary>
     public DateTimeOffset? NextAfter(DateTimeOffset instant) => _expression.GetNextOccurrence(instant, Zone, inclusive: false);
+
+    /// <summary><paramref name="instant"/> on the zone's clock, with the zone's offset at that instant.</summary>
+    public DateTimeOffset InZone(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone);
 
     /// <summary>Occurrences in (<paramref name="after"/>, <paramref name="upTo"/>], oldest first.</summary>
     public IEnumerable<DateTimeOffset> Between(DateTimeOffset after, DateTimeOffset upTo) =>
