@@ -30,7 +30,7 @@ public static class PortfolioEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<ImportResult>, ValidationProblem, ProblemHttpResult>> ImportAsync(
+    private static async Task<Results<Ok<ImportResultView>, ValidationProblem, ProblemHttpResult>> ImportAsync(
         HttpRequest request, Func<Stream, ImportFormat, Task<ImportResult>> import)
     {
         var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
@@ -49,7 +49,7 @@ public static class PortfolioEndpoints
         var result = await import(request.Body, format.Value);
         if (result.Errors.Count == 0)
         {
-            return TypedResults.Ok(result);
+            return TypedResults.Ok(ImportResultView.From(result));
         }
 
         // Keyed by row and field, e.g. "[3].quantity": JSON rows count from 0, CSV lines as an editor shows them.
@@ -61,7 +61,7 @@ public static class PortfolioEndpoints
             title: "The import was rejected.");
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<Holding>>, ProblemHttpResult>> GetHoldingsAsync(
+    private static async Task<Results<Ok<IReadOnlyList<HoldingView>>, ProblemHttpResult>> GetHoldingsAsync(
         HoldingsReader reader, CancellationToken cancellationToken, string? account_id = null)
     {
         if (account_id is not null && !await reader.AccountExistsAsync(account_id, cancellationToken))
@@ -69,10 +69,10 @@ public static class PortfolioEndpoints
             return UnknownAccount(account_id);
         }
 
-        return TypedResults.Ok(await reader.GetHoldingsAsync(account_id, cancellationToken));
+        return TypedResults.Ok<IReadOnlyList<HoldingView>>((await reader.GetHoldingsAsync(account_id, cancellationToken)).Select(HoldingView.From).ToList());
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<MonthlyHolding>>, ValidationProblem, ProblemHttpResult>> GetMonthlyAsync(
+    private static async Task<Results<Ok<IReadOnlyList<MonthlyHoldingView>>, ValidationProblem, ProblemHttpResult>> GetMonthlyAsync(
         HoldingsReader reader, CancellationToken cancellationToken, string? account_id = null, string? month = null)
     {
         DateOnly? first = null;
@@ -91,7 +91,8 @@ public static class PortfolioEndpoints
             return UnknownAccount(account_id);
         }
 
-        return TypedResults.Ok(await reader.GetMonthlyHoldingsAsync(account_id, first, cancellationToken));
+        return TypedResults.Ok<IReadOnlyList<MonthlyHoldingView>>(
+            (await reader.GetMonthlyHoldingsAsync(account_id, first, cancellationToken)).Select(MonthlyHoldingView.From).ToList());
     }
 
     private static ProblemHttpResult UnknownAccount(string accountId) =>

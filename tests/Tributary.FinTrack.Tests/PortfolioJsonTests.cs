@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Tributary.Api.Endpoints;
 using Tributary.Storage.FinTrack;
 
 namespace Tributary.FinTrack.Tests;
@@ -23,7 +24,7 @@ public sealed class PortfolioJsonTests
 
         Assert.Equal(
             """[{"accountId":"A1","assetId":"X","currency":"CHF","quantity":15,"averageCost":104.5,"costBasis":1567.50,"realisedPnl":70.25,"dividends":3.10,"fees":2,"price":120.125,"marketValue":1801.875,"unrealisedPnl":234.375,"asOf":"2024-03-31T22:00:00+00:00","lastTradeDate":"2024-03-01","transactionCount":4},{"accountId":"A1","assetId":"Y","currency":"USD","quantity":0,"averageCost":0,"costBasis":0,"realisedPnl":-12.5,"dividends":0,"fees":1.5,"price":null,"marketValue":null,"unrealisedPnl":null,"asOf":null,"lastTradeDate":"2024-01-31","transactionCount":2}]""",
-            Json(holdings));
+            Json<IReadOnlyList<HoldingView>>(holdings.Select(HoldingView.From).ToList()));
     }
 
     [Fact]
@@ -37,7 +38,7 @@ public sealed class PortfolioJsonTests
 
         Assert.Equal(
             """[{"accountId":"A1","assetId":"X","month":"2024-01-01","currency":"CHF","quantity":20,"averageCost":105,"costBasis":2100,"realisedPnl":0,"dividends":0,"fees":0,"price":112,"priceDate":"2024-01-31","priceSource":"history","marketValue":2240,"unrealisedPnl":140,"monthTransactions":2},{"accountId":"A1","assetId":"X","month":"2024-03-01","currency":"CHF","quantity":15,"averageCost":105,"costBasis":1575,"realisedPnl":73,"dividends":0,"fees":2,"price":null,"priceDate":null,"priceSource":null,"marketValue":null,"unrealisedPnl":null,"monthTransactions":2}]""",
-            Json(monthly));
+            Json<IReadOnlyList<MonthlyHoldingView>>(monthly.Select(MonthlyHoldingView.From).ToList()));
     }
 
     [Fact]
@@ -45,7 +46,7 @@ public sealed class PortfolioJsonTests
     {
         Assert.Equal(
             """{"rows":3,"inserted":2,"unchanged":1,"errors":[],"succeeded":true}""",
-            Json(new ImportResult(3, 2, 1, [])));
+            Json(ImportResultView.From(new ImportResult(3, 2, 1, []))));
     }
 
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, Options);
