@@ -76,6 +76,14 @@ public static partial class GatewayApp
         builder.Services.AddSingleton<Outbox>();
         builder.Services.AddSingleton<WebhookStore>();
         builder.Services.AddSingleton<PortfolioImporter>();
+        builder.Services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ImportOptions>, ImportOptionsValidator>();
+        // Every body is bounded well below Kestrel's 30 MB: commands are small JSON; imports raise it to their own bound.
+        builder.Services.AddOptions<RequestBodyOptions>().Bind(configuration.GetSection(RequestBodyOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RequestBodyOptions>, RequestBodyOptionsValidator>();
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+            kestrel.Limits.MaxRequestBodySize = context.Configuration.GetSection(RequestBodyOptions.Section).Get<RequestBodyOptions>()?.MaxBytes
+                ?? new RequestBodyOptions().MaxBytes);
         builder.Services.AddSingleton<HoldingsReader>();
         builder.Services.AddSingleton<OutboxNotifier>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxNotifier>());

@@ -7,12 +7,14 @@ namespace Tributary.Api.Endpoints;
 /// <param name="Inserted">Rows written now.</param>
 /// <param name="Unchanged">Rows already stored with the same content: a re-post is a no-op.</param>
 /// <param name="Errors">Empty: an import with a bad row is refused as a whole.</param>
+/// <param name="TotalErrors">0: every error found, of which <paramref name="Errors"/> lists the first ones.</param>
 /// <param name="Succeeded">True: the rows were accepted.</param>
-public sealed record ImportResultView(int Rows, int Inserted, int Unchanged, IReadOnlyList<ImportErrorView> Errors, bool Succeeded)
+public sealed record ImportResultView(int Rows, int Inserted, int Unchanged, IReadOnlyList<ImportErrorView> Errors, int TotalErrors, bool Succeeded)
 {
     public static ImportResultView From(ImportResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return new ImportResultView(result.Rows, result.Inserted, result.Unchanged, result.Errors.Select(ImportErrorView.From).ToList(), result.Succeeded);
+        return new ImportResultView(
+            result.Rows, result.Inserted, result.Unchanged, result.Errors.Select(ImportErrorView.From).ToList(), result.TotalErrors, result.Succeeded);
     }
 }

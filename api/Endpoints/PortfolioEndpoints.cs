@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tributary.Storage.FinTrack;
 
@@ -15,13 +16,13 @@ public static class PortfolioEndpoints
     {
         var portfolio = app.MapGroup("/api/portfolio").WithTags("Portfolio");
         portfolio.MapPost("/transactions", (HttpRequest request, PortfolioImporter importer, CancellationToken ct) =>
-            ImportAsync(request, (stream, format) => importer.ImportTransactionsAsync(stream, format, ct)))
+            ImportAsync(request, importer, (stream, format) => importer.ImportTransactionsAsync(stream, format, ct)))
             .WithSummary("Import transactions: JSON array or text/csv with columns transaction_id,account_id,asset_id,type,quantity,price,amount,currency,trade_date.");
         portfolio.MapPost("/assets", (HttpRequest request, PortfolioImporter importer, CancellationToken ct) =>
-            ImportAsync(request, (stream, format) => importer.ImportAssetsAsync(stream, format, ct)))
+            ImportAsync(request, importer, (stream, format) => importer.ImportAssetsAsync(stream, format, ct)))
             .WithSummary("Import assets: JSON array or text/csv with columns asset_id,symbol,name,asset_class,currency.");
         portfolio.MapPost("/accounts", (HttpRequest request, PortfolioImporter importer, CancellationToken ct) =>
-            ImportAsync(request, (stream, format) => importer.ImportAccountsAsync(stream, format, ct)))
+            ImportAsync(request, importer, (stream, format) => importer.ImportAccountsAsync(stream, format, ct)))
             .WithSummary("Import accounts: JSON array or text/csv with columns account_id,name,base_currency.");
 
         var holdings = app.MapGroup("/api/holdings").WithTags("Holdings");
@@ -31,8 +32,15 @@ public static class PortfolioEndpoints
     }
 
     private static async Task<Results<Ok<ImportResultView>, ValidationProblem, ProblemHttpResult>> ImportAsync(
-        HttpRequest request, Func<Stream, ImportFormat, Task<ImportResult>> import)
+        HttpRequest request, PortfolioImporter importer, Func<Stream, ImportFormat, Task<ImportResult>> import)
     {
+        // Imports may be larger than any other body (Gateway:MaxRequestBodyBytes), up to their own bound; a larger
+        // body is a 413 as soon as it passes the bound, before it is all received.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = importer.Options.MaxBodyBytes;
+        }
+
         var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
         ImportFormat? format = mediaType switch
         {
@@ -57,7 +65,9 @@ public static class PortfolioEndpoints
             .GroupBy(e => $"[{e.Line.ToString(CultureInfo.InvariantCulture)}].{e.Field}")
             .ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray());
         return TypedResults.ValidationProblem(errors,
-            detail: $"{result.Errors.Count} problem(s) in {result.Rows} row(s); nothing was imported.",
+            detail: result.TotalErrors > result.Errors.Count
+                ? $"{result.TotalErrors} problem(s) in {result.Rows} row(s), the first {result.Errors.Count} listed; nothing was imported."
+                : $"{result.Errors.Count} problem(s) in {result.Rows} row(s); nothing was imported.",
             title: "The import was rejected.");
     }
 

@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
 
@@ -22,48 +23,51 @@ internal static class ImportSource
 {
     private static readonly IReadOnlySet<string> NoneRefused = new HashSet<string>();
 
-    public static async Task<(IReadOnlyList<SourceRow> Rows, List<ImportError> Errors)> ReadAsync(
-        Stream content, ImportFormat format, ImportColumns columns, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the rows of <paramref name="content"/>, at most <paramref name="maxRows"/>: past them reading stops and the
+    /// body is refused with one error saying so. A JSON array is read element by element, never whole.
+    /// </summary>
+    public static async Task<IReadOnlyList<SourceRow>> ReadAsync(
+        Stream content, ImportFormat format, ImportColumns columns, int maxRows, ImportErrors errors, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
         return format switch
         {
-            ImportFormat.Json => await ReadJsonAsync(content, columns, cancellationToken),
-            ImportFormat.Csv => await ReadCsvAsync(content, columns, cancellationToken),
+            ImportFormat.Json => await ReadJsonAsync(content, columns, maxRows, errors, cancellationToken),
+            ImportFormat.Csv => await ReadCsvAsync(content, columns, maxRows, errors, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown import format."),
         };
     }
 
-    private static async Task<(IReadOnlyList<SourceRow>, List<ImportError>)> ReadJsonAsync(
-        Stream content, ImportColumns columns, CancellationToken cancellationToken)
+    private static ImportError TooManyRows(int line, int maxRows) => new(line, ImportError.WholeRow,
+        $"The body has more than {maxRows} rows ({ImportOptions.Section}:MaxRows): split it into smaller imports; nothing was read past this row.");
+
+    private static async Task<IReadOnlyList<SourceRow>> ReadJsonAsync(
+        Stream content, ImportColumns columns, int maxRows, ImportErrors errors, CancellationToken cancellationToken)
     {
         var rows = new List<SourceRow>();
-        var errors = new List<ImportError>();
-        JsonDocument document;
+        var reader = PipeReader.Create(content);
         try
         {
-            document = await JsonDocument.ParseAsync(content, default, cancellationToken);
-        }
-        catch (JsonException exception)
-        {
-            errors.Add(new ImportError(ImportError.DocumentLine, ImportError.WholeRow,
-                $"The body is not valid JSON (text line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}): send a JSON array of objects."));
-            return (rows, errors);
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Array)
+            // Only an array is streamed; anything else is read whole (to name its kind) and refused.
+            if (await FirstByteAsync(reader, cancellationToken) != (byte)'[')
             {
+                using var document = await JsonDocument.ParseAsync(reader.AsStream(leaveOpen: true), default, cancellationToken);
                 errors.Add(new ImportError(ImportError.DocumentLine, ImportError.WholeRow,
                     $"The body is a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}: send a JSON array of objects, one per row."));
-                return (rows, errors);
+                return rows;
             }
 
             var index = 0;
-            foreach (var element in document.RootElement.EnumerateArray())
+            await foreach (var element in JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(reader.AsStream(leaveOpen: true), cancellationToken: cancellationToken))
             {
                 var line = index++;
+                if (line >= maxRows)
+                {
+                    errors.Add(TooManyRows(line, maxRows));
+                    break;
+                }
+
                 if (element.ValueKind != JsonValueKind.Object)
                 {
                     errors.Add(new ImportError(line, ImportError.WholeRow,
@@ -85,7 +89,16 @@ internal static class ImportSource
                     switch (property.Value.ValueKind)
                     {
                         case JsonValueKind.String:
-                            values[name] = property.Value.GetString();
+                            if (StorableValue(property.Value) is { } text)
+                            {
+                                values[name] = text;
+                            }
+                            else
+                            {
+                                errors.Add(new ImportError(line, name, UnstorableText));
+                                refused.Add(name);
+                            }
+
                             break;
                         case JsonValueKind.Number:
                             values[name] = property.Value.GetRawText();
@@ -104,15 +117,74 @@ internal static class ImportSource
                 rows.Add(new SourceRow(line, values, refused));
             }
         }
+        catch (JsonException exception)
+        {
+            errors.Add(new ImportError(ImportError.DocumentLine, ImportError.WholeRow,
+                $"The body is not valid JSON (text line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}): send a JSON array of objects."));
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+        }
 
-        return (rows, errors);
+        return rows;
     }
 
-    private static async Task<(IReadOnlyList<SourceRow>, List<ImportError>)> ReadCsvAsync(
-        Stream content, ImportColumns columns, CancellationToken cancellationToken)
+    private const string UnstorableText =
+        "Is not storable text: it holds a NUL character (U+0000) or a lone UTF-16 surrogate (such as \\uD800); send the text without it.";
+
+    /// <summary>The string, or null when it holds a NUL or a lone surrogate (which PostgreSQL cannot store).</summary>
+    private static string? StorableValue(JsonElement value)
+    {
+        string text;
+        try
+        {
+            text = value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // The reader refuses to unescape a lone surrogate.
+            return null;
+        }
+
+        return text.Contains('\0', StringComparison.Ordinal) ? null : text;
+    }
+
+    /// <summary>The body's first byte that is not JSON whitespace, left unread; 0 for an empty body.</summary>
+    private static async Task<byte> FirstByteAsync(PipeReader reader, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var read = await reader.ReadAsync(cancellationToken);
+            var buffer = read.Buffer;
+            var position = buffer.Start;
+            while (buffer.TryGet(ref position, out var memory))
+            {
+                foreach (var b in memory.Span)
+                {
+                    if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or 0xEF or 0xBB or 0xBF))
+                    {
+                        reader.AdvanceTo(buffer.Start, buffer.Start);
+                        return b;
+                    }
+                }
+            }
+
+            if (read.IsCompleted)
+            {
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                return 0;
+            }
+
+            // Whitespace only so far: ask for more without consuming it.
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    private static async Task<IReadOnlyList<SourceRow>> ReadCsvAsync(
+        Stream content, ImportColumns columns, int maxRows, ImportErrors errors, CancellationToken cancellationToken)
     {
         var rows = new List<SourceRow>();
-        var errors = new List<ImportError>();
         using var reader = new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         var text = await reader.ReadToEndAsync(cancellationToken);
         var records = CsvRecords.Parse(text);
@@ -122,7 +194,7 @@ internal static class ImportSource
         {
             errors.Add(new ImportError(ImportError.DocumentLine, ImportError.WholeRow,
                 $"The CSV body is empty: send a header row naming the columns ({columns.Describe()}) and one row per record."));
-            return (rows, errors);
+            return rows;
         }
 
         var names = header.Fields.Select(f => f.Trim().ToLowerInvariant()).ToList();
@@ -149,11 +221,18 @@ internal static class ImportSource
 
         if (!headerOk)
         {
-            return (rows, errors);
+            return rows;
         }
 
+        var count = 0;
         foreach (var record in records.Where(r => r.Line > header.Line && !r.IsBlank))
         {
+            if (count++ >= maxRows)
+            {
+                errors.Add(TooManyRows(record.Line, maxRows));
+                return rows;
+            }
+
             if (record.Fields.Count != names.Count)
             {
                 errors.Add(new ImportError(record.Line, ImportError.WholeRow,
@@ -162,12 +241,20 @@ internal static class ImportSource
             }
 
             var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+            HashSet<string>? refused = null;
             for (var i = 0; i < names.Count; i++)
             {
+                if (record.Fields[i].Contains('\0', StringComparison.Ordinal))
+                {
+                    errors.Add(new ImportError(record.Line, names[i], UnstorableText));
+                    (refused ??= new HashSet<string>(StringComparer.Ordinal)).Add(names[i]);
+                    continue;
+                }
+
                 values[names[i]] = record.Fields[i];
             }
 
-            rows.Add(new SourceRow(record.Line, values, NoneRefused));
+            rows.Add(new SourceRow(record.Line, values, (IReadOnlySet<string>?)refused ?? NoneRefused));
         }
 
         if (records.Count > 0 && records[^1] is { Unterminated: true } last)
@@ -175,7 +262,7 @@ internal static class ImportSource
             errors.Add(new ImportError(last.Line, ImportError.WholeRow, "A quoted value is never closed: end it with a double quote."));
         }
 
-        return (rows, errors);
+        return rows;
     }
 }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Tributary.Storage.FinTrack;
@@ -28,15 +29,21 @@ public sealed partial class PortfolioImporter
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger<PortfolioImporter> _logger;
+    private readonly ImportOptions _options;
 
     /// <summary>Creates an importer writing to the database <paramref name="dataSource"/> connects to.</summary>
-    public PortfolioImporter(NpgsqlDataSource dataSource, ILogger<PortfolioImporter> logger)
+    /// <param name="options">The bounds of one import (<c>Imports:*</c>); the defaults when null.</param>
+    public PortfolioImporter(NpgsqlDataSource dataSource, ILogger<PortfolioImporter> logger, IOptions<ImportOptions>? options = null)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(logger);
         _dataSource = dataSource;
         _logger = logger;
+        _options = options?.Value ?? new ImportOptions();
     }
+
+    /// <summary>The bounds of one import.</summary>
+    public ImportOptions Options => _options;
 
     /// <summary>
     /// Imports transactions with the columns <c>transaction_id, account_id, asset_id, type, quantity, price, amount,
@@ -69,7 +76,8 @@ public sealed partial class PortfolioImporter
     private async Task<ImportResult> ImportAsync<TDraft, TStored, TRow>(
         ImportSpec<TDraft, TStored, TRow> spec, Stream content, ImportFormat format, CancellationToken cancellationToken)
     {
-        var (sourceRows, errors) = await ImportSource.ReadAsync(content, format, spec.Columns, cancellationToken);
+        var errors = new ImportErrors(_options.MaxErrorsListed);
+        var sourceRows = await ImportSource.ReadAsync(content, format, spec.Columns, _options.MaxRows, errors, cancellationToken);
         var keys = new ImportKeys(format);
         var checks = new List<RowCheck>(sourceRows.Count);
         var drafts = new List<TDraft>(sourceRows.Count);
@@ -110,12 +118,12 @@ public sealed partial class PortfolioImporter
         return new ImportResult(sourceRows.Count, inserted, rows.Unchanged, []);
     }
 
-    private ImportResult Reject(string what, int rows, List<ImportError> errors)
+    private ImportResult Reject(string what, int rows, ImportErrors errors)
     {
         // Stable: errors of one line keep the order the fields were checked in.
-        var ordered = errors.OrderBy(e => e.Line).ToList();
-        LogRejected(what, rows, ordered.Count, ordered.Select(e => e.Line).Distinct().Count());
-        return new ImportResult(rows, 0, 0, ordered);
+        var ordered = errors.Kept.OrderBy(e => e.Line).ToList();
+        LogRejected(what, rows, errors.Count, ordered.Select(e => e.Line).Distinct().Count());
+        return new ImportResult(rows, 0, 0, ordered) { TotalErrors = errors.Count };
     }
 
     [LoggerMessage(1, LogLevel.Information, "Imported {What}: {Rows} rows, {Inserted} inserted, {Unchanged} unchanged")]

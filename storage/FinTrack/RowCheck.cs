@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Tributary.Storage.FinTrack;
 
 /// <summary>Reads and checks the fields of one <see cref="SourceRow"/>, collecting an <see cref="ImportError"/> per bad field.</summary>
-internal sealed class RowCheck(SourceRow row, List<ImportError> errors)
+internal sealed class RowCheck(SourceRow row, ImportErrors errors)
 {
     /// <summary>The longest id, name or symbol accepted.</summary>
     public const int MaxTextLength = 200;

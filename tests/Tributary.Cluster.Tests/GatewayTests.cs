@@ -304,4 +304,54 @@ public sealed class GatewayTests(SingleSiloCluster fixture) : IClassFixture<Sing
         Assert.Equal(reason, errors.GetProperty("cron")[0].GetString());
         Assert.Equal(before, await client.GetStringAsync("/api/schedules"));
     }
+
+    [Fact]
+    public async Task A_25_mb_import_is_413_problem_json_at_once_and_the_gateway_stays_small()
+    {
+        using var client = _gateway.CreateClient(GatewayHost.OperatorKey);
+        var body = new byte[25 * 1024 * 1024];
+        Array.Fill(body, (byte)' ');
+        body[0] = (byte)'[';
+        body[^1] = (byte)']';
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var before = CurrentWorkingSet();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        // As a well-behaved client of large uploads does: ask first, so a refusal comes before the body is sent.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/portfolio/accounts") { Content = content };
+        request.Headers.ExpectContinue = true;
+        using var response = await client.SendAsync(request);
+
+        clock.Stop();
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Request body too large. The max request body size is 20971520 bytes.", problem.GetProperty("errors").GetProperty("body")[0].GetString());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the refusal took {clock.Elapsed}");
+        // The test's own 25 MB array aside, the gateway (in this process) did not grow by the body.
+        Assert.True(CurrentWorkingSet() - before < 100L * 1024 * 1024, $"the working set grew by {(CurrentWorkingSet() - before) / 1024 / 1024} MB");
+    }
+
+    [Fact]
+    public async Task A_1_mb_import_of_zeros_lists_100_errors_and_counts_them_all()
+    {
+        using var client = _gateway.CreateClient(GatewayHost.OperatorKey);
+        var zeros = "[" + string.Join(",", Enumerable.Repeat("0", 500_000)) + "]";
+
+        using var response = await client.PostAsync("/api/portfolio/accounts", new StringContent(zeros, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(text.Length < 64 * 1024, $"the refusal is {text.Length} characters");
+        var problem = JsonDocument.Parse(text).RootElement;
+        Assert.Equal(100, problem.GetProperty("errors").EnumerateObject().Count());
+        Assert.Equal("100001 problem(s) in 0 row(s), the first 100 listed; nothing was imported.", problem.GetProperty("detail").GetString());
+    }
+
+    private static long CurrentWorkingSet()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.WorkingSet64;
+    }
 }

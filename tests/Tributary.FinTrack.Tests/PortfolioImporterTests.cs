@@ -214,6 +214,46 @@ public sealed class PortfolioImporterTests
         Assert.Equal(2L, await db.ScalarAsync<long>("SELECT count(*) FROM fintrack.accounts"));
     }
 
+    [Fact]
+    public async Task A_body_past_max_rows_stops_being_read_and_lists_only_the_first_errors_counting_all()
+    {
+        await using var db = await FinTrackDatabase.CreateAsync("import_bounds");
+        var importer = new PortfolioImporter(db.DataSource, Microsoft.Extensions.Logging.Abstractions.NullLogger<PortfolioImporter>.Instance,
+            Microsoft.Extensions.Options.Options.Create(new ImportOptions { MaxRows = 1_000, MaxErrorsListed = 100 }));
+        // 5,000 elements that are not rows: the seed's 10 MB body of [0,0,...] in small.
+        var zeros = "[" + string.Join(",", Enumerable.Repeat("0", 5_000)) + "]";
+
+        var result = await importer.ImportAccountsAsync(FinTrackDatabase.Body(zeros), ImportFormat.Json, None);
+
+        // 1,000 elements read, each an error, then one for the row past the bound; nothing past it was read.
+        Assert.Equal(1_001, result.TotalErrors);
+        Assert.Equal(100, result.Errors.Count);
+        Assert.Equal(Enumerable.Range(0, 100), result.Errors.Select(e => e.Line));
+        Assert.Equal(0, result.Rows);
+        var csv = "account_id,name,base_currency\n" + string.Concat(Enumerable.Range(1, 1_001).Select(i => $"A{i},Account {i},CHF\n"));
+        var tooMany = await importer.ImportAccountsAsync(FinTrackDatabase.Body(csv), ImportFormat.Csv, None);
+        var refusal = Assert.Single(tooMany.Errors);
+        Assert.Equal(new ImportError(1_002, ImportError.WholeRow,
+            "The body has more than 1000 rows (Imports:MaxRows): split it into smaller imports; nothing was read past this row."), refusal);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM fintrack.accounts"));
+    }
+
+    [Theory]
+    [InlineData("[{\"account_id\": \"A\\u0000\", \"name\": \"n\", \"base_currency\": \"CHF\"}]", ImportFormat.Json, 0)]
+    [InlineData("[{\"account_id\": \"A\\ud800\", \"name\": \"n\", \"base_currency\": \"CHF\"}]", ImportFormat.Json, 0)]
+    [InlineData("account_id,name,base_currency\nA\u0000,n,CHF\n", ImportFormat.Csv, 2)]
+    public async Task Text_postgresql_cannot_store_is_a_field_error_not_a_database_error(string body, ImportFormat format, int line)
+    {
+        await using var db = await FinTrackDatabase.CreateAsync("import_nul");
+
+        var result = await db.Importer.ImportAccountsAsync(FinTrackDatabase.Body(body), format, None);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((line, "account_id"), (error.Line, error.Field));
+        Assert.StartsWith("Is not storable text: it holds a NUL character (U+0000) or a lone UTF-16 surrogate", error.Reason, StringComparison.Ordinal);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM fintrack.accounts"));
+    }
+
     private static (int Rows, int Inserted, int Unchanged) Counts(ImportResult result)
     {
         Assert.Empty(result.Errors);

@@ -45,7 +45,7 @@ public sealed class PortfolioJsonTests
     public void An_accepted_import_reads_as_before()
     {
         Assert.Equal(
-            """{"rows":3,"inserted":2,"unchanged":1,"errors":[],"succeeded":true}""",
+            """{"rows":3,"inserted":2,"unchanged":1,"errors":[],"totalErrors":0,"succeeded":true}""",
             Json(ImportResultView.From(new ImportResult(3, 2, 1, []))));
     }
 
