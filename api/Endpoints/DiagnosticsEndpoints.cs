@@ -20,7 +20,7 @@ public static partial class DiagnosticsEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<ProbeReading>, ValidationProblem>> WriteAsync(string name, ProbeWrite body, IClusterClient client)
+    private static async Task<Results<Ok<ProbeView>, ValidationProblem>> WriteAsync(string name, ProbeWrite body, IClusterClient client)
     {
         var errors = new Dictionary<string, string[]>();
         AddNameErrors(name, errors);
@@ -38,10 +38,10 @@ public static partial class DiagnosticsEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok(await client.GetGrain<IProbeGrain>(ProbeKey.For(name)).Write(body.Value!));
+        return TypedResults.Ok(ProbeView.From(await client.GetGrain<IProbeGrain>(ProbeKey.For(name)).Write(body.Value!)));
     }
 
-    private static async Task<Results<Ok<ProbeReading>, ValidationProblem>> ReadAsync(string name, IClusterClient client)
+    private static async Task<Results<Ok<ProbeView>, ValidationProblem>> ReadAsync(string name, IClusterClient client)
     {
         var errors = new Dictionary<string, string[]>();
         AddNameErrors(name, errors);
@@ -50,7 +50,7 @@ public static partial class DiagnosticsEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        return TypedResults.Ok(await client.GetGrain<IProbeGrain>(ProbeKey.For(name)).Read());
+        return TypedResults.Ok(ProbeView.From(await client.GetGrain<IProbeGrain>(ProbeKey.For(name)).Read()));
     }
 
     private static void AddNameErrors(string name, Dictionary<string, string[]> errors)

@@ -1,6 +1,7 @@
-using Tributary.Api.Errors;
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Tributary.Api.Errors;
 using Tributary.Jobs;
 using Tributary.Storage.Jobs;
 
@@ -9,9 +10,6 @@ namespace Tributary.Api.Endpoints;
 /// <summary>Jobs, their runs and dead letters. Triggers go through the job's grain; reads come from the run tables.</summary>
 public static class JobEndpoints
 {
-    private static readonly string[] Statuses =
-        [RunStatus.Queued, RunStatus.Running, RunStatus.Succeeded, RunStatus.PartiallySucceeded, RunStatus.Failed, RunStatus.Paused];
-
     public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/etl").WithTags("ETL jobs");
@@ -75,7 +73,7 @@ public static class JobEndpoints
         try
         {
             var ticket = await client.GetGrain<IJobGrain>(JobKey.For(job)).Trigger(
-                new RunRequest(RunRequest.Manual, account_id, parameters, IdempotencyKey: RequestIdempotency.KeyOf(http)));
+                new RunRequest(RunTrigger.Manual, account_id, parameters, IdempotencyKey: RequestIdempotency.KeyOf(http)));
             return TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", RunTicketView.From(ticket));
         }
         catch (UnknownJobException exception)
@@ -88,9 +86,18 @@ public static class JobEndpoints
         JobRunStore runs, CancellationToken cancellationToken, string? job = null, string? status = null, string? limit = null)
     {
         var errors = new Dictionary<string, string[]>();
-        if (status is not null && !Statuses.Contains(status))
+        RunStatus? wanted = null;
+        if (status is not null)
         {
-            errors["status"] = [$"One of {string.Join(", ", Statuses)}; was '{status}'."];
+            // The API's edge: the filter is a status's text, exactly as runs show it.
+            if (RunStatus.TryFromText(status, out var parsed))
+            {
+                wanted = parsed;
+            }
+            else
+            {
+                errors["status"] = [$"One of {string.Join(", ", RunStatus.Values.Select(s => s.ToText()))}; was '{status}'."];
+            }
         }
 
         var take = 50;
@@ -104,7 +111,7 @@ public static class JobEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var rows = await runs.ListRunsAsync(job, status, take, cancellationToken);
+        var rows = await runs.ListRunsAsync(job, wanted, take, cancellationToken);
         return TypedResults.Ok<IReadOnlyList<RunView>>(rows.Select(r => RunView.From(r, null)).ToList());
     }
 
@@ -124,8 +131,8 @@ public static class JobEndpoints
         return TypedResults.Ok(RunView.From(run, await runs.GetBatchesAsync(runId, cancellationToken)));
     }
 
-    private static async Task<Ok<IReadOnlyList<DeadLetterRecord>>> ListDeadLettersAsync(JobRunStore runs, CancellationToken cancellationToken, string? job = null, bool include_replayed = false) =>
-        TypedResults.Ok(await runs.ListDeadLettersAsync(job, include_replayed, 1_000, cancellationToken));
+    private static async Task<Ok<IReadOnlyList<DeadLetterView>>> ListDeadLettersAsync(JobRunStore runs, CancellationToken cancellationToken, string? job = null, bool include_replayed = false) =>
+        TypedResults.Ok<IReadOnlyList<DeadLetterView>>((await runs.ListDeadLettersAsync(job, include_replayed, 1_000, cancellationToken)).Select(DeadLetterView.From).ToList());
 
     private static async Task<Results<Accepted<RunTicketView>, ProblemHttpResult, ValidationProblem>> ReplayOneAsync(
         string id, JobRunStore runs, IClusterClient client, HttpContext http, CancellationToken cancellationToken)
@@ -177,7 +184,7 @@ public static class JobEndpoints
     }
 
     private static Task<RunTicket> ReplayAsync(IClusterClient client, string job, IReadOnlyList<long> ids) =>
-        client.GetGrain<IJobGrain>(JobKey.For(job)).Trigger(new RunRequest(RunRequest.Replay, DeadLetterIds: ids));
+        client.GetGrain<IJobGrain>(JobKey.For(job)).Trigger(new RunRequest(RunTrigger.Replay, DeadLetterIds: ids));
 }
 
 /// <summary>A job the cluster knows, with its effective batch settings.</summary>
@@ -188,14 +195,15 @@ public sealed record JobView(string Name, string ItemsName, int BatchSize, int M
 }
 
 /// <summary>The answer to a trigger.</summary>
-public sealed record RunTicketView(Guid RunId, bool Started, string Status, string Links)
+public sealed record RunTicketView(Guid RunId, bool Started, [property: JsonConverter(typeof(SnakeCaseEnumConverter<RunStatus>))] RunStatus Status, string Links)
 {
     public static RunTicketView From(RunTicket ticket) => new(ticket.RunId, ticket.Started, ticket.Status, $"/api/etl/runs/{ticket.RunId}");
 }
 
 /// <summary>A run as the API shows it; batches only on the single-run route.</summary>
 public sealed record RunView(
-    Guid RunId, string Job, string Trigger, string Status, string? AccountId, IReadOnlyDictionary<string, string> Parameters,
+    Guid RunId, string Job, [property: JsonConverter(typeof(SnakeCaseEnumConverter<RunTrigger>))] RunTrigger Trigger,
+    [property: JsonConverter(typeof(SnakeCaseEnumConverter<RunStatus>))] RunStatus Status, string? AccountId, IReadOnlyDictionary<string, string> Parameters,
     DateTimeOffset? ScheduledFor, long? ReplayOf, int TotalItems, int BatchSize, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt, int TotalBatches, int FailedBatches, int ItemsProcessed, string? Error, IReadOnlyList<BatchView>? Batches,
     string? RunKey)

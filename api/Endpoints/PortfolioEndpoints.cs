@@ -31,7 +31,7 @@ public static class PortfolioEndpoints
         return app;
     }
 
-    private static async Task<Results<Ok<ImportResult>, ValidationProblem, ProblemHttpResult>> ImportAsync(
+    private static async Task<Results<Ok<ImportResultView>, ValidationProblem, ProblemHttpResult>> ImportAsync(
         HttpRequest request, PortfolioImporter importer, Func<Stream, ImportFormat, Task<ImportResult>> import)
     {
         // Imports may be larger than any other body (Gateway:MaxRequestBodyBytes), up to their own bound; a larger
@@ -57,7 +57,7 @@ public static class PortfolioEndpoints
         var result = await import(request.Body, format.Value);
         if (result.Errors.Count == 0)
         {
-            return TypedResults.Ok(result);
+            return TypedResults.Ok(ImportResultView.From(result));
         }
 
         // Keyed by row and field, e.g. "[3].quantity": JSON rows count from 0, CSV lines as an editor shows them.
@@ -71,7 +71,7 @@ public static class PortfolioEndpoints
             title: "The import was rejected.");
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<Holding>>, ProblemHttpResult>> GetHoldingsAsync(
+    private static async Task<Results<Ok<IReadOnlyList<HoldingView>>, ProblemHttpResult>> GetHoldingsAsync(
         HoldingsReader reader, CancellationToken cancellationToken, string? account_id = null)
     {
         if (account_id is not null && !await reader.AccountExistsAsync(account_id, cancellationToken))
@@ -79,10 +79,10 @@ public static class PortfolioEndpoints
             return UnknownAccount(account_id);
         }
 
-        return TypedResults.Ok(await reader.GetHoldingsAsync(account_id, cancellationToken));
+        return TypedResults.Ok<IReadOnlyList<HoldingView>>((await reader.GetHoldingsAsync(account_id, cancellationToken)).Select(HoldingView.From).ToList());
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<MonthlyHolding>>, ValidationProblem, ProblemHttpResult>> GetMonthlyAsync(
+    private static async Task<Results<Ok<IReadOnlyList<MonthlyHoldingView>>, ValidationProblem, ProblemHttpResult>> GetMonthlyAsync(
         HoldingsReader reader, CancellationToken cancellationToken, string? account_id = null, string? month = null)
     {
         DateOnly? first = null;
@@ -101,7 +101,8 @@ public static class PortfolioEndpoints
             return UnknownAccount(account_id);
         }
 
-        return TypedResults.Ok(await reader.GetMonthlyHoldingsAsync(account_id, first, cancellationToken));
+        return TypedResults.Ok<IReadOnlyList<MonthlyHoldingView>>(
+            (await reader.GetMonthlyHoldingsAsync(account_id, first, cancellationToken)).Select(MonthlyHoldingView.From).ToList());
     }
 
     private static ProblemHttpResult UnknownAccount(string accountId) =>

@@ -37,8 +37,8 @@ public static partial class ScheduleEndpoints
     private static async Task<Ok<IReadOnlyList<ScheduleView>>> ListAsync(IClusterClient client)
     {
         var jobs = await client.GetGrain<IScheduleDirectoryGrain>(IScheduleDirectoryGrain.Key).List();
-        var views = await Task.WhenAll(jobs.Select(job => Schedule(client, job).Get()));
-        return TypedResults.Ok<IReadOnlyList<ScheduleView>>(views.Where(v => v.Configured).ToList());
+        var schedules = await Task.WhenAll(jobs.Select(job => Schedule(client, job).Get()));
+        return TypedResults.Ok<IReadOnlyList<ScheduleView>>(schedules.Where(s => s.Configured).Select(ScheduleView.From).ToList());
     }
 
     private static async Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> GetAsync(string job, IClusterClient client)
@@ -48,12 +48,12 @@ public static partial class ScheduleEndpoints
             return invalid;
         }
 
-        var view = await Schedule(client, job).Get();
-        return view.Configured ? TypedResults.Ok(view) : NotFound(ScheduleNotFoundException.NoSchedule(job));
+        var schedule = await Schedule(client, job).Get();
+        return schedule.Configured ? TypedResults.Ok(ScheduleView.From(schedule)) : NotFound(ScheduleNotFoundException.NoSchedule(job));
     }
 
     /// <remarks><paramref name="count"/> is read as text so "abc" gets the same sentence as 0 or 101.</remarks>
-    private static async Task<Results<Ok<ScheduleOccurrences>, ProblemHttpResult, ValidationProblem>> OccurrencesAsync(
+    private static async Task<Results<Ok<ScheduleOccurrencesView>, ProblemHttpResult, ValidationProblem>> OccurrencesAsync(
         string job, IClusterClient client, string? count = null)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -76,7 +76,7 @@ public static partial class ScheduleEndpoints
 
         try
         {
-            return TypedResults.Ok(await Schedule(client, job).Occurrences(take));
+            return TypedResults.Ok(ScheduleOccurrencesView.From(await Schedule(client, job).Occurrences(take)));
         }
         catch (ScheduleNotFoundException exception)
         {
@@ -84,17 +84,35 @@ public static partial class ScheduleEndpoints
         }
     }
 
+    /// <remarks>
+    /// The misfire policy's text is read here, the API's edge; the grain validates the rest against the stored schedule.
+    /// When the text is bad the grain is only asked what else is wrong, so one 400 names every bad field, as it did when
+    /// the grain read the text.
+    /// </remarks>
     private static async Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> ChangeAsync(
-        string job, ScheduleChange body, IClusterClient client)
+        string job, ScheduleChangeBody body, IClusterClient client)
     {
         if (JobErrors(job) is { } invalid)
         {
             return invalid;
         }
 
+        MisfirePolicy? misfire = null;
+        string? misfireProblem = null;
+        if (body.Misfire is not null)
+        {
+            misfire = MisfirePolicy.TryFromText(body.Misfire, out var policy, out misfireProblem) ? policy : null;
+        }
+
+        var change = new ScheduleChange(body.Cron, body.TimeZone, misfire, body.MaxCatchUp, body.Enabled);
         try
         {
-            return TypedResults.Ok(await Schedule(client, job).Configure(body));
+            if (misfireProblem is not null)
+            {
+                throw InvalidScheduleException.With(await Schedule(client, job).Check(change), "misfire", misfireProblem);
+            }
+
+            return TypedResults.Ok(ScheduleView.From(await Schedule(client, job).Configure(change)));
         }
         catch (InvalidScheduleException exception)
         {
@@ -137,7 +155,7 @@ public static partial class ScheduleEndpoints
     }
 
     private static async Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> ChangeStateAsync(
-        string job, Func<IScheduleGrain, Task<ScheduleView>> change, IClusterClient client)
+        string job, Func<IScheduleGrain, Task<ScheduleSnapshot>> change, IClusterClient client)
     {
         if (JobErrors(job) is { } invalid)
         {
@@ -146,7 +164,7 @@ public static partial class ScheduleEndpoints
 
         try
         {
-            return TypedResults.Ok(await change(Schedule(client, job)));
+            return TypedResults.Ok(ScheduleView.From(await change(Schedule(client, job))));
         }
         catch (ScheduleNotFoundException exception)
         {

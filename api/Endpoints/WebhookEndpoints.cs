@@ -43,8 +43,8 @@ public static class WebhookEndpoints
             new WebhookCreated(created.WebhookId, created.Url, created.Types, created.Jobs, secret, WebhookDeliveryService.SignatureHeader));
     }
 
-    private static async Task<Ok<IReadOnlyList<WebhookRecord>>> ListAsync(WebhookStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await store.ListAsync(cancellationToken));
+    private static async Task<Ok<IReadOnlyList<WebhookView>>> ListAsync(WebhookStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok<IReadOnlyList<WebhookView>>((await store.ListAsync(cancellationToken)).Select(WebhookView.From).ToList());
 
     private static async Task<Results<NoContent, ProblemHttpResult, ValidationProblem>> DeleteAsync(string id, WebhookStore store, CancellationToken cancellationToken)
     {
@@ -58,14 +58,15 @@ public static class WebhookEndpoints
             : TypedResults.Problem(statusCode: 404, title: "Unknown webhook", detail: $"There is no active webhook {webhookId}.");
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<DeliveryRecord>>, ValidationProblem>> DeliveriesAsync(string id, WebhookStore store, CancellationToken cancellationToken, int limit = 100)
+    private static async Task<Results<Ok<IReadOnlyList<DeliveryView>>, ValidationProblem>> DeliveriesAsync(string id, WebhookStore store, CancellationToken cancellationToken, int limit = 100)
     {
         if (!Guid.TryParse(id, out var webhookId))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = [$"A webhook id is a UUID; was '{id}'."] });
         }
 
-        return TypedResults.Ok(await store.DeliveriesAsync(webhookId, Math.Clamp(limit, 1, 1_000), cancellationToken));
+        return TypedResults.Ok<IReadOnlyList<DeliveryView>>(
+            (await store.DeliveriesAsync(webhookId, Math.Clamp(limit, 1, 1_000), cancellationToken)).Select(DeliveryView.From).ToList());
     }
 }
 

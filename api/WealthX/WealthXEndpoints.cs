@@ -6,6 +6,7 @@ using Tributary.Api.Errors;
 using Tributary.Jobs;
 using Tributary.Scheduling;
 using Tributary.Storage.Dossiers;
+using Tributary.Storage.Jobs;
 using Tributary.WealthX;
 
 namespace Tributary.Api.WealthX;
@@ -98,7 +99,7 @@ public static class WealthXEndpoints
         {
             // The pull grain knows which feeds the silos configured; the job grain would only say "unknown job".
             await Pull(client, feed).GetProgress();
-            var ticket = await Job(client, feed).Trigger(new RunRequest(RunRequest.Manual, null, parameters, IdempotencyKey: RequestIdempotency.KeyOf(http)));
+            var ticket = await Job(client, feed).Trigger(new RunRequest(RunTrigger.Manual, null, parameters, IdempotencyKey: RequestIdempotency.KeyOf(http)));
             return TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", RunTicketView.From(ticket));
         }
         catch (WealthXFeedNotFoundException exception)
@@ -272,7 +273,7 @@ public static class WealthXEndpoints
     }
 
     /// <summary>The feed job's schedule, or null when it has none.</summary>
-    private static async Task<ScheduleView?> ScheduleOfAsync(IClusterClient client, string feed)
+    private static async Task<ScheduleSnapshot?> ScheduleOfAsync(IClusterClient client, string feed)
     {
         try
         {

@@ -22,7 +22,7 @@ public static class WealthXProgressView
     /// <param name="store"><c>postgresql</c> or <c>mongodb</c>.</param>
     /// <param name="recordsInStoreCountedAt">When <paramref name="recordsInStore"/> was counted; <paramref name="now"/> when not given.</param>
     public static WealthXStatusView Build(
-        WealthXPullProgress progress, long recordsInStore, ScheduleView? schedule, SessionRun? currentRun, SessionRun? lastRun, string store, DateTimeOffset now,
+        WealthXPullProgress progress, long recordsInStore, ScheduleSnapshot? schedule, SessionRun? currentRun, SessionRun? lastRun, string store, DateTimeOffset now,
         DateTimeOffset? recordsInStoreCountedAt = null)
     {
         ArgumentNullException.ThrowIfNull(progress);
@@ -81,7 +81,7 @@ public static class WealthXProgressView
     /// over the next 7 whole days in its zone × <c>SessionSize</c>), 2 decimals; 0 when complete; null while the total is unknown or
     /// without an enabled schedule (or one that starts no session in 7 days).
     /// </summary>
-    public static double? EstimatedRemainingDays(WealthXPullProgress progress, ScheduleView? enabledSchedule, DateTimeOffset now)
+    public static double? EstimatedRemainingDays(WealthXPullProgress progress, ScheduleSnapshot? enabledSchedule, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(progress);
         if (progress.Complete)

@@ -37,13 +37,13 @@ public sealed partial class WealthXStatusSource(
     public static readonly TimeSpan ScheduleAge = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, FeedCount> _counts = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (ScheduleView? View, DateTimeOffset ReadAt)> _schedules = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ScheduleSnapshot? View, DateTimeOffset ReadAt)> _schedules = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SessionRun> _endedRuns = new(StringComparer.Ordinal);
     private readonly string _store = DossierStoreRegistration.Describe(configuration);
 
     /// <summary>The status document of <paramref name="feed"/>, from its pull's <paramref name="progress"/> and schedule.</summary>
     public async Task<WealthXStatusView> BuildAsync(
-        string feed, WealthXPullProgress progress, ScheduleView? schedule, CancellationToken cancellationToken)
+        string feed, WealthXPullProgress progress, ScheduleSnapshot? schedule, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(progress);
         var count = await RecordsInStoreAsync(feed, progress);
@@ -56,7 +56,7 @@ public sealed partial class WealthXStatusSource(
     /// The feed's schedule from <paramref name="read"/> (its grain), reused for <see cref="ScheduleAge"/> and never past
     /// its next occurrence, so a poll costs one grain call (the pull's progress), not two.
     /// </summary>
-    public async Task<ScheduleView?> ScheduleAsync(string feed, Func<Task<ScheduleView?>> read)
+    public async Task<ScheduleSnapshot?> ScheduleAsync(string feed, Func<Task<ScheduleSnapshot?>> read)
     {
         ArgumentNullException.ThrowIfNull(read);
         var now = time.GetUtcNow();

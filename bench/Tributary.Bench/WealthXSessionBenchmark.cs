@@ -195,11 +195,11 @@ internal static class WealthXSessionBenchmark
         // so the observed end lags the recorded one by up to that much plus a query.
         var runs = new JobRunStore(dataSource);
         var record = await Eventually.ValueAsync(
-            async () => await runs.GetRunAsync(runId, CancellationToken.None) is { Status: not "running" } ended ? ended : null,
+            async () => await runs.GetRunAsync(runId, CancellationToken.None) is { Status: not RunStatus.Running } ended ? ended : null,
             $"session {run} (run {runId}) ends", TimeSpan.FromSeconds(180));
         var observedSeconds = watch.Elapsed.TotalSeconds;
         var observedAt = postedAt + watch.Elapsed;
-        var finishedAt = record.FinishedAt ?? throw new InvalidOperationException($"Run {runId} ended '{record.Status}' without a finished_at.");
+        var finishedAt = record.FinishedAt ?? throw new InvalidOperationException($"Run {runId} ended '{record.Status.ToText()}' without a finished_at.");
 
         // A batch row is claimed before its rate-limit wait and finished after the page is stored and checkpointed.
         var batches = (await runs.GetBatchesAsync(runId, CancellationToken.None))
@@ -209,7 +209,7 @@ internal static class WealthXSessionBenchmark
 
         var calls = (await CallsAsync(simulator)).Where(c => c.Sequence > before).ToList();
         return new SessionMeasurement(
-            run, runId, record.Status, record.Error, record.ItemsProcessed, postedAt, postSeconds, observedSeconds, observedAt, record.CreatedAt, record.StartedAt,
+            run, runId, record.Status.ToText(), record.Error, record.ItemsProcessed, postedAt, postSeconds, observedSeconds, observedAt, record.CreatedAt, record.StartedAt,
             finishedAt, batches, calls, previous?.At);
     }
 

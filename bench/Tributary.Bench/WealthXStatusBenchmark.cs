@@ -93,7 +93,7 @@ internal static class WealthXStatusBenchmark
             var runId = Guid.Parse((await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!);
             var runs = new JobRunStore(dataSource);
             var outcome = await Eventually.ValueAsync(
-                async () => await runs.GetRunAsync(runId, CancellationToken.None) is { Status: not "running" } run ? run.Status : null,
+                async () => await runs.GetRunAsync(runId, CancellationToken.None) is { Status: not RunStatus.Running } run ? run.Status.ToText() : null,
                 "the two-page session ends", TimeSpan.FromSeconds(60));
             var status = await client.GetFromJsonAsync<JsonElement>(Status);
             Console.WriteLine($"Session of 2 pages: {outcome}. Status: records_in_store {status.GetProperty("records_in_store").GetInt64():N0}, " +

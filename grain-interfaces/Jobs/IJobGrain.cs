@@ -1,3 +1,5 @@
+using Tributary.Storage.Jobs;
+
 namespace Tributary.Jobs;
 
 /// <summary>
@@ -24,7 +26,7 @@ public interface IJobGrain : IGrainWithStringKey
 }
 
 /// <summary>What starts a run.</summary>
-/// <param name="Trigger"><c>manual</c>, <c>schedule</c> or <c>replay</c>.</param>
+/// <param name="Trigger">Who asked: an operator, a schedule's occurrence or a replay of dead letters.</param>
 /// <param name="AccountId">Optional scope (FinTrack jobs: one account).</param>
 /// <param name="Parameters">Job-specific options (e.g. <c>from</c>/<c>to</c> for history), already validated by the caller.</param>
 /// <param name="ScheduledFor">For schedule triggers: the cron occurrence this run serves (makes duplicate ticks idempotent).</param>
@@ -35,24 +37,19 @@ public interface IJobGrain : IGrainWithStringKey
 /// </param>
 [GenerateSerializer, Immutable, Alias("Tributary.Jobs.RunRequest")]
 public sealed record RunRequest(
-    [property: Id(0)] string Trigger,
+    [property: Id(0)] RunTrigger Trigger,
     [property: Id(1)] string? AccountId = null,
     [property: Id(2)] IReadOnlyDictionary<string, string>? Parameters = null,
     [property: Id(3)] DateTimeOffset? ScheduledFor = null,
     [property: Id(4)] string? IdempotencyKey = null,
-    [property: Id(5)] IReadOnlyList<long>? DeadLetterIds = null)
-{
-    public const string Manual = "manual";
-    public const string Schedule = "schedule";
-    public const string Replay = "replay";
-}
+    [property: Id(5)] IReadOnlyList<long>? DeadLetterIds = null);
 
 /// <summary>The run a trigger started or joined.</summary>
 /// <param name="RunId">The run's id.</param>
 /// <param name="Status">The run's status when the trigger returned.</param>
 /// <param name="Started">False when the trigger joined a run already under way (or already served this occurrence).</param>
 [GenerateSerializer, Immutable, Alias("Tributary.Jobs.RunTicket")]
-public sealed record RunTicket([property: Id(0)] Guid RunId, [property: Id(1)] bool Started, [property: Id(2)] string Status);
+public sealed record RunTicket([property: Id(0)] Guid RunId, [property: Id(1)] bool Started, [property: Id(2)] RunStatus Status);
 
 /// <summary>A job's current state as its grain knows it.</summary>
 [GenerateSerializer, Immutable, Alias("Tributary.Jobs.JobSnapshot")]
@@ -60,21 +57,8 @@ public sealed record JobSnapshot(
     [property: Id(0)] string Job,
     [property: Id(1)] Guid? CurrentRunId,
     [property: Id(2)] Guid? LastRunId,
-    [property: Id(3)] string? LastStatus,
+    [property: Id(3)] RunStatus? LastStatus,
     [property: Id(4)] DateTimeOffset? LastFinishedAt);
-
-/// <summary>Run statuses, as stored and as the API shows them.</summary>
-public static class RunStatus
-{
-    public const string Queued = "queued";
-    public const string Running = "running";
-    public const string Succeeded = "succeeded";
-    public const string PartiallySucceeded = "partially_succeeded";
-    public const string Failed = "failed";
-    public const string Paused = "paused";
-
-    public static bool IsFinal(string status) => status is Succeeded or PartiallySucceeded or Failed;
-}
 
 /// <summary>
 /// Grain keys for jobs: never the raw name (hex-like string keys collide in AdoNet storage). Single-flight is per job

@@ -43,18 +43,17 @@ public sealed class CronSchedule
 
     public MisfirePolicy Misfire { get; }
 
-    /// <summary>The lower-case policy name stored in state and shown by the API.</summary>
-    public string MisfireName => Misfire switch
-    {
-        MisfirePolicy.Once => MisfirePolicies.Once,
-        MisfirePolicy.All => MisfirePolicies.All,
-        _ => MisfirePolicies.Skip,
-    };
-
     /// <summary>With <see cref="MisfirePolicy.All"/>: how many missed occurrences (the newest) are kept to run.</summary>
     public int MaxCatchUp { get; }
 
     /// <summary>Parses and validates; throws with every problem at once.</summary>
+    /// <exception cref="InvalidScheduleException">Errors keyed <c>cron</c>, <c>timeZone</c>, <c>maxCatchUp</c>.</exception>
+    public static CronSchedule Create(string? cron, string? timeZone, MisfirePolicy misfire, int maxCatchUp) =>
+        TryCreate(cron, timeZone, misfire, maxCatchUp, out var schedule, out var errors)
+            ? schedule
+            : throw new InvalidScheduleException(errors);
+
+    /// <summary>Parses and validates a schedule given as text (configuration, stored state); throws with every problem at once.</summary>
     /// <exception cref="InvalidScheduleException">Errors keyed <c>cron</c>, <c>timeZone</c>, <c>misfire</c>, <c>maxCatchUp</c>.</exception>
     public static CronSchedule Create(string? cron, string? timeZone, string? misfire, int maxCatchUp) =>
         TryCreate(cron, timeZone, misfire, maxCatchUp, out var schedule, out var errors)
@@ -81,7 +80,7 @@ public sealed class CronSchedule
             return known;
         }
 
-        var schedule = Create(cron, timeZone, MisfirePolicies.Skip, ScheduleLimits.DefaultMaxCatchUp);
+        var schedule = Create(cron, timeZone, MisfirePolicy.Skip, ScheduleLimits.DefaultMaxCatchUp);
         if (Calendars.Count < MaxCalendarsKept)
         {
             Calendars.TryAdd((cron, timeZone), schedule);
@@ -91,16 +90,49 @@ public sealed class CronSchedule
     }
 
     /// <summary>Every problem with these values (empty when valid), keyed by the API's field names.</summary>
+    public static IReadOnlyDictionary<string, string[]> Validate(string? cron, string? timeZone, MisfirePolicy misfire, int maxCatchUp)
+    {
+        TryCreate(cron, timeZone, misfire, maxCatchUp, out _, out var errors);
+        return errors;
+    }
+
+    /// <summary>Every problem with these values given as text (empty when valid), keyed by the API's field names.</summary>
     public static IReadOnlyDictionary<string, string[]> Validate(string? cron, string? timeZone, string? misfire, int maxCatchUp)
     {
         TryCreate(cron, timeZone, misfire, maxCatchUp, out _, out var errors);
         return errors;
     }
 
+    /// <summary>Parses and validates a schedule given as text (configuration, stored state).</summary>
+    /// <param name="misfire">The policy's text (<see cref="MisfirePolicyExtensions.ToText"/>), in any case.</param>
     public static bool TryCreate(
         string? cron,
         string? timeZone,
         string? misfire,
+        int maxCatchUp,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CronSchedule? schedule,
+        out IReadOnlyDictionary<string, string[]> errors)
+    {
+        MisfirePolicy.TryFromText(misfire, out var policy, out var misfireProblem);
+        return TryBuild(cron, timeZone, policy, misfireProblem, maxCatchUp, out schedule, out errors);
+    }
+
+    /// <summary>Parses and validates.</summary>
+    public static bool TryCreate(
+        string? cron,
+        string? timeZone,
+        MisfirePolicy misfire,
+        int maxCatchUp,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CronSchedule? schedule,
+        out IReadOnlyDictionary<string, string[]> errors) =>
+        TryBuild(cron, timeZone, misfire, null, maxCatchUp, out schedule, out errors);
+
+    /// <param name="misfireProblem">Why the policy's text could not be read, when it was given as text.</param>
+    private static bool TryBuild(
+        string? cron,
+        string? timeZone,
+        MisfirePolicy policy,
+        string? misfireProblem,
         int maxCatchUp,
         [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CronSchedule? schedule,
         out IReadOnlyDictionary<string, string[]> errors)
@@ -118,7 +150,6 @@ public sealed class CronSchedule
             problems["timeZone"] = [zoneProblem];
         }
 
-        var policy = ParseMisfire(misfire, out var misfireProblem);
         if (misfireProblem is not null)
         {
             problems["misfire"] = [misfireProblem];
@@ -295,22 +326,5 @@ public sealed class CronSchedule
         }
 
         return null;
-    }
-
-    private static MisfirePolicy ParseMisfire(string? misfire, out string? problem)
-    {
-        problem = null;
-        switch (misfire?.Trim().ToLowerInvariant())
-        {
-            case MisfirePolicies.Skip:
-                return MisfirePolicy.Skip;
-            case MisfirePolicies.Once:
-                return MisfirePolicy.Once;
-            case MisfirePolicies.All:
-                return MisfirePolicy.All;
-            default:
-                problem = $"Misfire policy '{misfire}' is unknown; allowed: {string.Join(", ", MisfirePolicies.Allowed)}.";
-                return MisfirePolicy.Skip;
-        }
     }
 }

@@ -14,9 +14,9 @@ namespace Tributary.Scheduling;
 [Alias("Tributary.Scheduling.IScheduleGrain")]
 public interface IScheduleGrain : IGrainWithStringKey
 {
-    /// <summary>The schedule as stored; <see cref="ScheduleView.Configured"/> is false when the job has none.</summary>
+    /// <summary>The schedule as stored; <see cref="ScheduleSnapshot.Configured"/> is false when the job has none.</summary>
     [Alias("Get")]
-    Task<ScheduleView> Get();
+    Task<ScheduleSnapshot> Get();
 
     /// <summary>
     /// The next <paramref name="count"/> occurrences of the cron strictly after now (the silo's clock), in the
@@ -36,7 +36,16 @@ public interface IScheduleGrain : IGrainWithStringKey
     /// <exception cref="InvalidScheduleException">A field is not valid; <see cref="InvalidScheduleException.Errors"/> names it and says why.</exception>
     /// <exception cref="ScheduleNotFoundException">No job of that name is registered.</exception>
     [Alias("Configure")]
-    Task<ScheduleView> Configure(ScheduleChange change);
+    Task<ScheduleSnapshot> Configure(ScheduleChange change);
+
+    /// <summary>
+    /// Every problem <see cref="Configure"/> would refuse <paramref name="change"/> for, keyed as
+    /// <see cref="InvalidScheduleException.Errors"/> (empty when it would be accepted). Changes nothing. The API asks
+    /// it when a field it reads itself (the misfire policy's text) is bad, so that one 400 still names every bad field.
+    /// </summary>
+    /// <exception cref="ScheduleNotFoundException">No job of that name is registered.</exception>
+    [Alias("Check")]
+    Task<Dictionary<string, string[]>> Check(ScheduleChange change);
 
     /// <summary>
     /// The schedule from configuration (<c>Jobs:{job}:Schedule:*</c>), applied at silo start. It sets up a job
@@ -49,7 +58,7 @@ public interface IScheduleGrain : IGrainWithStringKey
     /// <summary>Stops triggering (the backlog is kept) and removes the heartbeat. Idempotent.</summary>
     /// <exception cref="ScheduleNotFoundException">The job has no schedule.</exception>
     [Alias("Pause")]
-    Task<ScheduleView> Pause();
+    Task<ScheduleSnapshot> Pause();
 
     /// <summary>
     /// Triggers again from now on: occurrences that fell while paused are not run (the pause was deliberate,
@@ -57,7 +66,7 @@ public interface IScheduleGrain : IGrainWithStringKey
     /// </summary>
     /// <exception cref="ScheduleNotFoundException">The job has no schedule.</exception>
     [Alias("Resume")]
-    Task<ScheduleView> Resume();
+    Task<ScheduleSnapshot> Resume();
 
     /// <summary>Starts a manual run now, outside the cron, or joins the run under way (single-flight).</summary>
     /// <param name="idempotencyKey">The caller's request id: a retry with the same key gets the first attempt's run.</param>
@@ -73,12 +82,13 @@ public interface IScheduleGrain : IGrainWithStringKey
     Task Tick();
 }
 
-/// <summary>The schedule of one job as the API shows it.</summary>
+/// <summary>The schedule of one job as its grain keeps it (the API shows it as its own <c>ScheduleView</c>).</summary>
+/// <remarks>Called <c>ScheduleView</c> until the API had a view of its own; the alias keeps that name on the wire.</remarks>
 /// <param name="Job">The job's name.</param>
 /// <param name="Configured">False when the job has no schedule (every other field is then empty).</param>
 /// <param name="Cron">5 fields (minute precision) or 6 (the first is seconds).</param>
 /// <param name="TimeZone">IANA id the cron is read in, e.g. <c>Europe/Zurich</c>.</param>
-/// <param name="Misfire"><see cref="MisfirePolicies.Skip"/>, <see cref="MisfirePolicies.Once"/> or <see cref="MisfirePolicies.All"/>.</param>
+/// <param name="Misfire">What the schedule does with missed occurrences.</param>
 /// <param name="MaxCatchUp">With <c>all</c>: the most missed occurrences kept to run after an outage.</param>
 /// <param name="Enabled">False while paused.</param>
 /// <param name="NextDue">The next occurrence after the last tick (null when paused or never again).</param>
@@ -94,12 +104,12 @@ public interface IScheduleGrain : IGrainWithStringKey
 /// <param name="ChangedBy"><see cref="ScheduleSources.Configuration"/> or <see cref="ScheduleSources.Api"/>.</param>
 /// <param name="UpdatedAt">When the schedule was last changed.</param>
 [GenerateSerializer, Immutable, Alias("Tributary.Scheduling.ScheduleView")]
-public sealed record ScheduleView(
+public sealed record ScheduleSnapshot(
     [property: Id(0)] string Job,
     [property: Id(1)] bool Configured,
     [property: Id(2)] string? Cron,
     [property: Id(3)] string? TimeZone,
-    [property: Id(4)] string? Misfire,
+    [property: Id(4)] MisfirePolicy? Misfire,
     [property: Id(5)] int MaxCatchUp,
     [property: Id(6)] bool Enabled,
     [property: Id(7)] DateTimeOffset? NextDue,
@@ -118,31 +128,16 @@ public sealed record ScheduleView(
 /// <summary>A change to a schedule; null fields keep their value (or take the default on a new schedule).</summary>
 /// <param name="Cron">5 fields, or 6 with seconds first; required for a job without a schedule.</param>
 /// <param name="TimeZone">IANA id; default <c>UTC</c>.</param>
-/// <param name="Misfire"><c>skip</c> (default), <c>once</c> or <c>all</c>.</param>
+/// <param name="Misfire">Default <see cref="MisfirePolicy.Skip"/>.</param>
 /// <param name="MaxCatchUp">1..<see cref="ScheduleLimits.MaxCatchUpLimit"/>; default <see cref="ScheduleLimits.DefaultMaxCatchUp"/>.</param>
 /// <param name="Enabled">Default true.</param>
 [GenerateSerializer, Immutable, Alias("Tributary.Scheduling.ScheduleChange")]
 public sealed record ScheduleChange(
     [property: Id(0)] string? Cron = null,
     [property: Id(1)] string? TimeZone = null,
-    [property: Id(2)] string? Misfire = null,
+    [property: Id(2)] MisfirePolicy? Misfire = null,
     [property: Id(3)] int? MaxCatchUp = null,
     [property: Id(4)] bool? Enabled = null);
-
-/// <summary>What a schedule does with occurrences that were missed (silo down, job busy, ticks late).</summary>
-public static class MisfirePolicies
-{
-    /// <summary>Run only an occurrence that is due now (within the grace); drop every missed one.</summary>
-    public const string Skip = "skip";
-
-    /// <summary>Run the latest missed occurrence once; drop the older ones.</summary>
-    public const string Once = "once";
-
-    /// <summary>Run every missed occurrence, oldest first, keeping at most <c>MaxCatchUp</c> (the newest).</summary>
-    public const string All = "all";
-
-    public static IReadOnlyList<string> Allowed { get; } = [Skip, Once, All];
-}
 
 /// <summary>Defaults and bounds shared by the grain and the API.</summary>
 public static class ScheduleLimits

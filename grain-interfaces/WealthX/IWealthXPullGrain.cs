@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Tributary.Storage.Jobs;
 
 namespace Tributary.WealthX;
 
@@ -30,7 +31,7 @@ public interface IWealthXPullGrain : IGrainWithStringKey
 
     /// <summary>The session's run ended (idempotent: a second call for the same run changes nothing).</summary>
     [Alias("SessionFinished")]
-    Task SessionFinished(Guid runId, string status, string? error);
+    Task SessionFinished(Guid runId, RunStatus status, string? error);
 
     /// <summary>The pull's state and effective options.</summary>
     [ReadOnly]
@@ -121,6 +122,10 @@ public sealed record WealthXCheckpoint(
     [property: Id(3)] long RecordsProcessed);
 
 /// <summary>The session under way or the last one.</summary>
+/// <param name="Status">
+/// The session's run status as its text: <c>running</c>, then how it ended (<c>succeeded</c>, <c>partially_succeeded</c>,
+/// <c>failed</c>). Text, not <see cref="RunStatus"/>, because sessions are kept in the pull's stored state, whose rows hold text.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Tributary.WealthX.WealthXSessionInfo")]
 public sealed record WealthXSessionInfo(
     [property: Id(0)] Guid RunId,

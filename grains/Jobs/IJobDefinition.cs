@@ -1,3 +1,5 @@
+using Tributary.Storage.Jobs;
+
 namespace Tributary.Jobs;
 
 /// <summary>
@@ -41,7 +43,7 @@ public interface IJobDefinition
 
 /// <summary>How a run ended, for <see cref="IJobDefinition.RunFinishedAsync"/>.</summary>
 /// <param name="Error">Why it did not succeed; null when it did.</param>
-public sealed record JobRunOutcome(Guid RunId, string Job, string Status, string? Error, int ItemsProcessed);
+public sealed record JobRunOutcome(Guid RunId, string Job, RunStatus Status, string? Error, int ItemsProcessed);
 
 /// <summary>Input to <see cref="IJobDefinition.PlanAsync"/>.</summary>
 public sealed record JobPlanContext(Guid RunId, string Job, RunRequest Request);

@@ -1,3 +1,5 @@
+using Tributary.Storage.Jobs;
+
 namespace Tributary.Jobs;
 
 /// <summary>
@@ -10,5 +12,5 @@ public interface IJobRunOwner : IGrainWithStringKey
     /// <summary>The run reached a final status: frees the job for its next run (idempotent).</summary>
     [Alias("RunFinished")]
     [Orleans.Concurrency.OneWay]
-    Task RunFinished(Guid runId, string status);
+    Task RunFinished(Guid runId, RunStatus status);
 }

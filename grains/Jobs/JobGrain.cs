@@ -84,7 +84,7 @@ public sealed partial class JobGrain(
         // grain, which finds the run's row (if it was written) and drives it.
         await this.RegisterOrUpdateReminder(WatchdogReminder, options.Value.WatchdogPeriod, options.Value.WatchdogPeriod);
         var runId = Guid.NewGuid();
-        var (items, accountId, parameters, replayOf) = request.Trigger == RunRequest.Replay
+        var (items, accountId, parameters, replayOf) = request.Trigger == RunTrigger.Replay
             ? await ReplayPlanAsync(request)
             : (await definition.PlanAsync(new JobPlanContext(runId, Job, request), CancellationToken.None),
                request.AccountId, request.Parameters ?? new Dictionary<string, string>(), (IReadOnlyList<long>)[]);
@@ -104,7 +104,8 @@ public sealed partial class JobGrain(
         state.State.CurrentRunId = run.RunId;
         state.State.CurrentReplayOf = [.. replayOf];
         await state.WriteStateAsync();
-        LogRunStarted(logger, Job, run.RunId, request.Trigger, items.Count);
+        var trigger = request.Trigger.ToText();
+        LogRunStarted(logger, Job, run.RunId, trigger, items.Count);
         JobsTelemetry.RunStarted(Job, request.Trigger);
         StartLoop(run, definition, settings);
         return new RunTicket(run.RunId, true, RunStatus.Running);
@@ -117,9 +118,9 @@ public sealed partial class JobGrain(
     }
 
     public Task<JobSnapshot> GetSnapshot() => Task.FromResult(new JobSnapshot(
-        Job, state.State.CurrentRunId, state.State.LastRunId, state.State.LastStatus, state.State.LastFinishedAt));
+        Job, state.State.CurrentRunId, state.State.LastRunId, LastStatus(state.State), state.State.LastFinishedAt));
 
-    public async Task RunFinished(Guid runId, string status)
+    public async Task RunFinished(Guid runId, RunStatus status)
     {
         if (state.State.CurrentRunId != runId)
         {
@@ -135,7 +136,8 @@ public sealed partial class JobGrain(
         await TellDefinitionAsync(runId, status);
 
         state.State.LastRunId = runId;
-        state.State.LastStatus = status;
+        // State is a database edge: the status is stored as its text, as it always was.
+        state.State.LastStatus = status.ToText();
         state.State.LastFinishedAt = time.GetUtcNow();
         state.State.CurrentRunId = null;
         state.State.CurrentReplayOf = [];
@@ -147,7 +149,11 @@ public sealed partial class JobGrain(
         }
     }
 
-    private async Task TellDefinitionAsync(Guid runId, string status)
+    /// <summary>The last run's status; null before the first run ended (or if the stored text is no status's: a row no silo wrote).</summary>
+    private static RunStatus? LastStatus(JobState stored) =>
+        RunStatus.TryFromText(stored.LastStatus, out var status) ? status : null;
+
+    private async Task TellDefinitionAsync(Guid runId, RunStatus status)
     {
         if (!catalog.TryGet(Job, out var definition, out _))
         {
@@ -233,7 +239,7 @@ public sealed partial class JobGrain(
         var jobLogger = logger;
         _loop = Task.Run(async () =>
         {
-            string status;
+            RunStatus status;
             try
             {
                 status = await executor.ExecuteAsync(run, definition, settings, token);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Tributary.Storage.Jobs;
 
 namespace Tributary.Jobs;
 
@@ -25,9 +26,9 @@ public static class JobsTelemetry
     private static readonly Histogram<double> Throughput = Meter.CreateHistogram<double>("tributary.jobs.batch.throughput", "{item}/s", "Items per second of each committed batch, by job.");
     private static readonly Histogram<double> RateLimitWait = Meter.CreateHistogram<double>("tributary.jobs.rate_limiter.wait", "s", "Time a batch waited for its upstream's rate limiter, by upstream.");
 
-    public static void RunStarted(string job, string trigger) => RunsStarted.Add(1, Tag("job", job), Tag("trigger", trigger));
+    public static void RunStarted(string job, RunTrigger trigger) => RunsStarted.Add(1, Tag("job", job), Tag("trigger", trigger.ToText()));
 
-    public static void RunFinished(string job, string status) => RunsFinished.Add(1, Tag("job", job), Tag("status", status));
+    public static void RunFinished(string job, RunStatus status) => RunsFinished.Add(1, Tag("job", job), Tag("status", status.ToText()));
 
     public static void BatchCommitted(string job, int items, TimeSpan elapsed)
     {

@@ -24,7 +24,7 @@ public sealed partial class RunExecutor(
     ILogger<RunExecutor> logger)
 {
     /// <summary>Processes the run and returns its final status. Cancellation leaves the run resumable.</summary>
-    public async Task<string> ExecuteAsync(JobRunRecord run, IJobDefinition definition, JobSettings settings, CancellationToken cancellationToken)
+    public async Task<RunStatus> ExecuteAsync(JobRunRecord run, IJobDefinition definition, JobSettings settings, CancellationToken cancellationToken)
     {
         var batches = await database.RideOutAsync($"reading the checkpoint of run {run.RunId}", t => store.GetBatchesAsync(run.RunId, t), cancellationToken);
         var redo = new Queue<JobBatchRecord>(batches.Where(b => b.Status == JobBatchRecord.Running).OrderBy(b => b.BatchIndex));
@@ -97,7 +97,8 @@ public sealed partial class RunExecutor(
             t => store.FinishRunAsync(run.RunId, status, error, r => CompletionEvent(r, definition, definition.ReportsCounts ? Counts(final) : null), t), cancellationToken);
         crash.Reached(CrashPoints.RunFinished);
         JobsTelemetry.RunFinished(run.Job, finished.Status);
-        LogRunFinished(logger, run.Job, run.RunId, finished.Status, finished.TotalBatches, finished.FailedBatches);
+        var finishedAs = finished.Status.ToText();
+        LogRunFinished(logger, run.Job, run.RunId, finishedAs, finished.TotalBatches, finished.FailedBatches);
         return finished.Status;
     }
 
@@ -310,7 +311,7 @@ public sealed partial class RunExecutor(
         var processing = (run.FinishedAt ?? time.GetUtcNow()) - (run.StartedAt ?? run.CreatedAt);
         var data = new JsonObject
         {
-            ["status"] = run.Status,
+            ["status"] = run.Status.ToText(),
             ["totalBatches"] = run.TotalBatches,
             ["totalItems"] = run.Items.Count,
             [$"total{definition.ItemsName}"] = run.Items.Count,
@@ -319,7 +320,7 @@ public sealed partial class RunExecutor(
             ["processingTimeMs"] = (long)processing.TotalMilliseconds,
             ["runId"] = run.RunId.ToString(),
             ["job"] = run.Job,
-            ["trigger"] = run.Trigger,
+            ["trigger"] = run.Trigger.ToText(),
             ["account_id"] = run.AccountId,
         };
         if (counts is not null)

@@ -66,19 +66,19 @@ public static class ConfiguredSchedules
                 }
             }
 
-            var change = new ScheduleChange(
-                section["Cron"],
-                section["TimeZone"] ?? ScheduleLimits.DefaultTimeZone,
-                section["Misfire"] ?? MisfirePolicies.Skip,
-                maxCatchUp ?? ScheduleLimits.DefaultMaxCatchUp,
-                enabled ?? true);
-            foreach (var (field, messages) in CronSchedule.Validate(change.Cron, change.TimeZone, change.Misfire, change.MaxCatchUp!.Value))
+            // Configuration is an edge: the policy is read from its text here, with the other fields' problems.
+            var cron = section["Cron"];
+            var timeZone = section["TimeZone"] ?? ScheduleLimits.DefaultTimeZone;
+            var misfire = section["Misfire"] ?? MisfirePolicy.Skip.ToText();
+            var catchUp = maxCatchUp ?? ScheduleLimits.DefaultMaxCatchUp;
+            foreach (var (field, messages) in CronSchedule.Validate(cron, timeZone, misfire, catchUp))
             {
                 var setting = char.ToUpperInvariant(field[0]) + field[1..];
                 problems.AddRange(messages.Select(m => $"{at}:{setting}: {m}"));
             }
 
-            schedules[job.Key] = change;
+            MisfirePolicy.TryFromText(misfire, out var policy, out _);
+            schedules[job.Key] = new ScheduleChange(cron, timeZone, policy, catchUp, enabled ?? true);
         }
 
         return (schedules, problems);

@@ -1,6 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tributary.Jobs;
+using Tributary.Storage.Jobs;
 
 namespace Tributary.Scheduling;
 
@@ -28,7 +30,7 @@ public sealed partial class ScheduleGrain(
 
     private string Job => ScheduleKey.NameOf(this.GetPrimaryKeyString());
 
-    public Task<ScheduleView> Get() => Task.FromResult(View());
+    public Task<ScheduleSnapshot> Get() => Task.FromResult(View());
 
     public Task<ScheduleOccurrences> Occurrences(int count)
     {
@@ -40,17 +42,20 @@ public sealed partial class ScheduleGrain(
         return Task.FromResult(new ScheduleOccurrences(Job, schedule.Cron, schedule.Zone.Id, state.State.Enabled, now.UtcDateTime, schedule.Upcoming(now, count)));
     }
 
-    public async Task<ScheduleView> Configure(ScheduleChange change)
+    public async Task<ScheduleSnapshot> Configure(ScheduleChange change)
     {
         EnsureJobIsKnown();
         var stored = state.State;
-        var schedule = CronSchedule.Create(
-            change.Cron ?? stored.Cron,
-            change.TimeZone ?? stored.TimeZone,
-            change.Misfire ?? stored.Misfire,
-            change.MaxCatchUp ?? stored.MaxCatchUp);
+        var schedule = TryChange(change, out var changed, out var errors) ? changed : throw new InvalidScheduleException(errors);
         await ApplyAsync(schedule, change.Enabled ?? (!stored.Configured || stored.Enabled), ScheduleSources.Api);
         return View();
+    }
+
+    public Task<Dictionary<string, string[]>> Check(ScheduleChange change)
+    {
+        EnsureJobIsKnown();
+        TryChange(change, out _, out var errors);
+        return Task.FromResult(new Dictionary<string, string[]>(errors));
     }
 
     public async Task<bool> ApplyConfigured(ScheduleChange configured)
@@ -65,11 +70,11 @@ public sealed partial class ScheduleGrain(
         var schedule = CronSchedule.Create(
             configured.Cron,
             configured.TimeZone ?? ScheduleLimits.DefaultTimeZone,
-            configured.Misfire ?? MisfirePolicies.Skip,
+            configured.Misfire ?? MisfirePolicy.Skip,
             configured.MaxCatchUp ?? ScheduleLimits.DefaultMaxCatchUp);
         var enabled = configured.Enabled ?? true;
         if (stored.Configured && stored.Cron == schedule.Cron && stored.TimeZone == schedule.Zone.Id
-            && stored.Misfire == schedule.MisfireName && stored.MaxCatchUp == schedule.MaxCatchUp && stored.Enabled == enabled)
+            && stored.Misfire == schedule.Misfire.ToText() && stored.MaxCatchUp == schedule.MaxCatchUp && stored.Enabled == enabled)
         {
             return false;
         }
@@ -78,7 +83,7 @@ public sealed partial class ScheduleGrain(
         return true;
     }
 
-    public async Task<ScheduleView> Pause()
+    public async Task<ScheduleSnapshot> Pause()
     {
         EnsureConfigured();
         if (state.State.Enabled)
@@ -95,7 +100,7 @@ public sealed partial class ScheduleGrain(
         return View();
     }
 
-    public async Task<ScheduleView> Resume()
+    public async Task<ScheduleSnapshot> Resume()
     {
         EnsureConfigured();
         await RegisterHeartbeatAsync();
@@ -118,7 +123,7 @@ public sealed partial class ScheduleGrain(
     public async Task<RunTicket> TriggerNow(string? idempotencyKey = null)
     {
         EnsureJobIsKnown();
-        var ticket = await JobGrain.Trigger(new RunRequest(RunRequest.Manual, IdempotencyKey: idempotencyKey));
+        var ticket = await JobGrain.Trigger(new RunRequest(RunTrigger.Manual, IdempotencyKey: idempotencyKey));
         if (state.State.Configured)
         {
             state.State.LastRunId = ticket.RunId;
@@ -126,7 +131,7 @@ public sealed partial class ScheduleGrain(
             state.State.LastOutcome = ticket.Started ? ScheduleOutcomes.Started : ScheduleOutcomes.JobBusy;
             state.State.LastMessage = ticket.Started
                 ? $"Manual trigger started run {ticket.RunId}."
-                : $"Manual trigger joined run {ticket.RunId}, already {ticket.Status}.";
+                : $"Manual trigger joined run {ticket.RunId}, already {ticket.Status.ToText()}.";
             await state.WriteStateAsync();
         }
 
@@ -158,7 +163,7 @@ public sealed partial class ScheduleGrain(
         stored.NextDue = decision.NextDue;
         if (decision.Dropped > 0)
         {
-            LogDropped(logger, Job, decision.Dropped, schedule.MisfireName);
+            LogDropped(logger, Job, decision.Dropped, schedule.Misfire.ToText());
         }
 
         // Each pass triggers the oldest pending occurrence. An occurrence the job already served leaves the
@@ -172,7 +177,7 @@ public sealed partial class ScheduleGrain(
             RunTicket ticket;
             try
             {
-                ticket = await JobGrain.Trigger(new RunRequest(RunRequest.Schedule, ScheduledFor: occurrence));
+                ticket = await JobGrain.Trigger(new RunRequest(RunTrigger.Schedule, ScheduledFor: occurrence));
             }
             catch (Exception exception)
             {
@@ -188,7 +193,7 @@ public sealed partial class ScheduleGrain(
             {
                 // Busy with another run, or the run serving this very occurrence is still under way: either way
                 // the next tick asks again, and the job answers "served" once that run is final.
-                Record(ScheduleOutcomes.JobBusy, $"Job busy with run {ticket.RunId} ({ticket.Status}); the occurrence of {occurrence:O} stays pending.");
+                Record(ScheduleOutcomes.JobBusy, $"Job busy with run {ticket.RunId} ({ticket.Status.ToText()}); the occurrence of {occurrence:O} stays pending.");
                 break;
             }
 
@@ -203,7 +208,7 @@ public sealed partial class ScheduleGrain(
                 break;
             }
 
-            Record(ScheduleOutcomes.AlreadyServed, $"The occurrence of {occurrence:O} was already served by run {ticket.RunId} ({ticket.Status}).");
+            Record(ScheduleOutcomes.AlreadyServed, $"The occurrence of {occurrence:O} was already served by run {ticket.RunId} ({ticket.Status.ToText()}).");
         }
 
         await state.WriteStateAsync();
@@ -239,7 +244,8 @@ public sealed partial class ScheduleGrain(
         var restart = isNew || stored.Cron != schedule.Cron || stored.TimeZone != schedule.Zone.Id || (enabled && !stored.Enabled);
         stored.Cron = schedule.Cron;
         stored.TimeZone = schedule.Zone.Id;
-        stored.Misfire = schedule.MisfireName;
+        // State is a database edge: the policy is stored as its text, as it always was.
+        stored.Misfire = schedule.Misfire.ToText();
         stored.MaxCatchUp = schedule.MaxCatchUp;
         stored.Enabled = enabled;
         if (restart || stored.HandledThrough is null)
@@ -268,7 +274,7 @@ public sealed partial class ScheduleGrain(
             await UnregisterHeartbeatAsync();
         }
 
-        LogConfigured(logger, Job, schedule.Cron, schedule.Zone.Id, schedule.MisfireName, enabled, source);
+        LogConfigured(logger, Job, schedule.Cron, schedule.Zone.Id, stored.Misfire, enabled, source);
     }
 
     private async Task RegisterHeartbeatAsync()
@@ -287,6 +293,22 @@ public sealed partial class ScheduleGrain(
 
     private CronSchedule StoredSchedule() =>
         CronSchedule.Create(state.State.Cron, state.State.TimeZone, state.State.Misfire, state.State.MaxCatchUp);
+
+    /// <summary>The stored schedule with <paramref name="change"/>'s fields over it (the stored policy read from its text); every problem when invalid.</summary>
+    private bool TryChange(ScheduleChange change, [NotNullWhen(true)] out CronSchedule? schedule, out IReadOnlyDictionary<string, string[]> errors)
+    {
+        var stored = state.State;
+        var cron = change.Cron ?? stored.Cron;
+        var timeZone = change.TimeZone ?? stored.TimeZone;
+        var maxCatchUp = change.MaxCatchUp ?? stored.MaxCatchUp;
+        return change.Misfire is { } misfire
+            ? CronSchedule.TryCreate(cron, timeZone, misfire, maxCatchUp, out schedule, out errors)
+            : CronSchedule.TryCreate(cron, timeZone, stored.Misfire, maxCatchUp, out schedule, out errors);
+    }
+
+    /// <summary>The stored policy; null only if the stored text is no policy's (a row no silo wrote).</summary>
+    private static MisfirePolicy? StoredMisfire(ScheduleState stored) =>
+        MisfirePolicy.TryFromText(stored.Misfire, out var policy, out _) ? policy : null;
 
     private void Record(string outcome, string message)
     {
@@ -312,14 +334,14 @@ public sealed partial class ScheduleGrain(
         }
     }
 
-    private ScheduleView View()
+    private ScheduleSnapshot View()
     {
         var s = state.State;
         return s.Configured
-            ? new ScheduleView(Job, true, s.Cron, s.TimeZone, s.Misfire, s.MaxCatchUp, s.Enabled, s.NextDue, s.HandledThrough,
+            ? new ScheduleSnapshot(Job, true, s.Cron, s.TimeZone, StoredMisfire(s), s.MaxCatchUp, s.Enabled, s.NextDue, s.HandledThrough,
                 [.. s.Pending], s.Dropped, s.LastOccurrence, s.LastRunId, s.LastTriggeredAt, s.LastOutcome, s.LastMessage,
                 s.LastTickAt, s.ChangedBy, s.UpdatedAt)
-            : new ScheduleView(Job, false, null, null, null, 0, false, null, null, [], 0, null, null, null, null, null, null, null, null);
+            : new ScheduleSnapshot(Job, false, null, null, null, 0, false, null, null, [], 0, null, null, null, null, null, null, null, null);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {Job} set to '{Cron}' in {TimeZone}, misfire {Misfire}, enabled {Enabled} (by {Source})")]

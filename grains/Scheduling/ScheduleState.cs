@@ -8,7 +8,8 @@ public sealed class ScheduleState
     /// <summary>The cron expression; null while the job has no schedule.</summary>
     [Id(0)] public string? Cron { get; set; }
     [Id(1)] public string TimeZone { get; set; } = ScheduleLimits.DefaultTimeZone;
-    [Id(2)] public string Misfire { get; set; } = MisfirePolicies.Skip;
+    /// <summary>The misfire policy's text (<see cref="MisfirePolicyExtensions.ToText"/>): state is a database edge, and rows already stored hold text.</summary>
+    [Id(2)] public string Misfire { get; set; } = MisfirePolicy.Skip.ToText();
     [Id(3)] public int MaxCatchUp { get; set; } = ScheduleLimits.DefaultMaxCatchUp;
     [Id(4)] public bool Enabled { get; set; }
 

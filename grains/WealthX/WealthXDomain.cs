@@ -103,7 +103,7 @@ public static class WealthXDomain
             services.AddSingleton(sp =>
             {
                 var pull = sp.GetRequiredService<IOptionsMonitor<WealthXPullOptions>>().Get(OptionsName(feed));
-                return new JobScheduleDefault(WealthXFeed.JobName(feed), new ScheduleChange(pull.Schedule, pull.TimeZone, MisfirePolicies.Once, null, true));
+                return new JobScheduleDefault(WealthXFeed.JobName(feed), new ScheduleChange(pull.Schedule, pull.TimeZone, MisfirePolicy.Once, null, true));
             });
         }
 

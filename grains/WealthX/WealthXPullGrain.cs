@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Tributary.Storage.Jobs;
 
 namespace Tributary.WealthX;
 
@@ -70,7 +71,7 @@ public sealed partial class WealthXPullGrain(
 
         // The job grain plans only when no run is under way, so a session still open here never finished (its run
         // was not created, or its end was never reported): the new one replaces it.
-        S.Session = new WealthXSessionInfo(runId, mode, since, now, start, pages.Count, 0, 0, 0, 0, 0, WealthXSessionStatus.Running, null, null);
+        S.Session = new WealthXSessionInfo(runId, mode, since, now, start, pages.Count, 0, 0, 0, 0, 0, RunStatus.Running.ToText(), null, null);
         S.Ahead.Clear();
         S.PassEndedBy = null;
         await state.WriteStateAsync();
@@ -205,7 +206,7 @@ public sealed partial class WealthXPullGrain(
         return new WealthXCheckpoint(next, endOfData || ended, S.Complete, S.RecordsProcessed);
     }
 
-    public async Task SessionFinished(Guid runId, string status, string? error)
+    public async Task SessionFinished(Guid runId, RunStatus status, string? error)
     {
         if (S.Session is not { } session || session.RunId != runId)
         {
@@ -213,8 +214,9 @@ public sealed partial class WealthXPullGrain(
         }
 
         var now = time.GetUtcNow();
-        var done = session with { Status = status, FinishedAt = now, Error = error };
-        if (status is "succeeded" or "partially_succeeded")
+        // The session is part of the pull's state, a database edge: its status is stored as its text.
+        var done = session with { Status = status.ToText(), FinishedAt = now, Error = error };
+        if (status is RunStatus.Succeeded or RunStatus.PartiallySucceeded)
         {
             S.SessionsDone++;
         }
@@ -229,7 +231,7 @@ public sealed partial class WealthXPullGrain(
         S.Session = null;
         S.Ahead.Clear();
         await state.WriteStateAsync();
-        LogSessionFinished(logger, Feed, runId, status, done.PagesStored, done.Records, S.Complete ? S.IncrementalNextIndex : S.NextIndex);
+        LogSessionFinished(logger, Feed, runId, done.Status, done.PagesStored, done.Records, S.Complete ? S.IncrementalNextIndex : S.NextIndex);
     }
 
     public Task<WealthXPullProgress> GetProgress() => Task.FromResult(Progress());
@@ -295,10 +297,4 @@ public sealed partial class WealthXPullGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "WealthX {Feed}: page {From}-{To} of run {RunId} is no longer the current session's; stored, cursor unchanged")]
     private static partial void LogStalePage(ILogger logger, string feed, Guid runId, int from, int to);
-}
-
-/// <summary>Statuses of <see cref="WealthXSessionInfo.Status"/> besides the run's final ones.</summary>
-public static class WealthXSessionStatus
-{
-    public const string Running = "running";
 }

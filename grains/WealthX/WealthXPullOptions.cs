@@ -60,7 +60,7 @@ public sealed class WealthXPullOptions
             problems.Add($"{section}:CallSpacingMargin must be 00:00:00..00:00:10, was {CallSpacingMargin:c}.");
         }
 
-        foreach (var (field, messages) in CronSchedule.Validate(Schedule, TimeZone, MisfirePolicies.Skip, ScheduleLimits.DefaultMaxCatchUp))
+        foreach (var (field, messages) in CronSchedule.Validate(Schedule, TimeZone, MisfirePolicy.Skip, ScheduleLimits.DefaultMaxCatchUp))
         {
             var setting = field switch
             {

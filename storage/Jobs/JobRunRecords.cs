@@ -4,8 +4,8 @@ namespace Tributary.Storage.Jobs;
 public sealed record JobRunRecord(
     Guid RunId,
     string Job,
-    string Trigger,
-    string Status,
+    RunTrigger Trigger,
+    RunStatus Status,
     string? AccountId,
     IReadOnlyDictionary<string, string> Parameters,
     DateTimeOffset? ScheduledFor,
@@ -62,7 +62,7 @@ public sealed record DeadLetterRecord(
 public sealed record NewRun(
     Guid RunId,
     string Job,
-    string Trigger,
+    RunTrigger Trigger,
     string? AccountId,
     IReadOnlyDictionary<string, string> Parameters,
     DateTimeOffset? ScheduledFor,

@@ -40,7 +40,7 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("job", run.Job);
         command.Parameters.Add(new NpgsqlParameter("run_key", NpgsqlDbType.Text) { Value = (object?)run.RunKey ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("idempotency_key", NpgsqlDbType.Text) { Value = (object?)run.IdempotencyKey ?? DBNull.Value });
-        command.Parameters.AddWithValue("trigger", run.Trigger);
+        command.Parameters.AddWithValue("trigger", run.Trigger.ToText());
         command.Parameters.AddWithValue("account_id", (object?)run.AccountId ?? DBNull.Value);
         command.Parameters.Add(new NpgsqlParameter("parameters", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(run.Parameters) });
         command.Parameters.Add(new NpgsqlParameter("scheduled_for", NpgsqlDbType.TimestampTz) { Value = (object?)run.ScheduledFor?.ToUniversalTime() ?? DBNull.Value });
@@ -103,7 +103,7 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Newest first; filters are optional.</summary>
-    public async Task<IReadOnlyList<JobRunRecord>> ListRunsAsync(string? job, string? status, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<JobRunRecord>> ListRunsAsync(string? job, RunStatus? status, int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
             $"""
@@ -113,7 +113,7 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
             LIMIT @limit
             """);
         command.Parameters.Add(new NpgsqlParameter("job", NpgsqlDbType.Text) { Value = (object?)job ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Text) { Value = (object?)status ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Text) { Value = (object?)status?.ToText() ?? DBNull.Value });
         command.Parameters.AddWithValue("limit", limit);
         return await ReadAllAsync(command, ReadRun, cancellationToken);
     }
@@ -187,7 +187,7 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
     /// Ends a run: totals from its batches, the final status, and the completion event built from the
     /// finished run, committed together. Returns the finished run. A run already final is returned unchanged.
     /// </summary>
-    public async Task<JobRunRecord> FinishRunAsync(Guid runId, string status, string? error, Func<JobRunRecord, OutboxEvent> completion, CancellationToken cancellationToken)
+    public async Task<JobRunRecord> FinishRunAsync(Guid runId, RunStatus status, string? error, Func<JobRunRecord, OutboxEvent> completion, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -208,7 +208,7 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
             RETURNING {string.Join(", ", RunColumns.Split(", ").Select(c => "r." + c))}
             """, connection, transaction);
         update.Parameters.AddWithValue("run", runId);
-        update.Parameters.AddWithValue("status", status);
+        update.Parameters.AddWithValue("status", status.ToText());
         update.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
         var finished = await ReadSingleAsync(update, ReadRun, cancellationToken);
         if (finished is null)
@@ -298,7 +298,7 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
     }
 
     private static JobRunRecord ReadRun(NpgsqlDataReader r) => new(
-        r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), NullableString(r, 4), ReadParameters(r.GetString(5)),
+        r.GetGuid(0), r.GetString(1), RunTrigger.FromText(r.GetString(2)), RunStatus.FromText(r.GetString(3)), NullableString(r, 4), ReadParameters(r.GetString(5)),
         r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.IsDBNull(7) ? null : r.GetInt64(7),
         r.GetFieldValue<string[]>(8), r.GetInt32(9), r.GetFieldValue<DateTimeOffset>(10),
         r.IsDBNull(11) ? null : r.GetFieldValue<DateTimeOffset>(11), r.IsDBNull(12) ? null : r.GetFieldValue<DateTimeOffset>(12),

@@ -1,3 +1,5 @@
+using Tributary.Storage.Jobs;
+
 namespace Tributary.Jobs.Tests;
 
 /// <summary>Cursor jobs: a run ends at the end of the data, or at the first page that cannot be read, never past it.</summary>
@@ -10,7 +12,7 @@ public sealed class CursorJobTests
         CursorJob.EndAt = "item-004";
         await using var cluster = await JobTestCluster.StartAsync("cursor_end");
 
-        var ticket = await cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_cursor")).Trigger(new RunRequest(RunRequest.Manual));
+        var ticket = await cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_cursor")).Trigger(new RunRequest(RunTrigger.Manual));
         var run = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, ticket.RunId);
 
         Assert.Equal((RunStatus.Succeeded, 4, 4, (string?)null), (run.Status, run.TotalBatches, run.ItemsProcessed, run.Error));
@@ -32,7 +34,7 @@ public sealed class CursorJobTests
         CursorJob.EndAt = null;
         await using var cluster = await JobTestCluster.StartAsync("cursor_stop");
 
-        var ticket = await cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_cursor")).Trigger(new RunRequest(RunRequest.Manual));
+        var ticket = await cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_cursor")).Trigger(new RunRequest(RunTrigger.Manual));
         var run = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, ticket.RunId);
         TestJobs.BadData.Clear();
 

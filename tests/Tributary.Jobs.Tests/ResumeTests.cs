@@ -13,7 +13,7 @@ public sealed class ResumeTests
         GatedJob.CompletedOn.Clear();
         await using var cluster = await JobTestCluster.StartAsync("resume");
         var job = cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_gated"));
-        var ticket = await job.Trigger(new RunRequest(RunRequest.Manual));
+        var ticket = await job.Trigger(new RunRequest(RunTrigger.Manual));
         await using var dataSource = NpgsqlDataSource.Create(cluster.ConnectionString);
         var store = new JobRunStore(dataSource);
         await Eventually.TrueAsync(async () => (await store.GetBatchesAsync(ticket.RunId, CancellationToken.None)).Count == 1, "the run claims its batch");

@@ -1,4 +1,5 @@
 using Npgsql;
+using Tributary.Storage.Jobs;
 
 namespace Tributary.Jobs.Tests;
 
@@ -17,7 +18,7 @@ public sealed class RetentionTests
         });
         await SeedAsync(cluster.ConnectionString);
 
-        var ticket = await cluster.Grains.GetGrain<IJobGrain>(JobKey.For(RetentionJob.JobName)).Trigger(new RunRequest(RunRequest.Manual));
+        var ticket = await cluster.Grains.GetGrain<IJobGrain>(JobKey.For(RetentionJob.JobName)).Trigger(new RunRequest(RunTrigger.Manual));
         var run = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, ticket.RunId);
 
         Assert.Equal(RunStatus.Succeeded, run.Status);

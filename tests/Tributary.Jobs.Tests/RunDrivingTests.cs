@@ -24,7 +24,7 @@ public sealed class RunDrivingTests
         await using (var dataSource = NpgsqlDataSource.Create(cluster.ConnectionString))
         {
             var (_, created) = await new JobRunStore(dataSource).CreateRunAsync(
-                new NewRun(runId, "test_counting", RunRequest.Manual, null, new Dictionary<string, string>(), null, null, TestJobs.Items(20), 4),
+                new NewRun(runId, "test_counting", RunTrigger.Manual, null, new Dictionary<string, string>(), null, null, TestJobs.Items(20), 4),
                 CancellationToken.None);
             Assert.True(created);
         }
@@ -46,7 +46,7 @@ public sealed class RunDrivingTests
         TestJobs.BadData.Clear();
         await using var cluster = await JobTestCluster.StartAsync("run_idempotent");
         var job = cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_counting"));
-        var request = new RunRequest(RunRequest.Manual, Parameters: new Dictionary<string, string> { ["count"] = "8" }, IdempotencyKey: "client-request-1");
+        var request = new RunRequest(RunTrigger.Manual, Parameters: new Dictionary<string, string> { ["count"] = "8" }, IdempotencyKey: "client-request-1");
 
         var first = await job.Trigger(request);
         await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, first.RunId);
@@ -72,9 +72,9 @@ public sealed class RunDrivingTests
         var a = cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_gated", "connection-a"));
         var b = cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_gated", "connection-b"));
 
-        var first = await a.Trigger(new RunRequest(RunRequest.Manual));
-        var beside = await b.Trigger(new RunRequest(RunRequest.Manual));
-        var joined = await a.Trigger(new RunRequest(RunRequest.Manual));
+        var first = await a.Trigger(new RunRequest(RunTrigger.Manual));
+        var beside = await b.Trigger(new RunRequest(RunTrigger.Manual));
+        var joined = await a.Trigger(new RunRequest(RunTrigger.Manual));
         var running = await RunAssertions.ScalarsAsync<string>(cluster.ConnectionString,
             "SELECT coalesce(run_key, '-') FROM job_runs WHERE job = 'test_gated' AND status = 'running' ORDER BY run_key");
         GatedJob.Open();
@@ -99,7 +99,7 @@ public sealed class RunDrivingTests
         await using var cluster = await JobTestCluster.StartAsync("run_one_active");
         await using var dataSource = NpgsqlDataSource.Create(cluster.ConnectionString);
         var store = new JobRunStore(dataSource);
-        NewRun Run(Guid id, string? key) => new(id, "test_counting", RunRequest.Manual, null, new Dictionary<string, string>(), null, null, ["x"], 1, key);
+        NewRun Run(Guid id, string? key) => new(id, "test_counting", RunTrigger.Manual, null, new Dictionary<string, string>(), null, null, ["x"], 1, key);
         var (firstId, secondId, keyedId) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
 
         var first = await store.CreateRunAsync(Run(firstId, null), CancellationToken.None);

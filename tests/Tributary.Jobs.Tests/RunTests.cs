@@ -16,7 +16,7 @@ public sealed class RunTests
         TestJobs.BadData.Clear();
         await using var cluster = await JobTestCluster.StartAsync("run_ok");
 
-        var ticket = await cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_counting")).Trigger(new RunRequest(RunRequest.Manual, Parameters: Twenty));
+        var ticket = await cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_counting")).Trigger(new RunRequest(RunTrigger.Manual, Parameters: Twenty));
         var run = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, ticket.RunId);
 
         Assert.True(ticket.Started);
@@ -50,7 +50,7 @@ public sealed class RunTests
         await using var cluster = await JobTestCluster.StartAsync("run_dead_letter");
         var job = cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_counting"));
 
-        var first = await job.Trigger(new RunRequest(RunRequest.Manual, Parameters: Twenty));
+        var first = await job.Trigger(new RunRequest(RunTrigger.Manual, Parameters: Twenty));
         var failed = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, first.RunId);
 
         Assert.Equal(RunStatus.PartiallySucceeded, failed.Status);
@@ -65,7 +65,7 @@ public sealed class RunTests
         Assert.Equal("InvalidOperationException: Upstream refused item item-007 (attempt 2).", letter.Error);
 
         TestJobs.Failing.Clear();
-        var replay = await job.Trigger(new RunRequest(RunRequest.Replay, DeadLetterIds: [letter.DeadLetterId]));
+        var replay = await job.Trigger(new RunRequest(RunTrigger.Replay, DeadLetterIds: [letter.DeadLetterId]));
         var replayed = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, replay.RunId);
 
         Assert.Equal(RunStatus.Succeeded, replayed.Status);
@@ -95,7 +95,7 @@ public sealed class RunTests
         TestJobs.BadData["item-002"] = 0;
         await using var cluster = await JobTestCluster.StartAsync("run_bad_data");
 
-        var ticket = await cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_counting")).Trigger(new RunRequest(RunRequest.Manual, Parameters: new Dictionary<string, string> { ["count"] = "8" }));
+        var ticket = await cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_counting")).Trigger(new RunRequest(RunTrigger.Manual, Parameters: new Dictionary<string, string> { ["count"] = "8" }));
         var run = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, ticket.RunId);
         TestJobs.BadData.Clear();
 
@@ -113,8 +113,8 @@ public sealed class RunTests
         await using var cluster = await JobTestCluster.StartAsync("single_flight");
         var job = cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_gated"));
 
-        var first = await job.Trigger(new RunRequest(RunRequest.Manual));
-        var second = await job.Trigger(new RunRequest(RunRequest.Manual));
+        var first = await job.Trigger(new RunRequest(RunTrigger.Manual));
+        var second = await job.Trigger(new RunRequest(RunTrigger.Manual));
         var snapshot = await job.GetSnapshot();
         GatedJob.Open();
         var run = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, first.RunId);
@@ -137,9 +137,9 @@ public sealed class RunTests
         var job = cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_counting"));
         var occurrence = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
 
-        var tickets = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => job.Trigger(new RunRequest(RunRequest.Schedule, ScheduledFor: occurrence))));
+        var tickets = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => job.Trigger(new RunRequest(RunTrigger.Schedule, ScheduledFor: occurrence))));
         await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, tickets[0].RunId);
-        var late = await job.Trigger(new RunRequest(RunRequest.Schedule, ScheduledFor: occurrence));
+        var late = await job.Trigger(new RunRequest(RunTrigger.Schedule, ScheduledFor: occurrence));
 
         Assert.Single(tickets, t => t.Started);
         Assert.All(tickets, t => Assert.Equal(tickets[0].RunId, t.RunId));
@@ -154,7 +154,7 @@ public sealed class RunTests
         await using var cluster = await JobTestCluster.StartAsync("unknown_job");
 
         var error = await Assert.ThrowsAsync<UnknownJobException>(
-            () => cluster.Grains.GetGrain<IJobGrain>(JobKey.For("no_such_job")).Trigger(new RunRequest(RunRequest.Manual)));
+            () => cluster.Grains.GetGrain<IJobGrain>(JobKey.For("no_such_job")).Trigger(new RunRequest(RunTrigger.Manual)));
 
         Assert.Equal("There is no job named 'no_such_job'. GET /api/etl/jobs lists the jobs.", error.Message);
         var jobs = await cluster.Grains.GetGrain<IJobCatalogGrain>(0).List();

@@ -36,9 +36,9 @@ public sealed class SharedRateLimitTests
             var services = silo.SiloHost.Services;
             Assert.True(services.GetRequiredService<JobCatalog>().TryGet("test_quotes", out var definition, out var jobSettings));
             var runId = Guid.NewGuid();
-            var items = await definition.PlanAsync(new JobPlanContext(runId, "test_quotes", new RunRequest(RunRequest.Manual)), CancellationToken.None);
+            var items = await definition.PlanAsync(new JobPlanContext(runId, "test_quotes", new RunRequest(RunTrigger.Manual)), CancellationToken.None);
             var (run, _) = await services.GetRequiredService<JobRunStore>().CreateRunAsync(
-                new NewRun(runId, "test_quotes", RunRequest.Manual, null, new Dictionary<string, string>(), null, null, items, jobSettings.BatchSize,
+                new NewRun(runId, "test_quotes", RunTrigger.Manual, null, new Dictionary<string, string>(), null, null, items, jobSettings.BatchSize,
                     RunKey: $"silo-{n}"), CancellationToken.None);
             return await services.GetRequiredService<RunExecutor>().ExecuteAsync(run, definition, jobSettings, CancellationToken.None);
         }).ToList();

@@ -1,6 +1,7 @@
 using Npgsql;
 using Tributary.Diagnostics;
 using Tributary.Scheduling;
+using Tributary.Storage.Jobs;
 using Tributary.WealthX;
 
 namespace Tributary.Jobs.Tests;
@@ -52,7 +53,7 @@ public sealed class StoredNameTests
         Assert.True(schedule.Configured);
         Assert.Equal("30 22 * * 1-5", schedule.Cron);
         Assert.Equal("Europe/Zurich", schedule.TimeZone);
-        Assert.Equal("once", schedule.Misfire);
+        Assert.Equal(MisfirePolicy.Once, schedule.Misfire);
         Assert.False(schedule.Enabled);
     }
 

@@ -12,7 +12,7 @@ public sealed class CronScheduleTests
     [Fact]
     public void On_the_spring_forward_night_a_time_in_the_skipped_hour_runs_at_the_first_instant_after_the_gap()
     {
-        var schedule = CronSchedule.Create("30 2 * * *", Zurich, MisfirePolicies.Skip, 10);
+        var schedule = CronSchedule.Create("30 2 * * *", Zurich, MisfirePolicy.Skip, 10);
 
         var occurrences = schedule.Between(Utc("2026-03-27T00:00:00Z"), Utc("2026-03-31T00:00:00Z")).ToArray();
 
@@ -24,8 +24,8 @@ public sealed class CronScheduleTests
     [Fact]
     public void On_the_fall_back_night_a_fixed_time_in_the_repeated_hour_runs_once_in_summer_time()
     {
-        var atTwo = CronSchedule.Create("0 2 * * *", Zurich, MisfirePolicies.Skip, 10);
-        var atHalfPastTwo = CronSchedule.Create("30 2 * * *", Zurich, MisfirePolicies.Skip, 10);
+        var atTwo = CronSchedule.Create("0 2 * * *", Zurich, MisfirePolicy.Skip, 10);
+        var atHalfPastTwo = CronSchedule.Create("30 2 * * *", Zurich, MisfirePolicy.Skip, 10);
 
         Assert.Equal(
             Many("2026-10-24T00:00:00Z", "2026-10-25T00:00:00Z", "2026-10-26T01:00:00Z"),
@@ -38,7 +38,7 @@ public sealed class CronScheduleTests
     [Fact]
     public void On_the_fall_back_night_an_interval_in_the_repeated_hour_runs_in_both_instances()
     {
-        var everyHalfHourAtTwo = CronSchedule.Create("*/30 2 * * *", Zurich, MisfirePolicies.Skip, 10);
+        var everyHalfHourAtTwo = CronSchedule.Create("*/30 2 * * *", Zurich, MisfirePolicy.Skip, 10);
 
         Assert.Equal(
             Many("2026-10-25T00:00:00Z", "2026-10-25T00:30:00Z", "2026-10-25T01:00:00Z", "2026-10-25T01:30:00Z"),
@@ -48,7 +48,7 @@ public sealed class CronScheduleTests
     [Fact]
     public void Upcoming_marks_the_run_a_spring_forward_gap_moved_with_the_local_time_the_cron_names()
     {
-        var schedule = CronSchedule.Create("30 2 * * *", Zurich, MisfirePolicies.Skip, 10);
+        var schedule = CronSchedule.Create("30 2 * * *", Zurich, MisfirePolicy.Skip, 10);
 
         var upcoming = schedule.Upcoming(Utc("2026-03-27T12:00:00Z"), 3);
 
@@ -70,8 +70,8 @@ public sealed class CronScheduleTests
     [Fact]
     public void Upcoming_does_not_mark_a_time_that_exists_right_after_the_gap()
     {
-        var atThree = CronSchedule.Create("0 3 * * *", Zurich, MisfirePolicies.Skip, 10);
-        var everyHalfHour = CronSchedule.Create("*/30 * * * *", Zurich, MisfirePolicies.Skip, 10);
+        var atThree = CronSchedule.Create("0 3 * * *", Zurich, MisfirePolicy.Skip, 10);
+        var everyHalfHour = CronSchedule.Create("*/30 * * * *", Zurich, MisfirePolicy.Skip, 10);
 
         Assert.Equal(
             [("2026-03-29T01:00:00Z", "2026-03-29T03:00:00+02:00", false, null, null)],
@@ -89,7 +89,7 @@ public sealed class CronScheduleTests
     [Fact]
     public void Upcoming_marks_a_fixed_time_in_the_fall_back_overlap_as_the_first_instance_only()
     {
-        var schedule = CronSchedule.Create("30 2 * * *", Zurich, MisfirePolicies.Skip, 10);
+        var schedule = CronSchedule.Create("30 2 * * *", Zurich, MisfirePolicy.Skip, 10);
 
         var upcoming = schedule.Upcoming(Utc("2026-10-24T12:00:00Z"), 2);
 
@@ -107,7 +107,7 @@ public sealed class CronScheduleTests
     [Fact]
     public void Upcoming_marks_an_interval_in_the_fall_back_overlap_in_both_instances()
     {
-        var schedule = CronSchedule.Create("*/30 2 * * *", Zurich, MisfirePolicies.Skip, 10);
+        var schedule = CronSchedule.Create("*/30 2 * * *", Zurich, MisfirePolicy.Skip, 10);
 
         var upcoming = schedule.Upcoming(Utc("2026-10-24T12:00:00Z"), 4);
 
@@ -127,8 +127,8 @@ public sealed class CronScheduleTests
     [Fact]
     public void Six_fields_put_seconds_first_and_five_fields_mean_minutes()
     {
-        var everyFifteenSeconds = CronSchedule.Create("*/15 * * * * *", "UTC", MisfirePolicies.Skip, 10);
-        var everyFifteenMinutes = CronSchedule.Create("*/15 * * * *", "UTC", MisfirePolicies.Skip, 10);
+        var everyFifteenSeconds = CronSchedule.Create("*/15 * * * * *", "UTC", MisfirePolicy.Skip, 10);
+        var everyFifteenMinutes = CronSchedule.Create("*/15 * * * *", "UTC", MisfirePolicy.Skip, 10);
 
         Assert.Equal(
             Many("2026-01-01T00:00:15Z", "2026-01-01T00:00:30Z", "2026-01-01T00:00:45Z", "2026-01-01T00:01:00Z"),
@@ -146,13 +146,13 @@ public sealed class CronScheduleTests
         Assert.Equal("0 6 * * *", schedule.Cron);
         Assert.Equal(Zurich, schedule.Zone.Id);
         Assert.Equal(MisfirePolicy.All, schedule.Misfire);
-        Assert.Equal(MisfirePolicies.All, schedule.MisfireName);
+        Assert.Equal("all", schedule.Misfire.ToText());
     }
 
     [Fact]
     public void A_cron_out_of_range_names_the_field_and_the_reason()
     {
-        var errors = CronSchedule.Validate("0 61 * * *", "UTC", MisfirePolicies.Skip, 10);
+        var errors = CronSchedule.Validate("0 61 * * *", "UTC", MisfirePolicy.Skip, 10);
 
         var error = Assert.Single(errors);
         Assert.Equal("cron", error.Key);
@@ -167,7 +167,7 @@ public sealed class CronScheduleTests
     [InlineData("0 6 * * MON-XYZ", "Cron '0 6 * * MON-XYZ' is not valid: Days of week: Value must be a number between 0 and 7 (all inclusive).")]
     public void Bad_crons_are_refused_with_a_sentence(string cron, string message)
     {
-        var errors = CronSchedule.Validate(cron, "UTC", MisfirePolicies.Skip, 10);
+        var errors = CronSchedule.Validate(cron, "UTC", MisfirePolicy.Skip, 10);
 
         Assert.Equal([message], Assert.Contains("cron", errors));
     }

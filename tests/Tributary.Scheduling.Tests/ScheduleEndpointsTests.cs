@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Tributary.Storage.Jobs;
 using static Tributary.Scheduling.Tests.Instants;
 
 namespace Tributary.Scheduling.Tests;
@@ -71,7 +72,7 @@ public sealed class ScheduleEndpointsTests
         Assert.True(ticket.GetProperty("started").GetBoolean());
         Assert.Equal($"/api/etl/runs/{runId}", triggered.Headers.Location?.OriginalString);
         var run = Assert.Single(await cluster.RunsAsync(ReportJob.JobName));
-        Assert.Equal((runId, RunRequest.Manual), (run.RunId, run.Trigger));
+        Assert.Equal((runId, RunTrigger.Manual), (run.RunId, run.Trigger));
         var read = await api.Client.GetFromJsonAsync<JsonElement>($"/api/schedules/{ReportJob.JobName}");
         Assert.Equal(runId, read.GetProperty("lastRunId").GetGuid());
     }

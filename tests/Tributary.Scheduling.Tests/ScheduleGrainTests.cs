@@ -1,3 +1,4 @@
+using Tributary.Storage.Jobs;
 using static Tributary.Scheduling.Tests.Instants;
 
 namespace Tributary.Scheduling.Tests;
@@ -25,7 +26,7 @@ public sealed class ScheduleGrainTests
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => schedule.Tick()));
 
         var run = Assert.Single(await cluster.RunsAsync(ReportJob.JobName));
-        Assert.Equal((RunRequest.Schedule, Utc("2026-05-01T04:00:00Z")), (run.Trigger, run.ScheduledFor));
+        Assert.Equal((RunTrigger.Schedule, Utc("2026-05-01T04:00:00Z")), (run.Trigger, run.ScheduledFor));
         Assert.Equal(RunStatus.Succeeded, (await cluster.WaitForFinalAsync(run.RunId)).Status);
         await schedule.Tick();
         Assert.Single(await cluster.RunsAsync(ReportJob.JobName));
@@ -49,7 +50,7 @@ public sealed class ScheduleGrainTests
         await schedule.Configure(DailyAtSix);
         cluster.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(10));
         var first = await cluster.Grains.GetGrain<IJobGrain>(JobKey.For(ReportJob.JobName))
-            .Trigger(new RunRequest(RunRequest.Schedule, ScheduledFor: Utc("2026-05-01T04:00:00Z")));
+            .Trigger(new RunRequest(RunTrigger.Schedule, ScheduledFor: Utc("2026-05-01T04:00:00Z")));
         await cluster.WaitForFinalAsync(first.RunId);
 
         await schedule.Tick();
@@ -67,7 +68,7 @@ public sealed class ScheduleGrainTests
     {
         await using var cluster = await ScheduleTestCluster.StartAsync("schedule outage all");
         var schedule = cluster.Schedule(ReportJob.JobName);
-        await schedule.Configure(DailyAtSix with { Misfire = MisfirePolicies.All });
+        await schedule.Configure(DailyAtSix with { Misfire = MisfirePolicy.All });
         cluster.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(10));
         await schedule.Tick();
         await cluster.WaitUntilIdleAsync(ReportJob.JobName);
@@ -91,7 +92,7 @@ public sealed class ScheduleGrainTests
         await cluster.WaitUntilIdleAsync(ReportJob.JobName);
         var runs = await cluster.RunsAsync(ReportJob.JobName);
         Assert.Equal(Many("2026-05-01T04:00:00Z", "2026-05-02T04:00:00Z", "2026-05-03T04:00:00Z", "2026-05-04T04:00:00Z"), runs.Select(r => r.ScheduledFor!.Value));
-        Assert.All(runs, r => Assert.Equal((RunRequest.Schedule, RunStatus.Succeeded), (r.Trigger, r.Status)));
+        Assert.All(runs, r => Assert.Equal((RunTrigger.Schedule, RunStatus.Succeeded), (r.Trigger, r.Status)));
         var caughtUp = await schedule.Get();
         Assert.Empty(caughtUp.Pending);
         Assert.Equal(0, caughtUp.Dropped);
@@ -103,7 +104,7 @@ public sealed class ScheduleGrainTests
     {
         await using var cluster = await ScheduleTestCluster.StartAsync("schedule busy job");
         var schedule = cluster.Schedule(GatedJob.JobName);
-        await schedule.Configure(DailyAtSix with { Misfire = MisfirePolicies.Once });
+        await schedule.Configure(DailyAtSix with { Misfire = MisfirePolicy.Once });
         var manual = await schedule.TriggerNow();
         Assert.True(manual.Started);
 
@@ -120,8 +121,8 @@ public sealed class ScheduleGrainTests
 
         var runs = await cluster.RunsAsync(GatedJob.JobName);
         Assert.Equal(2, runs.Count);
-        Assert.Equal((manual.RunId, RunRequest.Manual, (DateTimeOffset?)null), (runs[0].RunId, runs[0].Trigger, runs[0].ScheduledFor));
-        Assert.Equal((RunRequest.Schedule, (DateTimeOffset?)Utc("2026-05-01T04:00:00Z")), (runs[1].Trigger, runs[1].ScheduledFor));
+        Assert.Equal((manual.RunId, RunTrigger.Manual, (DateTimeOffset?)null), (runs[0].RunId, runs[0].Trigger, runs[0].ScheduledFor));
+        Assert.Equal((RunTrigger.Schedule, (DateTimeOffset?)Utc("2026-05-01T04:00:00Z")), (runs[1].Trigger, runs[1].ScheduledFor));
         var started = await schedule.Get();
         Assert.Equal((ScheduleOutcomes.Started, (Guid?)runs[1].RunId), (started.LastOutcome, started.LastRunId));
         Assert.Empty(started.Pending);
@@ -132,7 +133,7 @@ public sealed class ScheduleGrainTests
     {
         await using var cluster = await ScheduleTestCluster.StartAsync("schedule pause");
         var schedule = cluster.Schedule(ReportJob.JobName);
-        await schedule.Configure(new ScheduleChange("0 * * * *", Misfire: MisfirePolicies.All));
+        await schedule.Configure(new ScheduleChange("0 * * * *", Misfire: MisfirePolicy.All));
         Assert.Equal(1, await cluster.HeartbeatsAsync(ReportJob.JobName));
 
         var paused = await schedule.Pause();
@@ -165,12 +166,16 @@ public sealed class ScheduleGrainTests
         var schedule = cluster.Schedule(ReportJob.JobName);
         var before = await schedule.Configure(DailyAtSix);
 
-        var refused = await Assert.ThrowsAsync<InvalidScheduleException>(() =>
-            schedule.Configure(new ScheduleChange(Cron: "0 61 * * *", TimeZone: "Mars/Base", Misfire: "sometimes")));
+        var bad = new ScheduleChange(Cron: "0 61 * * *", TimeZone: "Mars/Base");
+        var refused = await Assert.ThrowsAsync<InvalidScheduleException>(() => schedule.Configure(bad));
+        // A misfire policy's text is read where it comes in (the API, configuration); the grain names the other problems.
+        Assert.False(MisfirePolicy.TryFromText("sometimes", out _, out var misfireProblem));
+        var refusedWithText = InvalidScheduleException.With(await schedule.Check(bad), "misfire", misfireProblem);
 
         Assert.Equal(["Cron '0 61 * * *' is not valid: Hours: Value must be a number between 0 and 23 (all inclusive)."], refused.Errors["cron"]);
         Assert.Equal(["Time zone 'Mars/Base' is unknown. Use an IANA id such as 'Europe/Zurich' or 'UTC'."], refused.Errors["timeZone"]);
-        Assert.Equal(["Misfire policy 'sometimes' is unknown; allowed: skip, once, all."], refused.Errors["misfire"]);
+        Assert.Equal(["Misfire policy 'sometimes' is unknown; allowed: skip, once, all."], refusedWithText.Errors["misfire"]);
+        Assert.Equal(["cron", "timeZone", "misfire"], refusedWithText.Errors.Keys);
         AssertSame(before, await schedule.Get());
 
         var unknown = await Assert.ThrowsAsync<ScheduleNotFoundException>(() => cluster.Schedule("no_such_job").Configure(DailyAtSix));
@@ -194,10 +199,10 @@ public sealed class ScheduleGrainTests
         try
         {
             var seeded = await cluster.Schedule(ReportJob.JobName).Get();
-            Assert.Equal(("0 6 * * *", "Europe/Zurich", MisfirePolicies.Skip, 10, true, ScheduleSources.Configuration),
+            Assert.Equal(("0 6 * * *", "Europe/Zurich", (MisfirePolicy?)MisfirePolicy.Skip, 10, true, ScheduleSources.Configuration),
                 (seeded.Cron, seeded.TimeZone, seeded.Misfire, seeded.MaxCatchUp, seeded.Enabled, seeded.ChangedBy));
             var operatorView = await cluster.Schedule(ReportJob.JobName).Configure(
-                new ScheduleChange(Cron: "15 4 * * 1-5", Misfire: MisfirePolicies.All, MaxCatchUp: 5));
+                new ScheduleChange(Cron: "15 4 * * 1-5", Misfire: MisfirePolicy.All, MaxCatchUp: 5));
             await cluster.Schedule(ReportJob.JobName).Pause();
             var before = await cluster.Schedule(ReportJob.JobName).Get();
             Assert.Equal(ScheduleSources.Api, operatorView.ChangedBy);
@@ -209,7 +214,7 @@ public sealed class ScheduleGrainTests
 
             var after = await cluster.Schedule(ReportJob.JobName).Get();
             AssertSame(before, after);
-            Assert.Equal(("15 4 * * 1-5", "Europe/Zurich", MisfirePolicies.All, 5, false), (after.Cron, after.TimeZone, after.Misfire, after.MaxCatchUp, after.Enabled));
+            Assert.Equal(("15 4 * * 1-5", "Europe/Zurich", (MisfirePolicy?)MisfirePolicy.All, 5, false), (after.Cron, after.TimeZone, after.Misfire, after.MaxCatchUp, after.Enabled));
             var followed = await cluster.Schedule(DigestJob.JobName).Get();
             Assert.Equal(("0 9 * * *", "UTC", ScheduleSources.Configuration), (followed.Cron, followed.TimeZone, followed.ChangedBy));
             Assert.Equal(
@@ -243,7 +248,7 @@ public sealed class ScheduleGrainTests
     }
 
     /// <summary>Views are records, but their backlog is a list: compare it by content.</summary>
-    private static void AssertSame(ScheduleView expected, ScheduleView actual)
+    private static void AssertSame(ScheduleSnapshot expected, ScheduleSnapshot actual)
     {
         Assert.Equal(expected.Pending, actual.Pending);
         Assert.Equal(expected with { Pending = NoOccurrences }, actual with { Pending = NoOccurrences });

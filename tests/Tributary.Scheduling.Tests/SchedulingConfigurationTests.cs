@@ -23,8 +23,8 @@ public sealed class SchedulingConfigurationTests
         var schedules = ConfiguredSchedules.Read(configuration);
 
         Assert.Equal(["fetch_market_data", "process_holdings"], schedules.Keys);
-        Assert.Equal(new ScheduleChange("0 6 * * *", "UTC", "skip", 10, true), schedules["fetch_market_data"]);
-        Assert.Equal(new ScheduleChange("30 2 * * *", "Europe/Zurich", "all", 3, false), schedules["process_holdings"]);
+        Assert.Equal(new ScheduleChange("0 6 * * *", "UTC", MisfirePolicy.Skip, 10, true), schedules["fetch_market_data"]);
+        Assert.Equal(new ScheduleChange("30 2 * * *", "Europe/Zurich", MisfirePolicy.All, 3, false), schedules["process_holdings"]);
     }
 
     [Fact]

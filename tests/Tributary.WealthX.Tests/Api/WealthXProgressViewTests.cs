@@ -132,7 +132,7 @@ public sealed class WealthXProgressViewTests
         var session = new WealthXSessionInfo(runId, "full", null, startedAt, 419_001, 3, 1, 500, 400, 50, 50, null, null, null);
         var progress = Progress(420_000, 419_500) with { CurrentSession = session };
         var run = new JobRunRecord(
-            runId, "wealthx_default", "schedule", "running", null, new Dictionary<string, string>(), null, null,
+            runId, "wealthx_default", RunTrigger.Schedule, RunStatus.Running, null, new Dictionary<string, string>(), null, null,
             ["419001-419500", "419501-420000", "420001-420500"], 1, startedAt, startedAt, null, 0, 0, 0, null);
         IReadOnlyList<JobBatchRecord> batches =
         [
@@ -194,8 +194,8 @@ public sealed class WealthXProgressViewTests
         ResetAt: null,
         Settings: Defaults);
 
-    private static ScheduleView Schedule(bool enabled) => new(
-        "wealthx_default", true, Cron, Zone, MisfirePolicies.Skip, ScheduleLimits.DefaultMaxCatchUp, enabled,
+    private static ScheduleSnapshot Schedule(bool enabled) => new(
+        "wealthx_default", true, Cron, Zone, MisfirePolicy.Skip, ScheduleLimits.DefaultMaxCatchUp, enabled,
         enabled ? new DateTimeOffset(2025, 3, 28, 14, 0, 0, TimeSpan.FromHours(1)) : null,
         null, [], 0, null, null, null, null, null, null, ScheduleSources.Configuration, null);
 }

@@ -1,3 +1,4 @@
+using Tributary.Storage.Jobs;
 using Xunit;
 
 namespace Tributary.WealthX.Tests.Pull;
@@ -149,7 +150,7 @@ public sealed class WealthXPullGrainTests(WealthXPullClusterFixture fixture) : I
         var last = await pull.CommitPage(Page(first, 1001, 1234, 234, 1234));
         Assert.Equal((true, true, 1234L), (last.EndOfData, last.Complete, last.RecordsProcessed));
         var completedAt = Now;
-        await pull.SessionFinished(first, "succeeded", null);
+        await pull.SessionFinished(first, RunStatus.Succeeded, null);
 
         var complete = await pull.GetProgress();
         Assert.Equal((1235, (int?)1234, 1234L, true), (complete.NextIndex, complete.TotalDossiers, complete.RecordsProcessed, complete.Complete));
@@ -170,7 +171,7 @@ public sealed class WealthXPullGrainTests(WealthXPullClusterFixture fixture) : I
         Cluster.Time.Advance(TimeSpan.FromDays(1));
         var changed = await pull.CommitPage(Page(second, 1, 500, 3, 3, Incremental, Day(pullStarted)));
         Assert.Equal((true, true, 1234L), (changed.EndOfData, changed.Complete, changed.RecordsProcessed));
-        await pull.SessionFinished(second, "succeeded", null);
+        await pull.SessionFinished(second, RunStatus.Succeeded, null);
 
         var afterPass = await pull.GetProgress();
         Assert.Equal((Day(passStarted), 1, (int?)null), (afterPass.IncrementalSince, afterPass.IncrementalNextIndex, afterPass.IncrementalTotal));
@@ -224,7 +225,7 @@ public sealed class WealthXPullGrainTests(WealthXPullClusterFixture fixture) : I
         var full = Guid.NewGuid();
         await pull.PlanSession(full, null);
         await pull.CommitPage(Page(full, 1, 500, 10, 10));
-        await pull.SessionFinished(full, "succeeded", null);
+        await pull.SessionFinished(full, RunStatus.Succeeded, null);
         var run = Guid.NewGuid();
         var plan = await pull.PlanSession(run, null);
         Assert.Equal((Incremental, today), (plan.Mode, plan.Since));
@@ -297,7 +298,7 @@ public sealed class WealthXPullGrainTests(WealthXPullClusterFixture fixture) : I
         await pull.CommitPage(Page(first, 1, 500, 500, 420_000, inserted: 400, updated: 60, unchanged: 40));
         Cluster.Time.Advance(TimeSpan.FromMinutes(5));
 
-        await pull.SessionFinished(first, "succeeded", null);
+        await pull.SessionFinished(first, RunStatus.Succeeded, null);
 
         var succeeded = await pull.GetProgress();
         Assert.Equal(1, succeeded.SessionsDone);
@@ -306,13 +307,13 @@ public sealed class WealthXPullGrainTests(WealthXPullClusterFixture fixture) : I
         Assert.Equal(((string?)null, (DateTimeOffset?)null), (succeeded.LastError, succeeded.LastErrorAt));
 
         Cluster.Time.Advance(TimeSpan.FromMinutes(5));
-        await pull.SessionFinished(first, "failed", "too late");
+        await pull.SessionFinished(first, RunStatus.Failed, "too late");
         Assert.Equal(succeeded, await pull.GetProgress());
 
         var second = Guid.NewGuid();
         await pull.PlanSession(second, null);
         Cluster.Time.Advance(TimeSpan.FromMinutes(5));
-        await pull.SessionFinished(second, "failed", "WealthX rejected the credentials (401)");
+        await pull.SessionFinished(second, RunStatus.Failed, "WealthX rejected the credentials (401)");
 
         var failed = await pull.GetProgress();
         Assert.Equal(1, failed.SessionsDone);
@@ -324,7 +325,7 @@ public sealed class WealthXPullGrainTests(WealthXPullClusterFixture fixture) : I
         var third = Guid.NewGuid();
         await pull.PlanSession(third, null);
         var running = await pull.GetProgress();
-        await pull.SessionFinished(Guid.NewGuid(), "succeeded", null);
+        await pull.SessionFinished(Guid.NewGuid(), RunStatus.Succeeded, null);
         Assert.Equal(running, await pull.GetProgress());
         Assert.Equal(third, running.CurrentSession!.RunId);
     }
@@ -336,7 +337,7 @@ public sealed class WealthXPullGrainTests(WealthXPullClusterFixture fixture) : I
         var run = Guid.NewGuid();
         await pull.PlanSession(run, null);
 
-        await pull.SessionFinished(run, "partially_succeeded", "page 501-1000 failed");
+        await pull.SessionFinished(run, RunStatus.PartiallySucceeded, "page 501-1000 failed");
 
         var progress = await pull.GetProgress();
         Assert.Equal((1, "partially_succeeded", "page 501-1000 failed"), (progress.SessionsDone, progress.LastSession!.Status, progress.LastError));
@@ -349,7 +350,7 @@ public sealed class WealthXPullGrainTests(WealthXPullClusterFixture fixture) : I
         var run = Guid.NewGuid();
         await pull.PlanSession(run, null);
         await pull.CommitPage(Page(run, 1, 500, 500, 420_000));
-        await pull.SessionFinished(run, "failed", "stopped");
+        await pull.SessionFinished(run, RunStatus.Failed, "stopped");
         var before = await pull.GetProgress();
         var running = Guid.NewGuid();
 
