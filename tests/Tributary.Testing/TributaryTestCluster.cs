@@ -61,7 +61,7 @@ public sealed class TributaryTestCluster : IAsyncDisposable
 
     public string ClusterId => Cluster.Options.ClusterId;
 
-    /// <summary>The first silo the cluster started (while it runs).</summary>
+    /// <summary>The oldest of the cluster's running silos (stopped and killed ones leave <see cref="InProcessTestCluster.Silos"/>).</summary>
     public InProcessSiloHandle Primary => Cluster.Silos[0];
 
     /// <summary>The fake clock of the silos; there is none unless <see cref="TributaryTestClusterOptions.WithFakeTime"/> asked for it.</summary>
@@ -235,7 +235,7 @@ public sealed class TributaryTestCluster : IAsyncDisposable
             silo.Services.AddSingleton(type, instance);
         }
 
-        if (options.Tributary)
+        if (options.ProductionWiring)
         {
             silo.AddTributary(silo.Configuration, ConnectionString);
         }

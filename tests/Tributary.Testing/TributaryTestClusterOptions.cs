@@ -31,7 +31,7 @@ public sealed class TributaryTestClusterOptions
     public bool AdoNetMembership { get; private set; }
 
     /// <summary>Wire the silos as production does (<c>AddTributary</c>); off for tests of the Orleans providers alone.</summary>
-    public bool Tributary { get; private set; } = true;
+    public bool ProductionWiring { get; private set; } = true;
 
     /// <summary>A database that already exists (migrated); a new one is created for the cluster when null.</summary>
     public string? ConnectionString { get; private set; }
@@ -95,7 +95,7 @@ public sealed class TributaryTestClusterOptions
     /// </summary>
     public TributaryTestClusterOptions WithoutTributary()
     {
-        Tributary = false;
+        ProductionWiring = false;
         return this;
     }
 
