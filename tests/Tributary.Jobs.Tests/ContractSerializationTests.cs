@@ -17,7 +17,7 @@ public sealed class ContractSerializationTests
     [Fact]
     public async Task Run_statuses_triggers_and_misfire_policies_survive_the_wire()
     {
-        await using var cluster = await JobTestCluster.StartAsync("contract_enums");
+        await using var cluster = await TributaryTestCluster.StartAsync("contract_enums", o => o.WithTestJobs());
         var serializer = cluster.Cluster.Client.ServiceProvider.GetRequiredService<Serializer>();
         T RoundTrip<T>(T value) => serializer.Deserialize<T>(serializer.SerializeToArray(value))!;
 

@@ -10,9 +10,7 @@ public sealed class EventStreamTests
     [Fact]
     public async Task A_client_connected_before_a_run_sees_each_event_once_and_resumes_without_gaps()
     {
-        TestJobs.Failing.Clear();
-        TestJobs.BadData.Clear();
-        await using var cluster = await JobTestCluster.StartAsync("sse", gateway: true);
+        await using var cluster = await TributaryTestCluster.StartAsync("sse", o => o.WithTestJobs().WithGateway());
         using var client = cluster.Gateway!.CreateClient(GatewayHost.OperatorKey);
         using var stream = await SseReader.OpenAsync(client, "/api/events?job=test_counting");
 
@@ -37,9 +35,7 @@ public sealed class EventStreamTests
     [Fact]
     public async Task Etl_routes_trigger_list_and_explain_bad_input()
     {
-        TestJobs.Failing.Clear();
-        TestJobs.BadData.Clear();
-        await using var cluster = await JobTestCluster.StartAsync("etl_api", gateway: true);
+        await using var cluster = await TributaryTestCluster.StartAsync("etl_api", o => o.WithTestJobs().WithGateway());
         using var client = cluster.Gateway!.CreateClient(GatewayHost.OperatorKey);
 
         var unknown = await client.PostAsync("/api/etl/no_such_job/runs", null);

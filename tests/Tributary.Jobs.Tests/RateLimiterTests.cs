@@ -16,10 +16,10 @@ public sealed class RateLimiterTests
     [Fact]
     public async Task A_limiter_spacing_from_completion_counts_the_interval_from_the_end_of_the_previous_call()
     {
-        await using var cluster = await JobTestCluster.StartAsync("spaced", TwoPerSecond, fakeTime: true);
+        await using var cluster = await TributaryTestCluster.StartAsync("spaced", o => o.WithTestJobs().WithSettings(TwoPerSecond).WithFakeTime(TestJobs.Start));
         var spaced = cluster.Grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For("spaced"));
         var plain = cluster.Grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For("sim"));
-        var time = JobTestCluster.FakeTime!;
+        var time = cluster.Time;
 
         var first = await spaced.Reserve();
         await plain.Reserve();
@@ -39,7 +39,7 @@ public sealed class RateLimiterTests
     [Fact]
     public async Task Reservations_are_spaced_by_the_rate_in_call_order()
     {
-        await using var cluster = await JobTestCluster.StartAsync("rate", TwoPerSecond, fakeTime: true);
+        await using var cluster = await TributaryTestCluster.StartAsync("rate", o => o.WithTestJobs().WithSettings(TwoPerSecond).WithFakeTime(TestJobs.Start));
         var limiter = cluster.Grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For("sim"));
 
         var waits = new List<TimeSpan>();
@@ -48,7 +48,7 @@ public sealed class RateLimiterTests
             waits.Add(await limiter.Reserve());
         }
 
-        JobTestCluster.FakeTime!.Advance(TimeSpan.FromSeconds(1));
+        cluster.Time.Advance(TimeSpan.FromSeconds(1));
         waits.Add(await limiter.Reserve());
 
         Assert.Equal([TimeSpan.Zero, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(500)], waits);
@@ -58,7 +58,7 @@ public sealed class RateLimiterTests
     [Fact]
     public async Task A_burst_is_granted_at_once_then_the_rate_applies()
     {
-        await using var cluster = await JobTestCluster.StartAsync("burst", TwoPerSecond, fakeTime: true);
+        await using var cluster = await TributaryTestCluster.StartAsync("burst", o => o.WithTestJobs().WithSettings(TwoPerSecond).WithFakeTime(TestJobs.Start));
         var limiter = cluster.Grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For("bursty"));
 
         var waits = new List<TimeSpan>();
@@ -73,9 +73,9 @@ public sealed class RateLimiterTests
     [Fact]
     public async Task Retry_after_pauses_every_caller_until_it_has_passed()
     {
-        await using var cluster = await JobTestCluster.StartAsync("pause", TwoPerSecond, fakeTime: true);
+        await using var cluster = await TributaryTestCluster.StartAsync("pause", o => o.WithTestJobs().WithSettings(TwoPerSecond).WithFakeTime(TestJobs.Start));
         var limiter = cluster.Grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For("sim"));
-        var now = JobTestCluster.FakeTime!.GetUtcNow();
+        var now = cluster.Time.GetUtcNow();
 
         Assert.Equal(TimeSpan.Zero, await limiter.Reserve());
         await limiter.PauseUntil(now + TimeSpan.FromSeconds(10));
@@ -90,9 +90,9 @@ public sealed class RateLimiterTests
     [Fact]
     public async Task An_upstream_without_a_limit_only_honours_pauses()
     {
-        await using var cluster = await JobTestCluster.StartAsync("unlimited", TwoPerSecond, fakeTime: true);
+        await using var cluster = await TributaryTestCluster.StartAsync("unlimited", o => o.WithTestJobs().WithSettings(TwoPerSecond).WithFakeTime(TestJobs.Start));
         var limiter = cluster.Grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For("free"));
-        var now = JobTestCluster.FakeTime!.GetUtcNow();
+        var now = cluster.Time.GetUtcNow();
 
         Assert.Equal(TimeSpan.Zero, await limiter.Reserve());
         Assert.Equal(TimeSpan.Zero, await limiter.Reserve());

@@ -9,9 +9,8 @@ public sealed class ResumeTests
     [Fact]
     public async Task A_run_resumes_on_a_new_silo_and_reruns_only_the_unfinished_batch()
     {
-        GatedJob.Close();
-        GatedJob.CompletedOn.Clear();
-        await using var cluster = await JobTestCluster.StartAsync("resume");
+        await using var cluster = await TributaryTestCluster.StartAsync("resume", o => o.WithTestJobs());
+        var knobs = cluster.Knobs();
         var job = cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_gated"));
         var ticket = await job.Trigger(new RunRequest(RunTrigger.Manual));
         await using var dataSource = NpgsqlDataSource.Create(cluster.ConnectionString);
@@ -20,10 +19,10 @@ public sealed class ResumeTests
 
         // The batch hangs on the gate; the silo goes away under it.
         var victim = cluster.Cluster.Silos[0];
-        GatedJob.DeadSilos[victim.SiloAddress.ToString()] = 0;
+        knobs.Gated.DeadSilos[victim.SiloAddress.ToString()] = 0;
         var survivor = await cluster.Cluster.StartAdditionalSiloAsync();
         await cluster.Cluster.KillSiloAsync(victim);
-        GatedJob.Open();
+        knobs.Gated.Open();
 
         var run = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, ticket.RunId, TimeSpan.FromSeconds(90));
         var batches = await store.GetBatchesAsync(ticket.RunId, CancellationToken.None);
@@ -33,6 +32,6 @@ public sealed class ResumeTests
         Assert.Equal(JobBatchRecord.Succeeded, batch.Status);
         Assert.Equal(3, batch.ItemsProcessed);
         Assert.Equal(1L, await RunAssertions.ScalarAsync<long>(cluster.ConnectionString, "SELECT count(*) FROM job_runs"));
-        Assert.Equal([survivor.SiloAddress.ToString()], GatedJob.CompletedOn);
+        Assert.Equal([survivor.SiloAddress.ToString()], knobs.Gated.CompletedOn);
     }
 }

@@ -9,13 +9,13 @@ public sealed class RetentionTests
     [Fact]
     public async Task The_retention_job_deletes_exactly_what_is_past_its_age_and_counts_it_in_its_completion_event()
     {
-        await using var cluster = await JobTestCluster.StartAsync("retention", new Dictionary<string, string>
+        await using var cluster = await TributaryTestCluster.StartAsync("retention", o => o.WithTestJobs().WithSettings(new Dictionary<string, string>
         {
             ["Retention:RunsDays"] = "30",
             ["Retention:EventsDays"] = "14",
             ["Retention:ClearedStateDays"] = "7",
             ["Retention:DeadSiloHours"] = "24",
-        });
+        }));
         await SeedAsync(cluster.ConnectionString);
 
         var ticket = await cluster.Grains.GetGrain<IJobGrain>(JobKey.For(RetentionJob.JobName)).Trigger(new RunRequest(RunTrigger.Manual));

@@ -16,9 +16,7 @@ public sealed class RunDrivingTests
     [Fact]
     public async Task A_run_row_no_grain_knows_of_is_adopted_by_the_supervisor_and_finished_with_every_item_written_once()
     {
-        TestJobs.Failing.Clear();
-        TestJobs.BadData.Clear();
-        await using var cluster = await JobTestCluster.StartAsync("run_stranded", FastSweeps);
+        await using var cluster = await TributaryTestCluster.StartAsync("run_stranded", o => o.WithTestJobs().WithSettings(FastSweeps));
         var runId = Guid.NewGuid();
         // What a silo leaves behind when it dies after writing the run's row and before its grain's state: a row alone.
         await using (var dataSource = NpgsqlDataSource.Create(cluster.ConnectionString))
@@ -42,9 +40,7 @@ public sealed class RunDrivingTests
     [Fact]
     public async Task A_trigger_retried_with_its_idempotency_key_gets_the_first_run_even_after_it_finished()
     {
-        TestJobs.Failing.Clear();
-        TestJobs.BadData.Clear();
-        await using var cluster = await JobTestCluster.StartAsync("run_idempotent");
+        await using var cluster = await TributaryTestCluster.StartAsync("run_idempotent", o => o.WithTestJobs());
         var job = cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_counting"));
         var request = new RunRequest(RunTrigger.Manual, Parameters: new Dictionary<string, string> { ["count"] = "8" }, IdempotencyKey: "client-request-1");
 
@@ -66,9 +62,7 @@ public sealed class RunDrivingTests
     [Fact]
     public async Task Single_flight_holds_per_run_key_so_two_keys_run_at_once_and_a_second_trigger_of_one_joins_it()
     {
-        GatedJob.Close();
-        GatedJob.DeadSilos.Clear();
-        await using var cluster = await JobTestCluster.StartAsync("run_keys");
+        await using var cluster = await TributaryTestCluster.StartAsync("run_keys", o => o.WithTestJobs());
         var a = cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_gated", "connection-a"));
         var b = cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_gated", "connection-b"));
 
@@ -77,7 +71,7 @@ public sealed class RunDrivingTests
         var joined = await a.Trigger(new RunRequest(RunTrigger.Manual));
         var running = await RunAssertions.ScalarsAsync<string>(cluster.ConnectionString,
             "SELECT coalesce(run_key, '-') FROM job_runs WHERE job = 'test_gated' AND status = 'running' ORDER BY run_key");
-        GatedJob.Open();
+        cluster.Knobs().Gated.Open();
         var doneA = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, first.RunId);
         var doneB = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, beside.RunId);
 
@@ -96,7 +90,7 @@ public sealed class RunDrivingTests
     [Fact]
     public async Task The_database_refuses_a_second_active_run_of_one_job_and_run_key_and_hands_back_the_first()
     {
-        await using var cluster = await JobTestCluster.StartAsync("run_one_active");
+        await using var cluster = await TributaryTestCluster.StartAsync("run_one_active", o => o.WithTestJobs());
         await using var dataSource = NpgsqlDataSource.Create(cluster.ConnectionString);
         var store = new JobRunStore(dataSource);
         NewRun Run(Guid id, string? key) => new(id, "test_counting", RunTrigger.Manual, null, new Dictionary<string, string>(), null, null, ["x"], 1, key);
@@ -116,9 +110,8 @@ public sealed class RunDrivingTests
     [Fact]
     public async Task A_running_runs_batches_and_items_show_in_the_api_before_it_ends()
     {
-        SteppedJob.Close();
-        SteppedJob.HoldFrom = 3;
-        await using var cluster = await JobTestCluster.StartAsync("run_progress", gateway: true);
+        await using var cluster = await TributaryTestCluster.StartAsync("run_progress", o => o.WithTestJobs().WithGateway());
+        cluster.Knobs().Stepped.HoldFrom = 3;
         using var http = cluster.Gateway!.CreateClient(GatewayHost.OperatorKey);
 
         var trigger = await http.PostAsync("/api/etl/test_stepped/runs", null);
@@ -131,7 +124,7 @@ public sealed class RunDrivingTests
             return run.GetProperty("totalBatches").GetInt32() == 3 ? (JsonElement?)run : null;
         }, "the running run lists 3 batches done")).GetValueOrDefault();
         var one = await http.GetFromJsonAsync<JsonElement>($"/api/etl/runs/{runId}");
-        SteppedJob.Open();
+        cluster.Knobs().Stepped.Open();
         var done = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, Guid.Parse(runId!));
 
         Assert.Equal("running", listed.GetProperty("status").GetString());

@@ -12,9 +12,7 @@ public sealed class RunTests
     [Fact]
     public async Task A_run_commits_every_batch_once_and_announces_each_batch_and_its_completion()
     {
-        TestJobs.Failing.Clear();
-        TestJobs.BadData.Clear();
-        await using var cluster = await JobTestCluster.StartAsync("run_ok");
+        await using var cluster = await TributaryTestCluster.StartAsync("run_ok", o => o.WithTestJobs());
 
         var ticket = await cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_counting")).Trigger(new RunRequest(RunTrigger.Manual, Parameters: Twenty));
         var run = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, ticket.RunId);
@@ -44,10 +42,8 @@ public sealed class RunTests
     [Fact]
     public async Task A_failing_batch_is_dead_lettered_its_siblings_commit_and_a_replay_completes_it()
     {
-        TestJobs.BadData.Clear();
-        TestJobs.Failing.Clear();
-        TestJobs.Failing["item-007"] = 0;
-        await using var cluster = await JobTestCluster.StartAsync("run_dead_letter");
+        await using var cluster = await TributaryTestCluster.StartAsync("run_dead_letter", o => o.WithTestJobs());
+        cluster.Knobs().Failing["item-007"] = 0;
         var job = cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_counting"));
 
         var first = await job.Trigger(new RunRequest(RunTrigger.Manual, Parameters: Twenty));
@@ -64,7 +60,7 @@ public sealed class RunTests
         Assert.Equal(2, letter.Attempts);
         Assert.Equal("InvalidOperationException: Upstream refused item item-007 (attempt 2).", letter.Error);
 
-        TestJobs.Failing.Clear();
+        cluster.Knobs().Failing.Clear();
         var replay = await job.Trigger(new RunRequest(RunTrigger.Replay, DeadLetterIds: [letter.DeadLetterId]));
         var replayed = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, replay.RunId);
 
@@ -90,14 +86,11 @@ public sealed class RunTests
     [Fact]
     public async Task Bad_data_is_dead_lettered_after_one_attempt()
     {
-        TestJobs.Failing.Clear();
-        TestJobs.BadData.Clear();
-        TestJobs.BadData["item-002"] = 0;
-        await using var cluster = await JobTestCluster.StartAsync("run_bad_data");
+        await using var cluster = await TributaryTestCluster.StartAsync("run_bad_data", o => o.WithTestJobs());
+        cluster.Knobs().BadData["item-002"] = 0;
 
         var ticket = await cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_counting")).Trigger(new RunRequest(RunTrigger.Manual, Parameters: new Dictionary<string, string> { ["count"] = "8" }));
         var run = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, ticket.RunId);
-        TestJobs.BadData.Clear();
 
         Assert.Equal(RunStatus.PartiallySucceeded, run.Status);
         await using var dataSource = NpgsqlDataSource.Create(cluster.ConnectionString);
@@ -109,14 +102,13 @@ public sealed class RunTests
     [Fact]
     public async Task A_trigger_while_running_returns_the_running_run()
     {
-        GatedJob.Close();
-        await using var cluster = await JobTestCluster.StartAsync("single_flight");
+        await using var cluster = await TributaryTestCluster.StartAsync("single_flight", o => o.WithTestJobs());
         var job = cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_gated"));
 
         var first = await job.Trigger(new RunRequest(RunTrigger.Manual));
         var second = await job.Trigger(new RunRequest(RunTrigger.Manual));
         var snapshot = await job.GetSnapshot();
-        GatedJob.Open();
+        cluster.Knobs().Gated.Open();
         var run = await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, first.RunId);
 
         Assert.True(first.Started);
@@ -131,9 +123,7 @@ public sealed class RunTests
     [Fact]
     public async Task A_schedule_occurrence_is_served_by_one_run_however_often_it_is_triggered()
     {
-        TestJobs.Failing.Clear();
-        TestJobs.BadData.Clear();
-        await using var cluster = await JobTestCluster.StartAsync("occurrence");
+        await using var cluster = await TributaryTestCluster.StartAsync("occurrence", o => o.WithTestJobs());
         var job = cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_counting"));
         var occurrence = new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero);
 
@@ -151,7 +141,7 @@ public sealed class RunTests
     [Fact]
     public async Task An_unknown_job_is_refused_with_a_sentence()
     {
-        await using var cluster = await JobTestCluster.StartAsync("unknown_job");
+        await using var cluster = await TributaryTestCluster.StartAsync("unknown_job", o => o.WithTestJobs());
 
         var error = await Assert.ThrowsAsync<UnknownJobException>(
             () => cluster.Grains.GetGrain<IJobGrain>(JobKey.For("no_such_job")).Trigger(new RunRequest(RunTrigger.Manual)));

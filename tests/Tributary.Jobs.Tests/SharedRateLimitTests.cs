@@ -9,6 +9,8 @@ namespace Tributary.Jobs.Tests;
 /// Two silos run batches against one upstream at once; the simulator's request log is the judge of the
 /// aggregate rate and of the Retry-After pause.
 /// </summary>
+/// <remarks>It measures real time between calls, so it runs alone (<see cref="RealTimeCollection"/>).</remarks>
+[Collection(RealTimeCollection.Name)]
 public sealed class SharedRateLimitTests
 {
     private const double PermitsPerSecond = 8;
@@ -23,7 +25,7 @@ public sealed class SharedRateLimitTests
         settings["Jobs:test_quotes:RetryBaseDelay"] = "00:00:00.010";
         // This test drives the two runs' executors itself: the supervisor must not pick them up as well.
         settings["JobRuntime:SweepPeriod"] = "01:00:00";
-        await using var cluster = await JobTestCluster.StartAsync("shared_rate", settings, silos: 2);
+        await using var cluster = await TributaryTestCluster.StartAsync("shared_rate", o => o.WithTestJobs().WithSettings(settings).WithSilos(2));
         // Until both silos see each other, each may believe it owns the whole directory and activate its own limiter.
         await cluster.Cluster.WaitForLivenessToStabilizeAsync();
         // The first call meets a 429 that asks for a 2 s pause.

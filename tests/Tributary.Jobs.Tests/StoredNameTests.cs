@@ -18,7 +18,7 @@ public sealed class StoredNameTests
     [Fact]
     public async Task Grain_types_are_the_names_stored_reminders_and_state_already_use()
     {
-        await using var cluster = await JobTestCluster.StartAsync("stored_names");
+        await using var cluster = await TributaryTestCluster.StartAsync("stored_names", o => o.WithTestJobs());
         var grains = cluster.Grains;
 
         Assert.Equal("job/job:test_counting", grains.GetGrain<IJobGrain>(JobKey.For("test_counting")).GetGrainId().ToString());
@@ -35,7 +35,7 @@ public sealed class StoredNameTests
     [Fact]
     public async Task State_written_under_todays_names_is_read_back_by_the_grains()
     {
-        await using var cluster = await JobTestCluster.StartAsync("stored_state");
+        await using var cluster = await TributaryTestCluster.StartAsync("stored_state", o => o.WithTestJobs());
         var serviceId = cluster.Cluster.Options.ServiceId;
         // Payloads exactly as a silo of 2026-11-30 wrote them (Newtonsoft JSON carrying the state classes' .NET names).
         await InsertStateAsync(cluster.ConnectionString, serviceId, "job", "job:test_counting",

@@ -16,9 +16,7 @@ public sealed class StoredStateTextTests
     [Fact]
     public async Task Grains_store_run_status_and_misfire_policy_as_the_text_older_silos_read()
     {
-        TestJobs.Failing.Clear();
-        TestJobs.BadData.Clear();
-        await using var cluster = await JobTestCluster.StartAsync("stored_state_text");
+        await using var cluster = await TributaryTestCluster.StartAsync("stored_state_text", o => o.WithTestJobs());
         var job = cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_counting"));
 
         var ticket = await job.Trigger(new RunRequest(RunTrigger.Manual, Parameters: new Dictionary<string, string> { ["count"] = "4" }));
@@ -47,12 +45,12 @@ public sealed class StoredStateTextTests
     private static Type StoredType(Type state, string property) =>
         state.GetProperty(property, BindingFlags.Public | BindingFlags.Instance)!.PropertyType;
 
-    private static async Task<JsonElement> StoredStateAsync(JobTestCluster cluster, string stateName, string key)
+    private static async Task<JsonElement> StoredStateAsync(TributaryTestCluster cluster, string stateName, string key)
     {
         var payload = await RunAssertions.ScalarAsync<string>(
             cluster.ConnectionString,
             "SELECT convert_from(payload, 'UTF8') FROM orleans_grain_state WHERE service_id = @service AND state_name = @state AND grain_id_extension = @key",
-            ("service", cluster.Cluster.Options.ServiceId), ("state", stateName), ("key", key));
+            ("service", cluster.ServiceId), ("state", stateName), ("key", key));
         return JsonDocument.Parse(payload).RootElement.Clone();
     }
 }

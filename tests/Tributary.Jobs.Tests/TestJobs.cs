@@ -2,17 +2,42 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Tributary.Connectors.MarketData;
 
 namespace Tributary.Jobs.Tests;
 
-/// <summary>Shared knobs of the test jobs (the cluster runs in this process).</summary>
+/// <summary>The test jobs of this project and the cluster they run on.</summary>
 public static class TestJobs
 {
-    /// <summary>Items whose batch throws a transient error while listed here.</summary>
-    public static ConcurrentDictionary<string, byte> Failing { get; } = new();
+    /// <summary>Where a fake clock starts: 1 March 2026, 12:00 UTC.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    /// <summary>Items whose batch throws a permanent (bad data) error.</summary>
-    public static ConcurrentDictionary<string, byte> BadData { get; } = new();
+    /// <summary>
+    /// The test jobs on every silo, their knobs shared with the test (<see cref="Knobs"/>), their table in the
+    /// cluster's database, and second-scale watchdog and reminder periods. Settings given after this override these.
+    /// </summary>
+    public static TributaryTestClusterOptions WithTestJobs(this TributaryTestClusterOptions options) => options
+        .Share(new TestJobKnobs())
+        .PrepareDatabase(CreateTablesAsync)
+        .WithSetting("Silo:MinimumReminderPeriod", "00:00:01")
+        .WithSetting("JobRuntime:WatchdogPeriod", "00:00:01")
+        .WithSetting("Jobs:test_counting:RetryBaseDelay", "00:00:00.010")
+        .WithSetting("Jobs:test_counting:MaxAttempts", "2")
+        .ConfigureSilo(silo =>
+        {
+            silo.Services.AddJob<CountingJob>();
+            silo.Services.AddJob<GatedJob>();
+            silo.Services.AddJob<CursorJob>();
+            silo.Services.AddJob<SteppedJob>();
+            if (!string.IsNullOrEmpty(silo.Configuration["MarketData:BaseUrl"]))
+            {
+                silo.Services.AddMarketDataClient(silo.Configuration);
+                silo.Services.AddJob<QuoteJob>();
+            }
+        });
+
+    /// <summary>The knobs of the test jobs on this cluster's silos.</summary>
+    public static TestJobKnobs Knobs(this TributaryTestCluster cluster) => cluster.Shared<TestJobKnobs>();
 
     public static async Task CreateTablesAsync(NpgsqlDataSource dataSource)
     {
@@ -25,11 +50,65 @@ public static class TestJobs
         Enumerable.Range(1, count).Select(i => $"item-{i:D3}").ToList();
 }
 
+/// <summary>What one cluster's test jobs share with its test: the knobs it turns and what the jobs saw.</summary>
+public sealed class TestJobKnobs
+{
+    /// <summary>Items whose batch throws a transient error while listed here.</summary>
+    public ConcurrentDictionary<string, byte> Failing { get; } = new();
+
+    /// <summary>Items whose batch throws a permanent (bad data) error.</summary>
+    public ConcurrentDictionary<string, byte> BadData { get; } = new();
+
+    /// <summary><see cref="GatedJob"/>'s gate, closed until the test opens it, and the silos it ran on.</summary>
+    public GatedJobKnobs Gated { get; } = new();
+
+    /// <summary>Where <see cref="CursorJob"/> ends and how its runs ended.</summary>
+    public CursorJobKnobs Cursor { get; } = new();
+
+    /// <summary>Where <see cref="SteppedJob"/> stops until the test opens its gate.</summary>
+    public SteppedJobKnobs Stepped { get; } = new();
+}
+
+public sealed class GatedJobKnobs
+{
+    private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Silos the test declared dead: a batch there never returns.</summary>
+    public ConcurrentDictionary<string, byte> DeadSilos { get; } = new();
+
+    /// <summary>The silos whose batches completed, in order.</summary>
+    public ConcurrentQueue<string> CompletedOn { get; } = new();
+
+    public Task Gate => _gate.Task;
+
+    public void Open() => _gate.TrySetResult();
+}
+
+public sealed class CursorJobKnobs
+{
+    /// <summary>The item whose batch reports the end of the data.</summary>
+    public string? EndAt { get; set; }
+
+    public ConcurrentQueue<JobRunOutcome> Outcomes { get; } = new();
+}
+
+public sealed class SteppedJobKnobs
+{
+    private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The first batch that waits for the gate.</summary>
+    public int HoldFrom { get; set; } = int.MaxValue;
+
+    public Task Gate => _gate.Task;
+
+    public void Open() => _gate.TrySetResult();
+}
+
 /// <summary>
 /// Upserts its items into <c>test_job_items</c>, counting writes per item, so a test sees whether a batch
 /// committed once, twice or never. Items: <c>count</c> parameter (default 20).
 /// </summary>
-public sealed class CountingJob(NpgsqlDataSource dataSource) : IJobDefinition
+public sealed class CountingJob(NpgsqlDataSource dataSource, TestJobKnobs knobs) : IJobDefinition
 {
     public string Name => "test_counting";
     public string ItemsName => "Items";
@@ -43,12 +122,12 @@ public sealed class CountingJob(NpgsqlDataSource dataSource) : IJobDefinition
 
     public async Task<BatchResult> ExecuteBatchAsync(JobBatchContext batch, CancellationToken cancellationToken)
     {
-        if (batch.Items.FirstOrDefault(TestJobs.BadData.ContainsKey) is { } bad)
+        if (batch.Items.FirstOrDefault(knobs.BadData.ContainsKey) is { } bad)
         {
             throw new PermanentBatchException($"Item {bad} is bad data.");
         }
 
-        if (batch.Items.FirstOrDefault(TestJobs.Failing.ContainsKey) is { } failing)
+        if (batch.Items.FirstOrDefault(knobs.Failing.ContainsKey) is { } failing)
         {
             throw new InvalidOperationException($"Upstream refused item {failing} (attempt {batch.Attempt}).");
         }
@@ -68,18 +147,8 @@ public sealed class CountingJob(NpgsqlDataSource dataSource) : IJobDefinition
 /// Its one batch waits for the test to open the gate: a run that is "still running" on demand. On a silo
 /// the test declared dead it never returns, like a process that is gone (in-process silos keep their threads).
 /// </summary>
-public sealed class GatedJob(ILocalSiloDetails silo) : IJobDefinition
+public sealed class GatedJob(ILocalSiloDetails silo, TestJobKnobs knobs) : IJobDefinition
 {
-    public static ConcurrentDictionary<string, byte> DeadSilos { get; } = new();
-
-    public static ConcurrentQueue<string> CompletedOn { get; } = new();
-
-    private static TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public static void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public static void Open() => _gate.TrySetResult();
-
     public string Name => "test_gated";
     public string ItemsName => "Items";
     public JobSettings Defaults { get; } = new() { BatchSize = 10, MaxParallelBatches = 1, MaxAttempts = 1 };
@@ -89,14 +158,14 @@ public sealed class GatedJob(ILocalSiloDetails silo) : IJobDefinition
 
     public async Task<BatchResult> ExecuteBatchAsync(JobBatchContext batch, CancellationToken cancellationToken)
     {
-        await _gate.Task.WaitAsync(cancellationToken);
+        await knobs.Gated.Gate.WaitAsync(cancellationToken);
         var here = silo.SiloAddress.ToString();
-        if (DeadSilos.ContainsKey(here))
+        if (knobs.Gated.DeadSilos.ContainsKey(here))
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
 
-        CompletedOn.Enqueue(here);
+        knobs.Gated.CompletedOn.Enqueue(here);
         return new BatchResult(batch.Items.Count);
     }
 }
@@ -120,15 +189,10 @@ public sealed class QuoteJob(IServiceProvider services) : IJobDefinition
 
 /// <summary>
 /// A cursor job: one item per batch, in order, that must not skip an item. Upserts like <see cref="CountingJob"/>,
-/// reports the end of the data at <see cref="EndAt"/>, and records how its runs ended.
+/// reports the end of the data at <see cref="CursorJobKnobs.EndAt"/>, and records how its runs ended.
 /// </summary>
-public sealed class CursorJob(NpgsqlDataSource dataSource) : IJobDefinition
+public sealed class CursorJob(NpgsqlDataSource dataSource, TestJobKnobs knobs) : IJobDefinition
 {
-    /// <summary>The item whose batch reports the end of the data.</summary>
-    public static string? EndAt { get; set; }
-
-    public static ConcurrentQueue<JobRunOutcome> Outcomes { get; } = new();
-
     public string Name => "test_cursor";
     public string ItemsName => "Pages";
     public JobSettings Defaults { get; } = new() { BatchSize = 1, MaxParallelBatches = 1, MaxAttempts = 2, RetryBaseDelay = TimeSpan.FromMilliseconds(10), StopOnDeadLetter = true };
@@ -139,7 +203,7 @@ public sealed class CursorJob(NpgsqlDataSource dataSource) : IJobDefinition
     public async Task<BatchResult> ExecuteBatchAsync(JobBatchContext batch, CancellationToken cancellationToken)
     {
         var item = batch.Items.Single();
-        if (TestJobs.BadData.ContainsKey(item))
+        if (knobs.BadData.ContainsKey(item))
         {
             throw new PermanentBatchException($"Item {item} is bad data.");
         }
@@ -152,30 +216,22 @@ public sealed class CursorJob(NpgsqlDataSource dataSource) : IJobDefinition
         command.Parameters.AddWithValue("item", item);
         command.Parameters.AddWithValue("run", batch.RunId);
         await command.ExecuteNonQueryAsync(cancellationToken);
-        return new BatchResult(1, EndOfData: item == EndAt, Details: new System.Text.Json.Nodes.JsonObject { ["item"] = item });
+        return new BatchResult(1, EndOfData: item == knobs.Cursor.EndAt, Details: new System.Text.Json.Nodes.JsonObject { ["item"] = item });
     }
 
     public Task RunFinishedAsync(JobRunOutcome outcome, CancellationToken cancellationToken)
     {
-        Outcomes.Enqueue(outcome);
+        knobs.Cursor.Outcomes.Enqueue(outcome);
         return Task.CompletedTask;
     }
 }
 
 /// <summary>
-/// Six one-item batches, one at a time; from batch <see cref="HoldFrom"/> on each waits for the gate: a run caught
+/// Six one-item batches, one at a time; from batch <see cref="SteppedJobKnobs.HoldFrom"/> on each waits for the gate: a run caught
 /// halfway, so a test can read its progress while it runs.
 /// </summary>
-public sealed class SteppedJob : IJobDefinition
+public sealed class SteppedJob(TestJobKnobs knobs) : IJobDefinition
 {
-    private static TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public static int HoldFrom { get; set; } = int.MaxValue;
-
-    public static void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public static void Open() => _gate.TrySetResult();
-
     public string Name => "test_stepped";
     public string ItemsName => "Items";
     public JobSettings Defaults { get; } = new() { BatchSize = 1, MaxParallelBatches = 1, MaxAttempts = 1 };
@@ -185,9 +241,9 @@ public sealed class SteppedJob : IJobDefinition
 
     public async Task<BatchResult> ExecuteBatchAsync(JobBatchContext batch, CancellationToken cancellationToken)
     {
-        if (batch.BatchIndex >= HoldFrom)
+        if (batch.BatchIndex >= knobs.Stepped.HoldFrom)
         {
-            await _gate.Task.WaitAsync(cancellationToken);
+            await knobs.Stepped.Gate.WaitAsync(cancellationToken);
         }
 
         return new BatchResult(batch.Items.Count);

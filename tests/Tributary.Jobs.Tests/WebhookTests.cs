@@ -21,10 +21,8 @@ public sealed class WebhookTests
     [Fact]
     public async Task A_completion_event_is_delivered_signed_and_retried_after_a_failure()
     {
-        TestJobs.Failing.Clear();
-        TestJobs.BadData.Clear();
         await using var receiver = await Receiver.StartAsync(failFirst: 1);
-        await using var cluster = await JobTestCluster.StartAsync("webhook", gateway: true);
+        await using var cluster = await TributaryTestCluster.StartAsync("webhook", o => o.WithTestJobs().WithGateway());
         using var client = cluster.Gateway!.CreateClient(GatewayHost.OperatorKey);
         const string secret = "receiver-shared-secret-0123456789";
 
@@ -61,7 +59,7 @@ public sealed class WebhookTests
     [Fact]
     public async Task A_webhook_with_a_bad_url_or_short_secret_is_refused_naming_the_fields()
     {
-        await using var cluster = await JobTestCluster.StartAsync("webhook_bad", gateway: true);
+        await using var cluster = await TributaryTestCluster.StartAsync("webhook_bad", o => o.WithTestJobs().WithGateway());
         using var client = cluster.Gateway!.CreateClient(GatewayHost.OperatorKey);
 
         var response = await client.PostAsJsonAsync("/api/webhooks", new { url = "ftp://example/hook", secret = "short" });

@@ -1,3 +1,2 @@
-global using Orleans.TestingHost;
 global using Tributary.Jobs;
 global using Tributary.Testing;

@@ -13,7 +13,7 @@ public sealed class ScheduleEndpointsTests
     [Fact]
     public async Task A_bad_change_is_a_400_naming_the_field_and_the_reason()
     {
-        await using var cluster = await ScheduleTestCluster.StartAsync("schedule api validation");
+        await using var cluster = await TributaryTestCluster.StartAsync("schedule api validation", o => o.WithScheduleJobs());
         await using var api = await ScheduleApiHost.StartAsync(cluster.Cluster.Client);
 
         using var response = await api.Client.PutAsJsonAsync($"/api/schedules/{ReportJob.JobName}", new { cron = "0 61 * * *", timeZone = "Mars/Base", misfire = "sometimes", maxCatchUp = 0 });
@@ -42,7 +42,7 @@ public sealed class ScheduleEndpointsTests
     [Fact]
     public async Task Operators_list_change_pause_resume_and_trigger_schedules()
     {
-        await using var cluster = await ScheduleTestCluster.StartAsync("schedule api flow");
+        await using var cluster = await TributaryTestCluster.StartAsync("schedule api flow", o => o.WithScheduleJobs());
         await using var api = await ScheduleApiHost.StartAsync(cluster.Cluster.Client);
 
         using var created = await api.Client.PutAsJsonAsync($"/api/schedules/{ReportJob.JobName}", new { cron = "0 6 * * *", timeZone = "Europe/Zurich", misfire = "all" });
@@ -80,7 +80,7 @@ public sealed class ScheduleEndpointsTests
     [Fact]
     public async Task Occurrences_across_the_spring_forward_night_mark_the_run_the_gap_moved()
     {
-        await using var cluster = await ScheduleTestCluster.StartAsync("schedule occurrences spring", start: Utc("2026-03-28T12:00:00Z"));
+        await using var cluster = await TributaryTestCluster.StartAsync("schedule occurrences spring", o => o.WithScheduleJobs().WithFakeTime(Utc("2026-03-28T12:00:00Z")));
         await using var api = await ScheduleApiHost.StartAsync(cluster.Cluster.Client);
         using var configured = await api.Client.PutAsJsonAsync($"/api/schedules/{ReportJob.JobName}", new { cron = "30 2 * * *", timeZone = "Europe/Zurich" });
         Assert.Equal(HttpStatusCode.OK, configured.StatusCode);
@@ -105,7 +105,7 @@ public sealed class ScheduleEndpointsTests
     [Fact]
     public async Task Occurrences_across_the_fall_back_night_say_which_instance_of_the_repeated_hour_runs()
     {
-        await using var cluster = await ScheduleTestCluster.StartAsync("schedule occurrences autumn");
+        await using var cluster = await TributaryTestCluster.StartAsync("schedule occurrences autumn", o => o.WithScheduleJobs());
         await using var api = await ScheduleApiHost.StartAsync(cluster.Cluster.Client);
         cluster.Time.SetUtcNow(Utc("2026-10-24T12:00:00Z"));
         await api.Client.PutAsJsonAsync($"/api/schedules/{ReportJob.JobName}", new { cron = "30 2 * * *", timeZone = "Europe/Zurich" });
@@ -140,7 +140,7 @@ public sealed class ScheduleEndpointsTests
     [Fact]
     public async Task Occurrences_need_a_count_of_1_to_100_and_a_schedule()
     {
-        await using var cluster = await ScheduleTestCluster.StartAsync("schedule occurrences validation");
+        await using var cluster = await TributaryTestCluster.StartAsync("schedule occurrences validation", o => o.WithScheduleJobs());
         await using var api = await ScheduleApiHost.StartAsync(cluster.Cluster.Client);
         await api.Client.PutAsJsonAsync($"/api/schedules/{ReportJob.JobName}", new { cron = "0 6 * * *", timeZone = "Europe/Zurich" });
 
@@ -179,7 +179,7 @@ public sealed class ScheduleEndpointsTests
     [Fact]
     public async Task A_wrong_json_type_names_the_field_and_what_it_must_be_never_a_dotnet_type()
     {
-        await using var cluster = await ScheduleTestCluster.StartAsync("schedule api json types");
+        await using var cluster = await TributaryTestCluster.StartAsync("schedule api json types", o => o.WithScheduleJobs());
         await using var api = await ScheduleApiHost.StartAsync(cluster.Cluster.Client);
         (string Json, string Field, string Reason)[] cases =
         [

@@ -15,7 +15,7 @@ public sealed class ScheduleGrainTests
     [Fact]
     public async Task Duplicate_and_concurrent_ticks_start_exactly_one_run_for_an_occurrence()
     {
-        await using var cluster = await ScheduleTestCluster.StartAsync("schedule duplicate ticks");
+        await using var cluster = await TributaryTestCluster.StartAsync("schedule duplicate ticks", o => o.WithScheduleJobs());
         var schedule = cluster.Schedule(ReportJob.JobName);
         var configured = await schedule.Configure(DailyAtSix);
         Assert.Equal(Utc("2026-05-01T04:00:00Z"), configured.NextDue);
@@ -45,7 +45,7 @@ public sealed class ScheduleGrainTests
     public async Task An_occurrence_the_job_already_served_is_not_run_again()
     {
         // As if the schedule had triggered the run and its silo died before it recorded the outcome.
-        await using var cluster = await ScheduleTestCluster.StartAsync("schedule already served");
+        await using var cluster = await TributaryTestCluster.StartAsync("schedule already served", o => o.WithScheduleJobs());
         var schedule = cluster.Schedule(ReportJob.JobName);
         await schedule.Configure(DailyAtSix);
         cluster.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(10));
@@ -66,7 +66,7 @@ public sealed class ScheduleGrainTests
     [Fact]
     public async Task Policy_all_after_a_three_day_outage_runs_every_missed_occurrence_once_in_order()
     {
-        await using var cluster = await ScheduleTestCluster.StartAsync("schedule outage all");
+        await using var cluster = await TributaryTestCluster.StartAsync("schedule outage all", o => o.WithScheduleJobs());
         var schedule = cluster.Schedule(ReportJob.JobName);
         await schedule.Configure(DailyAtSix with { Misfire = MisfirePolicy.All });
         cluster.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(10));
@@ -102,7 +102,7 @@ public sealed class ScheduleGrainTests
     [Fact]
     public async Task A_busy_job_keeps_the_occurrence_pending_until_the_running_run_ends()
     {
-        await using var cluster = await ScheduleTestCluster.StartAsync("schedule busy job");
+        await using var cluster = await TributaryTestCluster.StartAsync("schedule busy job", o => o.WithScheduleJobs());
         var schedule = cluster.Schedule(GatedJob.JobName);
         await schedule.Configure(DailyAtSix with { Misfire = MisfirePolicy.Once });
         var manual = await schedule.TriggerNow();
@@ -115,7 +115,7 @@ public sealed class ScheduleGrainTests
         Assert.Equal(Many("2026-05-01T04:00:00Z"), busy.Pending);
         Assert.Single(await cluster.RunsAsync(GatedJob.JobName));
 
-        cluster.Jobs.OpenGate();
+        cluster.Jobs().OpenGate();
         await cluster.WaitUntilIdleAsync(GatedJob.JobName);
         await schedule.Tick();
 
@@ -131,7 +131,7 @@ public sealed class ScheduleGrainTests
     [Fact]
     public async Task Pause_stops_triggering_and_resume_starts_from_now()
     {
-        await using var cluster = await ScheduleTestCluster.StartAsync("schedule pause");
+        await using var cluster = await TributaryTestCluster.StartAsync("schedule pause", o => o.WithScheduleJobs());
         var schedule = cluster.Schedule(ReportJob.JobName);
         await schedule.Configure(new ScheduleChange("0 * * * *", Misfire: MisfirePolicy.All));
         Assert.Equal(1, await cluster.HeartbeatsAsync(ReportJob.JobName));
@@ -162,7 +162,7 @@ public sealed class ScheduleGrainTests
     [Fact]
     public async Task Invalid_changes_are_refused_with_the_field_and_the_reason_and_change_nothing()
     {
-        await using var cluster = await ScheduleTestCluster.StartAsync("schedule validation");
+        await using var cluster = await TributaryTestCluster.StartAsync("schedule validation", o => o.WithScheduleJobs());
         var schedule = cluster.Schedule(ReportJob.JobName);
         var before = await schedule.Configure(DailyAtSix);
 
@@ -195,7 +195,7 @@ public sealed class ScheduleGrainTests
             [$"Jobs:{ReportJob.JobName}:Schedule:TimeZone"] = "Europe/Zurich",
             [$"Jobs:{DigestJob.JobName}:Schedule:Cron"] = "0 7 * * *",
         };
-        var cluster = await ScheduleTestCluster.StartAsync("schedule restart", settings: settings);
+        var cluster = await TributaryTestCluster.StartAsync("schedule restart", o => o.WithScheduleJobs().WithSettings(settings));
         try
         {
             var seeded = await cluster.Schedule(ReportJob.JobName).Get();
@@ -210,7 +210,7 @@ public sealed class ScheduleGrainTests
             // The configuration moves on: the operator's schedule stays, the untouched one follows.
             settings[$"Jobs:{ReportJob.JobName}:Schedule:Cron"] = "0 8 * * *";
             settings[$"Jobs:{DigestJob.JobName}:Schedule:Cron"] = "0 9 * * *";
-            cluster = await cluster.RestartAsync(settings: settings);
+            cluster = await cluster.RestartAsync(o => o.WithSettings(settings));
 
             var after = await cluster.Schedule(ReportJob.JobName).Get();
             AssertSame(before, after);
@@ -232,7 +232,7 @@ public sealed class ScheduleGrainTests
     [Fact]
     public async Task The_heartbeat_reminder_ticks_the_schedule_without_any_call()
     {
-        await using var cluster = await ScheduleTestCluster.StartAsync("schedule heartbeat", heartbeat: TimeSpan.FromSeconds(1));
+        await using var cluster = await TributaryTestCluster.StartAsync("schedule heartbeat", o => o.WithScheduleJobs(heartbeat: TimeSpan.FromSeconds(1)));
         var schedule = cluster.Schedule(ReportJob.JobName);
         await schedule.Configure(DailyAtSix);
 

@@ -17,7 +17,7 @@ public sealed class ScheduleMisfireTextTests
     [Fact]
     public async Task A_bad_misfire_text_is_refused_with_the_other_fields_problems_and_changes_nothing()
     {
-        await using var cluster = await ScheduleTestCluster.StartAsync("schedule misfire text");
+        await using var cluster = await TributaryTestCluster.StartAsync("schedule misfire text", o => o.WithScheduleJobs());
         await using var api = await ScheduleApiHost.StartAsync(cluster.Cluster.Client);
         var path = $"/api/schedules/{ReportJob.JobName}";
         using (var created = await api.Client.PutAsJsonAsync(path, new { cron = "0 6 * * *", misfire = " ALL " }))

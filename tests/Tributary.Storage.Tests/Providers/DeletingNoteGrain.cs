@@ -2,7 +2,7 @@ namespace Tributary.Storage.Tests.Providers;
 
 [GrainType("deletingnote")]
 public sealed class DeletingNoteGrain(
-    [PersistentState(NoteGrain.StateName, TestSilo.DeletingStorageName)] IPersistentState<NoteState> note) : Grain, IDeletingNoteGrain
+    [PersistentState(NoteGrain.StateName, TestStorage.DeletingStorageName)] IPersistentState<NoteState> note) : Grain, IDeletingNoteGrain
 {
     public async Task SetAsync(string text)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using Orleans.TestingHost;
+using Tributary.Testing;
 
 namespace Tributary.Storage.Tests.Providers;
 
@@ -13,13 +14,13 @@ public sealed class GrainStateTests
         var connectionString = await MigratedDatabase.CreateAsync("state restart");
         var serviceId = $"state-{Guid.NewGuid():N}";
 
-        await using (var first = await TestSilo.StartAsync(TestSilo.Builder(connectionString, serviceId)))
+        await using (var first = await TributaryTestCluster.StartAsync("state restart", o => o.WithTestStorage().OnDatabase(connectionString).WithServiceId(serviceId)))
         {
             await first.Client.GetGrain<INoteGrain>("note:kept").SetAsync("written before the restart");
-            await first.StopAllSilosAsync();
+            await first.Cluster.StopAllSilosAsync();
         }
 
-        await using var second = await TestSilo.StartAsync(TestSilo.Builder(connectionString, serviceId));
+        await using var second = await TributaryTestCluster.StartAsync("state restart", o => o.WithTestStorage().OnDatabase(connectionString).WithServiceId(serviceId));
         Assert.Equal("written before the restart", await second.Client.GetGrain<INoteGrain>("note:kept").GetAsync());
         Assert.Equal(1, await MigratedDatabase.ScalarAsync<int>(
             connectionString,
@@ -32,10 +33,10 @@ public sealed class GrainStateTests
     {
         var connectionString = await MigratedDatabase.CreateAsync("state concurrency");
         var serviceId = $"state-{Guid.NewGuid():N}";
-        await using var cluster = await TestSilo.StartAsync(TestSilo.Builder(connectionString, serviceId));
+        await using var cluster = await TributaryTestCluster.StartAsync("state concurrency", o => o.WithTestStorage().OnDatabase(connectionString).WithServiceId(serviceId));
 
         // Two writers of one grain's state, straight through the silo's provider: the second holds a stale ETag.
-        var storage = Assert.IsType<InProcessSiloHandle>(cluster.Primary).ServiceProvider.GetRequiredKeyedService<IGrainStorage>(TestSilo.StorageName);
+        var storage = Assert.IsType<InProcessSiloHandle>(cluster.Primary).ServiceProvider.GetRequiredKeyedService<IGrainStorage>(TestStorage.StorageName);
         var grainId = GrainId.Create("note", "note:contended");
         var written = new NoteState { Text = "first" };
         var writer = new GrainState<NoteState>(written);

@@ -13,8 +13,9 @@ public sealed class MembershipTests
     {
         var connectionString = await MigratedDatabase.CreateAsync("membership cluster");
         var serviceId = $"members-{Guid.NewGuid():N}";
-        await using var cluster = await TestSilo.StartAsync(TestSilo.Builder(connectionString, serviceId, silos: 2, useAdoNetMembership: true));
-        var clusterId = cluster.Options.ClusterId;
+        await using var cluster = await TributaryTestCluster.StartAsync(
+            "membership cluster", o => o.WithTestStorage().OnDatabase(connectionString).WithServiceId(serviceId).WithSilos(2).WithAdoNetMembership());
+        var clusterId = cluster.ClusterId;
         var management = cluster.Client.GetGrain<IManagementGrain>(0);
 
         await Eventually.TrueAsync(async () => (await management.GetHosts(onlyActive: true)).Count == 2, "both silos are active");
@@ -26,12 +27,12 @@ public sealed class MembershipTests
             await note.SetAsync($"text {i}");
         }
 
-        var secondary = cluster.SecondarySilos[0];
+        var secondary = cluster.Cluster.Silos[1];
         var stopped = secondary.SiloAddress;
         var hosts = await Task.WhenAll(notes.Select(n => n.GetHostAsync()));
         Assert.Contains(stopped.ToString(), hosts);
 
-        await cluster.StopSiloAsync(secondary);
+        await cluster.Cluster.StopSiloAsync(secondary);
 
         var row = await MigratedDatabase.ScalarAsync<int>(
             connectionString,
@@ -41,7 +42,7 @@ public sealed class MembershipTests
         Assert.Equal(OneActiveOneDead, await StatusesAsync(connectionString, clusterId));
         await Eventually.TrueAsync(async () => (await management.GetHosts(onlyActive: true)).Count == 1, "only the surviving silo is active");
 
-        var survivor = Assert.Single(cluster.GetActiveSilos()).SiloAddress.ToString();
+        var survivor = Assert.Single(cluster.Cluster.GetActiveSilos()).SiloAddress.ToString();
         var texts = await Task.WhenAll(notes.Select(n => n.GetAsync()));
         Assert.Equal(Enumerable.Range(0, 24).Select(i => $"text {i}"), texts);
         var hostsAfter = await Task.WhenAll(notes.Select(n => n.GetHostAsync()));

@@ -4,7 +4,7 @@ namespace Tributary.Storage.Tests.Providers;
 [Orleans.Placement.RandomPlacement]
 [GrainType("note")]
 public sealed class NoteGrain(
-    [PersistentState(NoteGrain.StateName, TestSilo.StorageName)] IPersistentState<NoteState> note,
+    [PersistentState(NoteGrain.StateName, TestStorage.StorageName)] IPersistentState<NoteState> note,
     ILocalSiloDetails silo) : Grain, INoteGrain
 {
     public const string StateName = "note";

@@ -1,7 +1,7 @@
 namespace Tributary.Storage.Tests.Providers;
 
 [GrainType("ticker")]
-public sealed class TickerGrain(ILocalSiloDetails silo) : Grain, ITickerGrain, IRemindable
+public sealed class TickerGrain(ILocalSiloDetails silo, TickLog log) : Grain, ITickerGrain, IRemindable
 {
     public const string ReminderName = "tick";
 
@@ -9,7 +9,7 @@ public sealed class TickerGrain(ILocalSiloDetails silo) : Grain, ITickerGrain, I
 
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        TickLog.Record(this.GetPrimaryKeyString(), silo.SiloAddress.ToString());
+        log.Record(this.GetPrimaryKeyString(), silo.SiloAddress.ToString());
         return Task.CompletedTask;
     }
 }

@@ -1,3 +1,4 @@
+using Tributary.Testing;
 using Xunit;
 
 namespace Tributary.WealthX.Tests.Pull;
@@ -8,19 +9,19 @@ namespace Tributary.WealthX.Tests.Pull;
 /// </summary>
 public sealed class WealthXPullClusterFixture : IAsyncLifetime
 {
-    private WealthXPullTestCluster? _cluster;
+    private TributaryTestCluster? _cluster;
 
-    public WealthXPullTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster has not started.");
+    public TributaryTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster has not started.");
 
     /// <summary>The feed's pull, reset to index 1 with no session and no counters.</summary>
     public async Task<IWealthXPullGrain> FreshPullAsync()
     {
-        var pull = Cluster.Pull;
+        var pull = Cluster.Pull();
         await pull.Reset(null);
         return pull;
     }
 
-    public async Task InitializeAsync() => _cluster = await WealthXPullTestCluster.StartAsync("wealthx pull grain");
+    public async Task InitializeAsync() => _cluster = await TributaryTestCluster.StartAsync("wealthx pull grain", o => o.WithWealthXPull());
 
     public async Task DisposeAsync()
     {

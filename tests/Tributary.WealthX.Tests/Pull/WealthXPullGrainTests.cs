@@ -1,4 +1,5 @@
 using Tributary.Storage.Jobs;
+using Tributary.Testing;
 using Xunit;
 
 namespace Tributary.WealthX.Tests.Pull;
@@ -13,7 +14,7 @@ public sealed class WealthXPullGrainTests(WealthXPullClusterFixture fixture) : I
     private const string Full = WealthXPassMode.Full;
     private const string Incremental = WealthXPassMode.Incremental;
 
-    private WealthXPullTestCluster Cluster => fixture.Cluster;
+    private TributaryTestCluster Cluster => fixture.Cluster;
 
     private DateTimeOffset Now => Cluster.Time.GetUtcNow();
 
@@ -55,10 +56,10 @@ public sealed class WealthXPullGrainTests(WealthXPullClusterFixture fixture) : I
     [Fact]
     public async Task A_session_of_1200_records_ends_with_a_short_page()
     {
-        await using var cluster = await WealthXPullTestCluster.StartAsync(
-            "wealthx pull 1200", new Dictionary<string, string> { ["WealthX:SessionSize"] = "1200" });
+        await using var cluster = await TributaryTestCluster.StartAsync(
+            "wealthx pull 1200", o => o.WithWealthXPull().WithSetting("WealthX:SessionSize", "1200"));
 
-        var plan = await cluster.Pull.PlanSession(Guid.NewGuid(), null);
+        var plan = await cluster.Pull().PlanSession(Guid.NewGuid(), null);
 
         Assert.Equal(["1-500", "501-1000", "1001-1200"], plan.Pages);
         Assert.Equal((Full, (DateOnly?)null, 1), (plan.Mode, plan.Since, plan.StartIndex));
@@ -385,21 +386,21 @@ public sealed class WealthXPullGrainTests(WealthXPullClusterFixture fixture) : I
     [Fact]
     public async Task The_cursor_and_the_pages_stored_ahead_of_it_survive_a_restart_of_the_cluster()
     {
-        var cluster = await WealthXPullTestCluster.StartAsync("wealthx pull restart");
+        var cluster = await TributaryTestCluster.StartAsync("wealthx pull restart", o => o.WithWealthXPull());
         try
         {
             var run = Guid.NewGuid();
-            await cluster.Pull.PlanSession(run, null);
-            await cluster.Pull.CommitPage(Page(run, 1, 500, 500, 420_000));
-            await cluster.Pull.CommitPage(Page(run, 1001, 1500, 500, 420_000));
-            var before = await cluster.Pull.GetProgress();
+            await cluster.Pull().PlanSession(run, null);
+            await cluster.Pull().CommitPage(Page(run, 1, 500, 500, 420_000));
+            await cluster.Pull().CommitPage(Page(run, 1001, 1500, 500, 420_000));
+            var before = await cluster.Pull().GetProgress();
             Assert.Equal((501, 500L, 2), (before.NextIndex, before.RecordsProcessed, before.CurrentSession!.PagesStored));
 
             cluster = await cluster.RestartAsync();
 
-            Assert.Equal(before, await cluster.Pull.GetProgress());
+            Assert.Equal(before, await cluster.Pull().GetProgress());
             // The page stored ahead before the restart is still waiting for the gap.
-            Assert.Equal(new WealthXCheckpoint(1501, false, false, 1500), await cluster.Pull.CommitPage(Page(run, 501, 1000, 500, 420_000)));
+            Assert.Equal(new WealthXCheckpoint(1501, false, false, 1500), await cluster.Pull().CommitPage(Page(run, 501, 1000, 500, 420_000)));
         }
         finally
         {
