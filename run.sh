@@ -7,6 +7,7 @@
 # is appended to. Ctrl-C (or SIGTERM) stops everything, and so does PostgreSQL stopping.
 # Data under ./.data survives restarts.
 #   TRIBUTARY_ADMIN_KEY  the admin API key (default: generated once, kept in .data/admin-key)
+#   TRIBUTARY_KEYRING_KEY  seals the key ring of stored secrets (default: generated once, kept in .data/keyring-key)
 #   TRIBUTARY_API_PORT   the gateway port (default 5080)
 #   TRIBUTARY_SIM_PORT   the simulators' port (default 5090)
 set -euo pipefail
@@ -18,7 +19,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --silos) silos=${2:-}; shift 2 || { echo "--silos needs a number" >&2; exit 2; } ;;
     --silos=*) silos=${1#*=}; shift ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "Unknown option '$1'. Usage: ./run.sh [--silos N]" >&2; exit 2 ;;
   esac
 done
@@ -109,6 +110,16 @@ else
   fi
   admin_key=$(cat .data/admin-key)
 fi
+# Stored secrets (webhook secrets) are encrypted with a key ring kept in PostgreSQL, itself sealed by this key: keep
+# it with the database (losing it makes the stored secrets unreadable).
+if [ -n "${TRIBUTARY_KEYRING_KEY:-}" ]; then
+  keyring_key=$TRIBUTARY_KEYRING_KEY
+else
+  if [ ! -s .data/keyring-key ]; then
+    (umask 077; head -c 32 /dev/urandom | base64 -w 0 > .data/keyring-key)
+  fi
+  keyring_key=$(cat .data/keyring-key)
+fi
 
 echo "Building (Release)..."
 dotnet build Cluster.sln -c Release -nologo -clp:ErrorsOnly -v:q >/dev/null || dotnet build Cluster.sln -c Release -nologo -clp:ErrorsOnly
@@ -128,7 +139,8 @@ run_silo() { # i
     dotnet "$(bin silo Tributary.Silo)"
 }
 run_gateway() {
-  exec env Database__ConnectionString="$db" TRIBUTARY_ADMIN_KEY="$admin_key" \
+  # Webhooks to private addresses stay refused unless the caller's environment says Webhooks__AllowPrivateTargets=true.
+  exec env Database__ConnectionString="$db" TRIBUTARY_ADMIN_KEY="$admin_key" DataProtection__KeyRingKey="$keyring_key" \
     TRIBUTARY_API_PORT="$api_port" dotnet "$(bin api Tributary.Api)"
 }
 run_process() { # name

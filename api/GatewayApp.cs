@@ -19,6 +19,7 @@ using Tributary.Storage.Dossiers;
 using Tributary.Storage.Events;
 using Tributary.Storage.FinTrack;
 using Tributary.Storage.Jobs;
+using Tributary.Storage.Secrets;
 
 namespace Tributary.Api;
 
@@ -74,6 +75,8 @@ public static partial class GatewayApp
         builder.Services.AddDossierStore(builder.Configuration);
         builder.Services.AddSingleton<WealthXStatusSource>();
         builder.Services.AddSingleton<Outbox>();
+        // Stored secrets (webhook secrets) through Data Protection, its key ring in PostgreSQL sealed by DataProtection:KeyRingKey.
+        builder.Services.AddSecretProtection(configuration);
         builder.Services.AddSingleton<WebhookStore>();
         builder.Services.AddSingleton<PortfolioImporter>();
         builder.Services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.Section)).ValidateOnStart();
@@ -88,7 +91,17 @@ public static partial class GatewayApp
         builder.Services.AddSingleton<OutboxNotifier>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxNotifier>());
         builder.Services.AddHostedService<WebhookDeliveryService>();
-        builder.Services.AddHttpClient(WebhookDeliveryService.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
+        builder.Services.AddSingleton(sp => new WebhookTargetGuard(sp.GetRequiredService<IOptions<WebhookOptions>>()));
+        builder.Services.AddHttpClient(WebhookDeliveryService.HttpClientName, (sp, client) => client.Timeout = sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Timeout)
+            // The guard connects, to an address it checked; no redirects (a 3xx is a failed delivery), no proxy (it would connect instead).
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                ConnectCallback = sp.GetRequiredService<WebhookTargetGuard>().ConnectAsync,
+                AllowAutoRedirect = false,
+                UseProxy = false,
+            });
         builder.Services.AddOptions<GatewayAuthOptions>().Bind(configuration.GetSection(GatewayAuthOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<GatewayAuthOptions>, GatewayAuthOptionsValidator>();
         builder.Services.AddSingleton<ApiKeyRegistry>();
@@ -118,7 +131,7 @@ public static partial class GatewayApp
 
         var app = builder.Build();
 
-        // Every setting validated on start (Auth:*, Gateway:Failover:*, the stores'), checked now: a bad one stops the
+        // Every setting validated on start (Auth:*, DataProtection:*, Webhooks:*, Gateway:Failover:*, the stores'), checked now: a bad one stops the
         // gateway here, with its sentences, before it listens or joins the cluster.
         ConfigurationCheck.ValidateNow(app.Services);
         app.UseRequestProblems();
@@ -148,6 +161,7 @@ public static partial class GatewayApp
         app.MapJobEndpoints();
         app.MapEventEndpoints();
         app.MapWebhookEndpoints();
+        app.MapMeEndpoints();
         app.MapScheduleEndpoints();
         app.MapPortfolioEndpoints();
         app.MapWealthXEndpoints();

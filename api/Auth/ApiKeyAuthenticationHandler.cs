@@ -35,7 +35,12 @@ public sealed partial class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         }
 
-        var claims = new List<Claim> { new(ClaimTypes.Name, holder.Name), new(ApiKeyScopes.ClaimType, ApiKeyScopes.Operator) };
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.Name, holder.Name),
+            new(ApiCaller.UserClaimType, holder.User),
+            new(ApiKeyScopes.ClaimType, ApiKeyScopes.Operator),
+        };
         if (holder.Scope == ApiKeyScopes.Admin)
         {
             claims.Add(new Claim(ApiKeyScopes.ClaimType, ApiKeyScopes.Admin));

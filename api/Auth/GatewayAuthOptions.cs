@@ -4,7 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace Tributary.Api.Auth;
 
-/// <summary>The API keys the gateway accepts. Section <c>Auth</c>; <c>TRIBUTARY_ADMIN_KEY</c> adds one admin key.</summary>
+/// <summary>
+/// The API keys the gateway accepts. Section <c>Auth</c>; <c>TRIBUTARY_ADMIN_KEY</c> adds one admin key, of user
+/// <see cref="AdminUser"/>.
+/// </summary>
 /// <remarks>
 /// Keys are compared by SHA-256 hash in constant time, so configuration may hold only the hash
 /// (<c>Sha256</c>) and a timing probe learns nothing. Keys never appear in logs or errors.
@@ -13,6 +16,9 @@ public sealed class GatewayAuthOptions
 {
     public const string Section = "Auth";
     public const string AdminKeyVariable = "TRIBUTARY_ADMIN_KEY";
+
+    /// <summary>The user of the <see cref="AdminKeyVariable"/> key, and the owner of what was created before users existed.</summary>
+    public const string AdminUser = "admin";
     public const int MinimumKeyLength = 16;
 
     public List<ApiKeyEntry> ApiKeys { get; set; } = [];
@@ -28,6 +34,11 @@ public sealed class GatewayAuthOptions
             if (string.IsNullOrWhiteSpace(entry.Name))
             {
                 problems.Add($"{at}:Name is required.");
+            }
+
+            if (!string.IsNullOrEmpty(entry.User) && (entry.User.Trim() != entry.User || entry.User.Length > 100 || entry.User.Any(char.IsControl)))
+            {
+                problems.Add($"{at}:User must be 1..100 characters without control characters or surrounding spaces (leave it out to use the key's Name).");
             }
 
             if (!ApiKeyScopes.IsKnown(entry.Scope))
@@ -67,6 +78,15 @@ public sealed class ApiKeyEntry
 {
     /// <summary>Who holds the key; shown in logs instead of the key.</summary>
     public string Name { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The user the key acts for: what it creates (webhooks) is theirs, and only their keys and admin keys see it.
+    /// Several keys may share a user (to rotate a key); by default the key's <see cref="Name"/>.
+    /// </summary>
+    public string? User { get; set; }
+
+    /// <summary><see cref="User"/>, or <see cref="Name"/> when it is not set.</summary>
+    public string EffectiveUser => string.IsNullOrEmpty(User) ? Name : User;
 
     /// <summary><c>operator</c> (the API) or <c>admin</c> (also the dashboard and admin routes).</summary>
     public string Scope { get; set; } = ApiKeyScopes.Operator;

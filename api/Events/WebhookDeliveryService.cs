@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Tributary.Storage.Events;
+using Tributary.Storage.Secrets;
 
 namespace Tributary.Api.Events;
 
@@ -11,6 +12,11 @@ namespace Tributary.Api.Events;
 /// exponential backoff (2 s doubling, at most an hour apart) up to <see cref="MaxAttempts"/>, then marked failed.
 /// Several gateways may run this: deliveries are claimed with a lease.
 /// </summary>
+/// <remarks>
+/// Before its first delivery it protects the secrets still stored in plain text (<see cref="WebhookStore.ProtectPlainSecretsAsync"/>).
+/// Deliveries go through <see cref="WebhookTargetGuard"/> (the HTTP client's connect step): a target that is not
+/// permitted fails at once and for good, without a connection; redirects are not followed (a 3xx is a failure).
+/// </remarks>
 public sealed partial class WebhookDeliveryService(
     WebhookStore store,
     OutboxNotifier notifier,
@@ -24,10 +30,23 @@ public sealed partial class WebhookDeliveryService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var plainSecretsProtected = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (!plainSecretsProtected)
+                {
+                    // Idempotent, and safe while other gateways do the same; retried with the loop until it succeeds
+                    // (a gateway may start before the silos have migrated the database).
+                    if (await store.ProtectPlainSecretsAsync(stoppingToken) is > 0 and var count)
+                    {
+                        LogPlainSecretsProtected(logger, count);
+                    }
+
+                    plainSecretsProtected = true;
+                }
+
                 await store.FanOutAsync(stoppingToken);
                 var due = await store.ClaimDueAsync(50, stoppingToken);
                 foreach (var delivery in due)
@@ -60,13 +79,14 @@ public sealed partial class WebhookDeliveryService(
     {
         int? status = null;
         string? error = null;
+        var final = false;
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url)
             {
                 Content = new StringContent(delivery.EventJson, Encoding.UTF8, "application/cloudevents+json"),
             };
-            request.Headers.Add(SignatureHeader, Sign(delivery.Secret, delivery.EventJson));
+            request.Headers.Add(SignatureHeader, Sign(await store.RevealSecretAsync(delivery, cancellationToken), delivery.EventJson));
             request.Headers.Add("X-Tributary-Delivery", $"{delivery.WebhookId}/{delivery.Sequence.ToString(CultureInfo.InvariantCulture)}");
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
             status = (int)response.StatusCode;
@@ -76,7 +96,17 @@ public sealed partial class WebhookDeliveryService(
                 return;
             }
 
-            error = $"HTTP {status}";
+            error = status is >= 300 and < 400 ? $"HTTP {status} (redirects are not followed)" : $"HTTP {status}";
+        }
+        catch (HttpRequestException exception) when (exception.InnerException is WebhookTargetRefusedException refused)
+        {
+            // Policy, not a passing failure: retrying would only be refused again.
+            error = refused.Message;
+            final = true;
+        }
+        catch (SecretProtectionException exception)
+        {
+            error = exception.Message;
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -84,7 +114,7 @@ public sealed partial class WebhookDeliveryService(
         }
 
         var attempt = delivery.Attempts + 1;
-        DateTimeOffset? retryAt = attempt >= MaxAttempts
+        DateTimeOffset? retryAt = final || attempt >= MaxAttempts
             ? null
             : time.GetUtcNow() + TimeSpan.FromSeconds(Math.Min(3600, Math.Pow(2, attempt)));
         LogDeliveryFailed(logger, delivery.WebhookId, delivery.Sequence, attempt, error ?? "unknown");
@@ -93,6 +123,9 @@ public sealed partial class WebhookDeliveryService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {WebhookId} delivery of event {Sequence} failed (attempt {Attempt}): {Reason}")]
     private static partial void LogDeliveryFailed(ILogger logger, Guid webhookId, long sequence, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Protected {Count} webhook secrets that were stored in plain text")]
+    private static partial void LogPlainSecretsProtected(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Webhook delivery loop failed: {Reason}; retrying")]
     private static partial void LogLoopFailed(ILogger logger, string reason);

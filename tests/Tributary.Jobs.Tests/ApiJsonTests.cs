@@ -65,10 +65,10 @@ public sealed class ApiJsonTests
     }
 
     [Fact]
-    public void Webhooks_and_their_deliveries_read_as_before()
+    public void Webhooks_and_their_deliveries_read_as_before_with_their_owner()
     {
         IReadOnlyList<WebhookRecord> hooks =
-            [new(RunId, "https://example.test/hook", ["job.run.completed"], ["fetch_market_data"], At, 12, true)];
+            [new(RunId, "https://example.test/hook", ["job.run.completed"], ["fetch_market_data"], At, 12, true, "ops")];
         IReadOnlyList<DeliveryRecord> deliveries =
         [
             new(RunId, 12, "delivered", 1, At, 200, null, At.AddSeconds(1)),
@@ -76,7 +76,7 @@ public sealed class ApiJsonTests
         ];
 
         Assert.Equal(
-            """[{"webhookId":"0b3c6a52-2d4f-4c59-9a43-6b1f3f5e8d21","url":"https://example.test/hook","types":["job.run.completed"],"jobs":["fetch_market_data"],"createdAt":"2026-05-01T04:00:00+00:00","cursorSequence":12,"active":true}]""",
+            """[{"webhookId":"0b3c6a52-2d4f-4c59-9a43-6b1f3f5e8d21","url":"https://example.test/hook","types":["job.run.completed"],"jobs":["fetch_market_data"],"createdAt":"2026-05-01T04:00:00+00:00","cursorSequence":12,"active":true,"owner":"ops"}]""",
             Json<IReadOnlyList<WebhookView>>(hooks.Select(WebhookView.From).ToList()));
         Assert.Equal(
             """[{"webhookId":"0b3c6a52-2d4f-4c59-9a43-6b1f3f5e8d21","sequence":12,"status":"delivered","attempts":1,"nextAttemptAt":"2026-05-01T04:00:00+00:00","lastStatus":200,"lastError":null,"deliveredAt":"2026-05-01T04:00:01+00:00"},{"webhookId":"0b3c6a52-2d4f-4c59-9a43-6b1f3f5e8d21","sequence":13,"status":"pending","attempts":2,"nextAttemptAt":"2026-05-01T04:01:00+00:00","lastStatus":503,"lastError":"Service Unavailable","deliveredAt":null}]""",

@@ -14,6 +14,18 @@ public sealed class GatewayHost : IAsyncDisposable
     public const string AdminKey = "test-admin-key-0123456789abcdef";
     public const string OperatorKey = "test-operator-key-0123456789abcdef";
 
+    /// <summary>The user of <see cref="OperatorKey"/> (its name, as no User is configured).</summary>
+    public const string OperatorUser = "test operator";
+
+    /// <summary>A second operator key, of another user: what one user creates the other does not see.</summary>
+    public const string SecondOperatorKey = "test-second-operator-key-0123456789";
+
+    /// <summary>The user of <see cref="SecondOperatorKey"/> (configured apart from its name).</summary>
+    public const string SecondOperatorUser = "second user";
+
+    /// <summary>The Data Protection key-ring key (<c>DataProtection:KeyRingKey</c>): base64 of the 32 bytes "tributary-test-key-ring-key-32by".</summary>
+    public const string KeyRingKey = "dHJpYnV0YXJ5LXRlc3Qta2V5LXJpbmcta2V5LTMyYnk=";
+
     private readonly WebApplication _app;
 
     private GatewayHost(WebApplication app, Uri address)
@@ -37,9 +49,16 @@ public sealed class GatewayHost : IAsyncDisposable
             ["Cluster:ServiceId"] = serviceId,
             ["Cluster:Gateway:GatewayListRefreshPeriod"] = "00:00:01",
             ["TRIBUTARY_ADMIN_KEY"] = AdminKey,
-            ["Auth:ApiKeys:0:Name"] = "test operator",
+            ["Auth:ApiKeys:0:Name"] = OperatorUser,
             ["Auth:ApiKeys:0:Scope"] = "operator",
             ["Auth:ApiKeys:0:Key"] = OperatorKey,
+            ["Auth:ApiKeys:1:Name"] = "test second operator",
+            ["Auth:ApiKeys:1:User"] = SecondOperatorUser,
+            ["Auth:ApiKeys:1:Scope"] = "operator",
+            ["Auth:ApiKeys:1:Key"] = SecondOperatorKey,
+            ["DataProtection:KeyRingKey"] = KeyRingKey,
+            // The suites' webhook receivers listen on loopback; the tests of the refusals set it false.
+            ["Webhooks:AllowPrivateTargets"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
             // Every test's requests come from 127.0.0.1 and a few keys: limits far above what any test sends, except in
             // the tests of the limits themselves, which set their own.

@@ -20,8 +20,9 @@ public sealed class RunningCluster : IAsyncDisposable
     /// <param name="extra">More silo settings (configuration keys), e.g. job batch sizes or the market-data feed.</param>
     /// <param name="prepare">Runs against the new database before any silo starts (e.g. seeding data).</param>
     /// <param name="server">The PostgreSQL server to use; the shared one by default (a test that stops its database brings its own).</param>
+    /// <param name="gatewaySettings">More gateway settings (configuration keys) over <see cref="GatewayHost"/>'s, e.g. <c>Webhooks:AllowPrivateTargets</c>.</param>
     public static async Task<RunningCluster> StartAsync(string purpose, int siloCount, IReadOnlyDictionary<string, string>? extra = null,
-        Func<ClusterSettings, Task>? prepare = null, PostgresServer? server = null)
+        Func<ClusterSettings, Task>? prepare = null, PostgresServer? server = null, IDictionary<string, string?>? gatewaySettings = null)
     {
         server ??= await PostgresServer.GetAsync();
         var cluster = new RunningCluster(ClusterSettings.Create(await server.CreateDatabaseAsync(purpose)), extra);
@@ -37,7 +38,7 @@ public sealed class RunningCluster : IAsyncDisposable
                 cluster.AddSilo($"silo-{i}");
             }
 
-            var gateway = GatewayHost.StartAsync(cluster.Settings.ConnectionString, cluster.Settings.ClusterId, cluster.Settings.ServiceId);
+            var gateway = GatewayHost.StartAsync(cluster.Settings.ConnectionString, cluster.Settings.ClusterId, cluster.Settings.ServiceId, gatewaySettings);
             // The gateway's client retries until a silo answers; fail fast, with its words, if a silo dies instead.
             while (!gateway.IsCompleted)
             {
