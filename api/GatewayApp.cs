@@ -78,6 +78,7 @@ public static partial class GatewayApp
         // Stored secrets (webhook secrets) through Data Protection, its key ring in PostgreSQL sealed by DataProtection:KeyRingKey.
         builder.Services.AddSecretProtection(configuration);
         builder.Services.AddSingleton<WebhookStore>();
+        builder.Services.AddSingleton<KnownJobs>();
         builder.Services.AddSingleton<PortfolioImporter>();
         builder.Services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ImportOptions>, ImportOptionsValidator>();

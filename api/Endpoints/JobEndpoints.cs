@@ -30,7 +30,7 @@ public static class JobEndpoints
         TypedResults.Ok<IReadOnlyList<JobView>>((await client.GetGrain<IJobCatalogGrain>(0).List()).Select(JobView.From).ToList());
 
     private static async Task<Results<Accepted<RunTicketView>, ProblemHttpResult, ValidationProblem>> TriggerAsync(
-        string job, IClusterClient client, HttpContext http, string? account_id = null, string? from = null, string? to = null)
+        string job, IClusterClient client, KnownJobs jobs, HttpContext http, string? account_id = null, string? from = null, string? to = null)
     {
         var body = await StartRequestBody.ReadAsync<RunTriggerBody>(http);
         var errors = RequestIdempotency.Problem(http) ?? new Dictionary<string, string[]>();
@@ -68,6 +68,12 @@ public static class JobEndpoints
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        if (!await jobs.ContainsAsync(job))
+        {
+            // Answered here: a grain call per unknown name would activate a grain and count as an exception.
+            return KnownJobs.NotFound(job);
         }
 
         try

@@ -11,7 +11,7 @@ namespace Tributary.Api.Endpoints;
 /// after <see cref="Fresh"/>, and at most every <see cref="MissRefresh"/> when a name is not in it (a silo of a newer
 /// deployment may know it already).
 /// </remarks>
-public sealed class KnownJobs(IClusterClient client, TimeProvider time) : IDisposable
+public sealed class KnownJobs(IClusterClient client, TimeProvider? time = null) : IDisposable
 {
     /// <summary>How long a read list is trusted.</summary>
     public static readonly TimeSpan Fresh = TimeSpan.FromMinutes(1);
@@ -19,13 +19,14 @@ public sealed class KnownJobs(IClusterClient client, TimeProvider time) : IDispo
     /// <summary>The least time between two reads caused by unknown names.</summary>
     public static readonly TimeSpan MissRefresh = TimeSpan.FromSeconds(5);
 
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly SemaphoreSlim _read = new(1, 1);
     private volatile Snapshot? _snapshot;
 
     /// <summary>True when a silo has a job of this name.</summary>
     public async Task<bool> ContainsAsync(string job)
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var snapshot = _snapshot;
         if (snapshot is not null && now - snapshot.ReadAt < Fresh && (snapshot.Names.Contains(job) || now - snapshot.ReadAt < MissRefresh))
         {
@@ -36,10 +37,10 @@ public sealed class KnownJobs(IClusterClient client, TimeProvider time) : IDispo
         try
         {
             snapshot = _snapshot;
-            if (snapshot is null || time.GetUtcNow() - snapshot.ReadAt >= MissRefresh)
+            if (snapshot is null || _time.GetUtcNow() - snapshot.ReadAt >= MissRefresh)
             {
                 var jobs = await client.GetGrain<IJobCatalogGrain>(0).List();
-                snapshot = _snapshot = new Snapshot(jobs.Select(j => j.Name).ToHashSet(StringComparer.Ordinal), time.GetUtcNow());
+                snapshot = _snapshot = new Snapshot(jobs.Select(j => j.Name).ToHashSet(StringComparer.Ordinal), _time.GetUtcNow());
             }
 
             return snapshot.Names.Contains(job);

@@ -25,6 +25,8 @@ public static partial class ScheduleEndpoints
                 + "and in the schedule's zone, marked when a DST gap moved one or a DST overlap chose one of two instances.");
         group.MapPut("/{job}", ChangeAsync).WithName("ChangeSchedule")
             .WithSummary("Create or change a job's schedule; fields left out keep their value. A new schedule needs a cron.");
+        group.MapPost("/{job}/reset", ResetAsync).WithName("ResetSchedule")
+            .WithSummary("Return the schedule to its configured default (Jobs:{job}:Schedule or its domain's) and follow configuration again.");
         group.MapPost("/{job}/pause", PauseAsync).WithName("PauseSchedule").WithSummary("Stop triggering the job (pending occurrences are kept).");
         group.MapPost("/{job}/resume", ResumeAsync).WithName("ResumeSchedule")
             .WithSummary("Trigger again from now on; occurrences that fell while paused are not run.");
@@ -41,11 +43,16 @@ public static partial class ScheduleEndpoints
         return TypedResults.Ok<IReadOnlyList<ScheduleView>>(schedules.Where(s => s.Configured).Select(ScheduleView.From).ToList());
     }
 
-    private static async Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> GetAsync(string job, IClusterClient client)
+    private static async Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> GetAsync(string job, IClusterClient client, KnownJobs jobs)
     {
         if (JobErrors(job) is { } invalid)
         {
             return invalid;
+        }
+
+        if (!await jobs.ContainsAsync(job))
+        {
+            return NotFound(ScheduleNotFoundException.UnknownJob(job));
         }
 
         var schedule = await Schedule(client, job).Get();
@@ -54,7 +61,7 @@ public static partial class ScheduleEndpoints
 
     /// <remarks><paramref name="count"/> is read as text so "abc" gets the same sentence as 0 or 101.</remarks>
     private static async Task<Results<Ok<ScheduleOccurrencesView>, ProblemHttpResult, ValidationProblem>> OccurrencesAsync(
-        string job, IClusterClient client, string? count = null)
+        string job, IClusterClient client, KnownJobs jobs, string? count = null)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (!JobName().IsMatch(job))
@@ -74,6 +81,11 @@ public static partial class ScheduleEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
+        if (!await jobs.ContainsAsync(job))
+        {
+            return NotFound(ScheduleNotFoundException.UnknownJob(job));
+        }
+
         try
         {
             return TypedResults.Ok(ScheduleOccurrencesView.From(await Schedule(client, job).Occurrences(take)));
@@ -90,11 +102,24 @@ public static partial class ScheduleEndpoints
     /// the grain read the text.
     /// </remarks>
     private static async Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> ChangeAsync(
-        string job, ScheduleChangeBody body, IClusterClient client)
+        string job, ScheduleChangeBody body, IClusterClient client, KnownJobs jobs)
     {
         if (JobErrors(job) is { } invalid)
         {
             return invalid;
+        }
+
+        if (!await jobs.ContainsAsync(job))
+        {
+            return NotFound(ScheduleNotFoundException.UnknownJob(job));
+        }
+
+        if (body is { Cron: null, TimeZone: null, Misfire: null, MaxCatchUp: null, Enabled: null })
+        {
+            // {} used to answer 200 and mark the schedule as changed by the API, so it stopped following its default.
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["body"] = ["Nothing to change: give at least one of cron, timeZone, misfire, maxCatchUp or enabled."] },
+                title: "The schedule was not changed.");
         }
 
         MisfirePolicy? misfire = null;
@@ -124,18 +149,26 @@ public static partial class ScheduleEndpoints
         }
     }
 
-    private static Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> PauseAsync(string job, IClusterClient client) =>
-        ChangeStateAsync(job, grain => grain.Pause(), client);
+    private static Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> ResetAsync(string job, IClusterClient client, KnownJobs jobs) =>
+        ChangeStateAsync(job, grain => grain.ResetToConfigured(), client, jobs);
 
-    private static Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> ResumeAsync(string job, IClusterClient client) =>
-        ChangeStateAsync(job, grain => grain.Resume(), client);
+    private static Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> PauseAsync(string job, IClusterClient client, KnownJobs jobs) =>
+        ChangeStateAsync(job, grain => grain.Pause(), client, jobs);
 
-    private static async Task<Results<Accepted<RunTicketView>, ProblemHttpResult, ValidationProblem>> TriggerAsync(string job, IClusterClient client, HttpContext http)
+    private static Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> ResumeAsync(string job, IClusterClient client, KnownJobs jobs) =>
+        ChangeStateAsync(job, grain => grain.Resume(), client, jobs);
+
+    private static async Task<Results<Accepted<RunTicketView>, ProblemHttpResult, ValidationProblem>> TriggerAsync(string job, IClusterClient client, KnownJobs jobs, HttpContext http)
     {
         await StartRequestBody.ReadAsync<NoParametersBody>(http);
         if (JobErrors(job) is { } invalid)
         {
             return invalid;
+        }
+
+        if (!await jobs.ContainsAsync(job))
+        {
+            return NotFound(ScheduleNotFoundException.UnknownJob(job));
         }
 
         if (RequestIdempotency.Problem(http) is { } badKey)
@@ -155,11 +188,16 @@ public static partial class ScheduleEndpoints
     }
 
     private static async Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> ChangeStateAsync(
-        string job, Func<IScheduleGrain, Task<ScheduleSnapshot>> change, IClusterClient client)
+        string job, Func<IScheduleGrain, Task<ScheduleSnapshot>> change, IClusterClient client, KnownJobs jobs)
     {
         if (JobErrors(job) is { } invalid)
         {
             return invalid;
+        }
+
+        if (!await jobs.ContainsAsync(job))
+        {
+            return NotFound(ScheduleNotFoundException.UnknownJob(job));
         }
 
         try

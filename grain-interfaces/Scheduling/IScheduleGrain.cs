@@ -55,6 +55,14 @@ public interface IScheduleGrain : IGrainWithStringKey
     [Alias("ApplyConfigured")]
     Task<bool> ApplyConfigured(ScheduleChange configured);
 
+    /// <summary>
+    /// Returns the schedule to its configured default (<c>Jobs:{job}:Schedule:*</c>, else its domain's) and makes it
+    /// follow configuration again: a later deployment's default is applied at start, as if no operator had changed it.
+    /// </summary>
+    /// <exception cref="ScheduleNotFoundException">The job is unknown or has no configured schedule.</exception>
+    [Alias("ResetToConfigured")]
+    Task<ScheduleSnapshot> ResetToConfigured();
+
     /// <summary>Stops triggering (the backlog is kept) and removes the heartbeat. Idempotent.</summary>
     /// <exception cref="ScheduleNotFoundException">The job has no schedule.</exception>
     [Alias("Pause")]

@@ -26,6 +26,10 @@ public sealed class ScheduleNotFoundException : Exception
     public static ScheduleNotFoundException NoSchedule(string job) =>
         new($"Job '{job}' has no schedule. PUT /api/schedules/{job} with a cron creates one.") { Job = job };
 
+    /// <summary>The job has no configured schedule (neither <c>Jobs:{job}:Schedule</c> nor its domain's) to return to.</summary>
+    public static ScheduleNotFoundException NoDefault(string job) =>
+        new($"Job '{job}' has no configured schedule to return to (no Jobs:{job}:Schedule:Cron and no default of its domain).") { Job = job };
+
     [Id(0)]
     public string Job { get; init; } = string.Empty;
 }

@@ -24,6 +24,22 @@ public static class ConfiguredSchedules
         return schedules;
     }
 
+    /// <summary>
+    /// The schedule each job follows by default: <c>Jobs:{job}:Schedule:*</c>, else its domain's
+    /// <see cref="JobScheduleDefault"/>.
+    /// </summary>
+    public static IReadOnlyDictionary<string, ScheduleChange> WithDefaults(IConfiguration configuration, IEnumerable<JobScheduleDefault> defaults)
+    {
+        var configured = new Dictionary<string, ScheduleChange>(Read(configuration), StringComparer.Ordinal);
+        foreach (var fallback in defaults)
+        {
+            // Jobs:{job}:Schedule:* wins over a domain's own default.
+            configured.TryAdd(fallback.Job, fallback.Schedule);
+        }
+
+        return configured;
+    }
+
     /// <summary>Every problem of the configured schedules, each a sentence naming <c>Jobs:{job}:Schedule:{Setting}</c>.</summary>
     public static IReadOnlyList<string> Problems(IConfiguration configuration) => ReadAll(configuration).Problems;
 

@@ -24,12 +24,7 @@ public sealed partial class ScheduleBootstrap(
 {
     public async Task Execute(CancellationToken cancellationToken)
     {
-        var configured = new Dictionary<string, ScheduleChange>(ConfiguredSchedules.Read(configuration), StringComparer.Ordinal);
-        foreach (var fallback in defaults)
-        {
-            // Jobs:{job}:Schedule:* wins over a domain's own default.
-            configured.TryAdd(fallback.Job, fallback.Schedule);
-        }
+        var configured = ConfiguredSchedules.WithDefaults(configuration, defaults);
 
         var registered = definitions.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var (job, schedule) in configured)

@@ -22,9 +22,14 @@ public sealed partial class ScheduleGrain(
     [PersistentState("schedule", StorageNames.GrainState)] IPersistentState<ScheduleState> state,
     IEnumerable<IJobDefinition> definitions,
     IOptions<SchedulingOptions> options,
+    Microsoft.Extensions.Configuration.IConfiguration configuration,
+    IEnumerable<JobScheduleDefault> defaults,
     TimeProvider time,
     ILogger<ScheduleGrain> logger) : Grain, IScheduleGrain, IRemindable
 {
+    /// <summary>The refusal of a change that would leave the schedule as it is.</summary>
+    public const string NothingToChange = "Nothing to change: the schedule already has these values.";
+
     /// <summary>The heartbeat reminder's name.</summary>
     public const string HeartbeatReminder = "schedule-heartbeat";
 
@@ -47,7 +52,16 @@ public sealed partial class ScheduleGrain(
         EnsureJobIsKnown();
         var stored = state.State;
         var schedule = TryChange(change, out var changed, out var errors) ? changed : throw new InvalidScheduleException(errors);
-        await ApplyAsync(schedule, change.Enabled ?? (!stored.Configured || stored.Enabled), ScheduleSources.Api);
+        var enabled = change.Enabled ?? (!stored.Configured || stored.Enabled);
+        if (stored.Configured && stored.Cron == schedule.Cron && stored.TimeZone == schedule.Zone.Id
+            && stored.Misfire == schedule.Misfire.ToText() && stored.MaxCatchUp == schedule.MaxCatchUp && stored.Enabled == enabled)
+        {
+            // Nothing would change, so nothing is written: above all not ChangedBy, which would stop the schedule from
+            // following its configured default.
+            throw new InvalidScheduleException(new Dictionary<string, string[]> { ["body"] = [NothingToChange] });
+        }
+
+        await ApplyAsync(schedule, enabled, ScheduleSources.Api);
         return View();
     }
 
@@ -56,6 +70,23 @@ public sealed partial class ScheduleGrain(
         EnsureJobIsKnown();
         TryChange(change, out _, out var errors);
         return Task.FromResult(new Dictionary<string, string[]>(errors));
+    }
+
+    public async Task<ScheduleSnapshot> ResetToConfigured()
+    {
+        EnsureJobIsKnown();
+        if (!ConfiguredSchedules.WithDefaults(configuration, defaults).TryGetValue(Job, out var configured))
+        {
+            throw ScheduleNotFoundException.NoDefault(Job);
+        }
+
+        var schedule = CronSchedule.Create(
+            configured.Cron,
+            configured.TimeZone ?? ScheduleLimits.DefaultTimeZone,
+            configured.Misfire ?? MisfirePolicy.Skip,
+            configured.MaxCatchUp ?? ScheduleLimits.DefaultMaxCatchUp);
+        await ApplyAsync(schedule, configured.Enabled ?? true, ScheduleSources.Configuration);
+        return View();
     }
 
     public async Task<bool> ApplyConfigured(ScheduleChange configured)

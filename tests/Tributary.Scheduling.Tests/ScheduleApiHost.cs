@@ -29,6 +29,7 @@ public sealed class ScheduleApiHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddSingleton(cluster);
+        builder.Services.AddSingleton<Tributary.Api.Endpoints.KnownJobs>();
         builder.Services.AddRequestProblems();
         var app = builder.Build();
         app.UseRequestProblems();

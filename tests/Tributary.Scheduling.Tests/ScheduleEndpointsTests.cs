@@ -40,6 +40,71 @@ public sealed class ScheduleEndpointsTests
     }
 
     [Fact]
+    public async Task A_put_that_changes_nothing_is_400_and_leaves_changed_by_alone_and_reset_returns_to_the_default()
+    {
+        await using var cluster = await TributaryTestCluster.StartAsync("schedule nothing to change", o => o.WithScheduleJobs()
+            .WithSetting($"Jobs:{ReportJob.JobName}:Schedule:Cron", "0 6 * * *"));
+        await using var api = await ScheduleApiHost.StartAsync(cluster.Cluster.Client);
+        var path = $"/api/schedules/{ReportJob.JobName}";
+        var before = await Eventually.ValueAsync(async () =>
+        {
+            using var response = await api.Client.GetAsync(path);
+            return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : null;
+        }, "the configured schedule is seeded");
+
+        using var empty = await api.Client.PutAsJsonAsync(path, new { });
+        using var same = await api.Client.PutAsJsonAsync(path, new { cron = "0 6 * * *", timeZone = "UTC", misfire = "skip" });
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (empty.StatusCode, same.StatusCode));
+        Assert.Equal("Nothing to change: give at least one of cron, timeZone, misfire, maxCatchUp or enabled.",
+            (await empty.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("body")[0].GetString());
+        Assert.Equal("Nothing to change: the schedule already has these values.",
+            (await same.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("body")[0].GetString());
+        var after = await api.Client.GetStringAsync(path);
+        Assert.Equal(before, after);
+        Assert.Equal("configuration", JsonDocument.Parse(after).RootElement.GetProperty("changedBy").GetString());
+
+        // An operator's change, then back to the configured default, which the schedule follows again.
+        using var changed = await api.Client.PutAsJsonAsync(path, new { cron = "0 7 * * *" });
+        var operators = await changed.Content.ReadFromJsonAsync<JsonElement>();
+        using var reset = await api.Client.PostAsync($"{path}/reset", null);
+        var restored = await reset.Content.ReadFromJsonAsync<JsonElement>();
+        using var noDefault = await api.Client.PostAsync($"/api/schedules/{DigestJob.JobName}/reset", null);
+
+        Assert.Equal(("0 7 * * *", "api"), (operators.GetProperty("cron").GetString(), operators.GetProperty("changedBy").GetString()));
+        Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+        Assert.Equal(("0 6 * * *", "configuration"), (restored.GetProperty("cron").GetString(), restored.GetProperty("changedBy").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, noDefault.StatusCode);
+        Assert.Equal($"Job '{DigestJob.JobName}' has no configured schedule to return to (no Jobs:{DigestJob.JobName}:Schedule:Cron and no default of its domain).",
+            (await noDefault.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_job_is_404_at_the_gateway_without_a_schedule_grain()
+    {
+        await using var cluster = await TributaryTestCluster.StartAsync("schedule unknown job", o => o.WithScheduleJobs());
+        await using var api = await ScheduleApiHost.StartAsync(cluster.Cluster.Client);
+
+        var answers = new List<(HttpStatusCode, string?)>();
+        foreach (var request in new[]
+        {
+            new HttpRequestMessage(HttpMethod.Get, "/api/schedules/no_such_job"),
+            new HttpRequestMessage(HttpMethod.Post, "/api/schedules/no_such_job/pause"),
+            new HttpRequestMessage(HttpMethod.Post, "/api/schedules/no_such_job/trigger"),
+            new HttpRequestMessage(HttpMethod.Get, "/api/schedules/no_such_job/occurrences"),
+        })
+        {
+            using var response = await api.Client.SendAsync(request);
+            answers.Add((response.StatusCode, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString()));
+        }
+
+        Assert.All(answers, a => Assert.Equal((HttpStatusCode.NotFound, "There is no job named 'no_such_job'. GET /api/schedules lists the scheduled jobs."), a));
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        var schedules = await management.GetActiveGrains(GrainType.Create("schedule"));
+        Assert.DoesNotContain(schedules, grain => grain.Key.ToString()!.Contains("no_such_job", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Operators_list_change_pause_resume_and_trigger_schedules()
     {
         await using var cluster = await TributaryTestCluster.StartAsync("schedule api flow", o => o.WithScheduleJobs());
