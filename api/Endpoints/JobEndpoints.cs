@@ -76,16 +76,11 @@ public static class JobEndpoints
             return KnownJobs.NotFound(job);
         }
 
-        try
-        {
-            var ticket = await client.GetGrain<IJobGrain>(JobKey.For(job)).Trigger(
-                new RunRequest(RunTrigger.Manual, account_id, parameters, IdempotencyKey: RequestIdempotency.KeyOf(http)));
-            return TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", RunTicketView.From(ticket));
-        }
-        catch (UnknownJobException exception)
-        {
-            return TypedResults.Problem(statusCode: 404, title: "Unknown job", detail: exception.Message);
-        }
+        var ticket = await client.GetGrain<IJobGrain>(JobKey.For(job)).Trigger(
+            new RunRequest(RunTrigger.Manual, account_id, parameters, IdempotencyKey: RequestIdempotency.KeyOf(http)));
+        return ticket.NotFound is { } why
+            ? TypedResults.Problem(statusCode: 404, title: "Unknown job", detail: why)
+            : TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", RunTicketView.From(ticket));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<RunView>>, ValidationProblem>> ListRunsAsync(
@@ -161,6 +156,12 @@ public static class JobEndpoints
         }
 
         var ticket = await ReplayAsync(client, letter.Job, [deadLetterId]);
+        if (ticket.NotFound is { } why)
+        {
+            // The letter's job is no longer registered (a deployment removed it): nothing can replay it.
+            return TypedResults.Problem(statusCode: 409, title: "Job gone", detail: why);
+        }
+
         return ticket.Started
             ? TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", RunTicketView.From(ticket))
             : TypedResults.Problem(statusCode: 409, title: "Job busy", detail: $"Job '{letter.Job}' is running run {ticket.RunId}; replay when it has finished.");
@@ -183,7 +184,7 @@ public static class JobEndpoints
         {
             var ids = group.Select(l => l.DeadLetterId).ToList();
             var ticket = await ReplayAsync(client, group.Key, ids);
-            replays.Add(new ReplayView(group.Key, ids, ticket.RunId, ticket.Started ? "started" : "busy"));
+            replays.Add(new ReplayView(group.Key, ids, ticket.RunId, ticket.NotFound is not null ? "unknown_job" : ticket.Started ? "started" : "busy"));
         }
 
         return TypedResults.Ok<IReadOnlyList<ReplayView>>(replays);

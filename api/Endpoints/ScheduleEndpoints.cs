@@ -86,14 +86,8 @@ public static partial class ScheduleEndpoints
             return NotFound(ScheduleNotFoundException.UnknownJob(job));
         }
 
-        try
-        {
-            return TypedResults.Ok(ScheduleOccurrencesView.From(await Schedule(client, job).Occurrences(take)));
-        }
-        catch (ScheduleNotFoundException exception)
-        {
-            return NotFound(exception);
-        }
+        var occurrences = await Schedule(client, job).Occurrences(take);
+        return occurrences.NotFound is { } why ? NotFound(why) : TypedResults.Ok(ScheduleOccurrencesView.From(occurrences));
     }
 
     /// <remarks>
@@ -137,15 +131,12 @@ public static partial class ScheduleEndpoints
                 throw InvalidScheduleException.With(await Schedule(client, job).Check(change), "misfire", misfireProblem);
             }
 
-            return TypedResults.Ok(ScheduleView.From(await Schedule(client, job).Configure(change)));
+            var changed = await Schedule(client, job).Configure(change);
+            return changed.NotFound is { } why ? NotFound(why) : TypedResults.Ok(ScheduleView.From(changed));
         }
         catch (InvalidScheduleException exception)
         {
             return TypedResults.ValidationProblem(exception.Errors, detail: exception.Message, title: "The schedule was not changed.");
-        }
-        catch (ScheduleNotFoundException exception)
-        {
-            return NotFound(exception);
         }
     }
 
@@ -176,15 +167,8 @@ public static partial class ScheduleEndpoints
             return TypedResults.ValidationProblem(badKey);
         }
 
-        try
-        {
-            var ticket = await Schedule(client, job).TriggerNow(RequestIdempotency.KeyOf(http));
-            return TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", RunTicketView.From(ticket));
-        }
-        catch (ScheduleNotFoundException exception)
-        {
-            return NotFound(exception);
-        }
+        var ticket = await Schedule(client, job).TriggerNow(RequestIdempotency.KeyOf(http));
+        return ticket.NotFound is { } why ? NotFound(why) : TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", RunTicketView.From(ticket));
     }
 
     private static async Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> ChangeStateAsync(
@@ -200,20 +184,16 @@ public static partial class ScheduleEndpoints
             return NotFound(ScheduleNotFoundException.UnknownJob(job));
         }
 
-        try
-        {
-            return TypedResults.Ok(ScheduleView.From(await change(Schedule(client, job))));
-        }
-        catch (ScheduleNotFoundException exception)
-        {
-            return NotFound(exception);
-        }
+        var changed = await change(Schedule(client, job));
+        return changed.NotFound is { } why ? NotFound(why) : TypedResults.Ok(ScheduleView.From(changed));
     }
 
     private static IScheduleGrain Schedule(IClusterClient client, string job) => client.GetGrain<IScheduleGrain>(ScheduleKey.For(job));
 
-    private static ProblemHttpResult NotFound(ScheduleNotFoundException exception) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such schedule", detail: exception.Message);
+    private static ProblemHttpResult NotFound(ScheduleNotFoundException exception) => NotFound(exception.Message);
+
+    private static ProblemHttpResult NotFound(string why) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such schedule", detail: why);
 
     private static ValidationProblem? JobErrors(string job) =>
         JobName().IsMatch(job)

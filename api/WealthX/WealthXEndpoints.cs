@@ -100,15 +100,13 @@ public static class WealthXEndpoints
             // The pull grain knows which feeds the silos configured; the job grain would only say "unknown job".
             await Pull(client, feed).GetProgress();
             var ticket = await Job(client, feed).Trigger(new RunRequest(RunTrigger.Manual, null, parameters, IdempotencyKey: RequestIdempotency.KeyOf(http)));
-            return TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", RunTicketView.From(ticket));
+            return ticket.NotFound is { } why
+                ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown feed", detail: why)
+                : TypedResults.Accepted($"/api/etl/runs/{ticket.RunId}", RunTicketView.From(ticket));
         }
         catch (WealthXFeedNotFoundException exception)
         {
             return UnknownFeed(exception);
-        }
-        catch (UnknownJobException exception)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown feed", detail: exception.Message);
         }
     }
 
@@ -275,15 +273,8 @@ public static class WealthXEndpoints
     /// <summary>The feed job's schedule, or null when it has none.</summary>
     private static async Task<ScheduleSnapshot?> ScheduleOfAsync(IClusterClient client, string feed)
     {
-        try
-        {
-            var view = await client.GetGrain<IScheduleGrain>(ScheduleKey.For(WealthXFeed.JobName(feed))).Get();
-            return view.Configured ? view : null;
-        }
-        catch (ScheduleNotFoundException)
-        {
-            return null;
-        }
+        var view = await client.GetGrain<IScheduleGrain>(ScheduleKey.For(WealthXFeed.JobName(feed))).Get();
+        return view.Configured ? view : null;
     }
 
     /// <summary>A 404 problem when no feed of that name is configured; null when it is.</summary>

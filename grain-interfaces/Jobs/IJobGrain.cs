@@ -48,8 +48,16 @@ public sealed record RunRequest(
 /// <param name="RunId">The run's id.</param>
 /// <param name="Status">The run's status when the trigger returned.</param>
 /// <param name="Started">False when the trigger joined a run already under way (or already served this occurrence).</param>
+/// <param name="NotFound">
+/// Why no run exists: the job is not registered on any silo (<see cref="UnknownJobException"/>'s sentence). A result,
+/// not an exception: a name nobody knows is an answer, not a failure of the grain. Null for every real ticket.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Tributary.Jobs.RunTicket")]
-public sealed record RunTicket([property: Id(0)] Guid RunId, [property: Id(1)] bool Started, [property: Id(2)] RunStatus Status);
+public sealed record RunTicket([property: Id(0)] Guid RunId, [property: Id(1)] bool Started, [property: Id(2)] RunStatus Status, [property: Id(3)] string? NotFound = null)
+{
+    /// <summary>The answer to a trigger of a job no silo has.</summary>
+    public static RunTicket UnknownJob(string job) => new(Guid.Empty, false, RunStatus.Failed, new UnknownJobException(job).Message);
+}
 
 /// <summary>A job's current state as its grain knows it.</summary>
 [GenerateSerializer, Immutable, Alias("Tributary.Jobs.JobSnapshot")]

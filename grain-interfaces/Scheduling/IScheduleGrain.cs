@@ -111,6 +111,10 @@ public interface IScheduleGrain : IGrainWithStringKey
 /// <param name="LastTickAt">When the last heartbeat ran.</param>
 /// <param name="ChangedBy"><see cref="ScheduleSources.Configuration"/> or <see cref="ScheduleSources.Api"/>.</param>
 /// <param name="UpdatedAt">When the schedule was last changed.</param>
+/// <param name="NotFound">
+/// Why the call found nothing to act on (the job is unknown, or has no schedule, or no configured one), in
+/// <see cref="ScheduleNotFoundException"/>'s words: a result, not an exception. Null when it acted.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Tributary.Scheduling.ScheduleView")]
 public sealed record ScheduleSnapshot(
     [property: Id(0)] string Job,
@@ -131,7 +135,8 @@ public sealed record ScheduleSnapshot(
     [property: Id(15)] string? LastMessage,
     [property: Id(16)] DateTimeOffset? LastTickAt,
     [property: Id(17)] string? ChangedBy,
-    [property: Id(18)] DateTimeOffset? UpdatedAt);
+    [property: Id(18)] DateTimeOffset? UpdatedAt,
+    [property: Id(19)] string? NotFound = null);
 
 /// <summary>A change to a schedule; null fields keep their value (or take the default on a new schedule).</summary>
 /// <param name="Cron">5 fields, or 6 with seconds first; required for a job without a schedule.</param>

@@ -7,6 +7,7 @@ namespace Tributary.Scheduling;
 /// <param name="Enabled">False while paused: the occurrences are what the cron names, but none runs until resumed.</param>
 /// <param name="After">The occurrences are the first ones strictly after this instant (now, UTC).</param>
 /// <param name="Occurrences">Oldest first; fewer than asked only when the cron ends (it has no year field, so never in practice).</param>
+/// <param name="NotFound">Why there are none: the job is unknown or has no schedule (a result, not an exception); null otherwise.</param>
 [GenerateSerializer, Immutable, Alias("Tributary.Scheduling.ScheduleOccurrences")]
 public sealed record ScheduleOccurrences(
     [property: Id(0)] string Job,
@@ -14,7 +15,8 @@ public sealed record ScheduleOccurrences(
     [property: Id(2)] string TimeZone,
     [property: Id(3)] bool Enabled,
     [property: Id(4)] DateTime After,
-    [property: Id(5)] IReadOnlyList<ScheduleOccurrence> Occurrences);
+    [property: Id(5)] IReadOnlyList<ScheduleOccurrence> Occurrences,
+    [property: Id(6)] string? NotFound = null);
 
 /// <summary>One occurrence of a cron in its zone, and how daylight saving time placed it.</summary>
 /// <param name="Utc">The instant, UTC (<see cref="DateTimeKind.Utc"/>, so JSON writes it with <c>Z</c>).</param>

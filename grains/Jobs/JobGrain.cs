@@ -59,7 +59,7 @@ public sealed partial class JobGrain(
     {
         if (!catalog.TryGet(Job, out var definition, out var settings))
         {
-            throw new UnknownJobException(Job);
+            return RunTicket.UnknownJob(Job);
         }
 
         if (request.IdempotencyKey is { } idempotencyKey && await store.FindByIdempotencyKeyAsync(Job, idempotencyKey, CancellationToken.None) is { } repeated)

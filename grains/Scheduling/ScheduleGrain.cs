@@ -41,7 +41,11 @@ public sealed partial class ScheduleGrain(
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, ScheduleLimits.MaxOccurrences);
-        EnsureConfigured();
+        if (Missing(needsSchedule: true) is { } why)
+        {
+            return Task.FromResult(new ScheduleOccurrences(Job, string.Empty, string.Empty, false, time.GetUtcNow().UtcDateTime, [], why));
+        }
+
         var now = time.GetUtcNow();
         var schedule = StoredSchedule();
         return Task.FromResult(new ScheduleOccurrences(Job, schedule.Cron, schedule.Zone.Id, state.State.Enabled, now.UtcDateTime, schedule.Upcoming(now, count)));
@@ -49,7 +53,11 @@ public sealed partial class ScheduleGrain(
 
     public async Task<ScheduleSnapshot> Configure(ScheduleChange change)
     {
-        EnsureJobIsKnown();
+        if (Missing(needsSchedule: false) is { } why)
+        {
+            return View() with { NotFound = why };
+        }
+
         var stored = state.State;
         var schedule = TryChange(change, out var changed, out var errors) ? changed : throw new InvalidScheduleException(errors);
         var enabled = change.Enabled ?? (!stored.Configured || stored.Enabled);
@@ -67,17 +75,25 @@ public sealed partial class ScheduleGrain(
 
     public Task<Dictionary<string, string[]>> Check(ScheduleChange change)
     {
-        EnsureJobIsKnown();
+        if (Missing(needsSchedule: false) is { } why)
+        {
+            return Task.FromResult(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["job"] = [why] });
+        }
+
         TryChange(change, out _, out var errors);
         return Task.FromResult(new Dictionary<string, string[]>(errors));
     }
 
     public async Task<ScheduleSnapshot> ResetToConfigured()
     {
-        EnsureJobIsKnown();
+        if (Missing(needsSchedule: false) is { } why)
+        {
+            return View() with { NotFound = why };
+        }
+
         if (!ConfiguredSchedules.WithDefaults(configuration, defaults).TryGetValue(Job, out var configured))
         {
-            throw ScheduleNotFoundException.NoDefault(Job);
+            return View() with { NotFound = ScheduleNotFoundException.NoDefault(Job).Message };
         }
 
         var schedule = CronSchedule.Create(
@@ -91,7 +107,12 @@ public sealed partial class ScheduleGrain(
 
     public async Task<bool> ApplyConfigured(ScheduleChange configured)
     {
-        EnsureJobIsKnown();
+        if (Missing(needsSchedule: false) is not null)
+        {
+            // Configuration names a job no silo registers: nothing to apply (the bootstrap logs it).
+            return false;
+        }
+
         var stored = state.State;
         if (stored.Configured && stored.ChangedBy != ScheduleSources.Configuration)
         {
@@ -116,7 +137,11 @@ public sealed partial class ScheduleGrain(
 
     public async Task<ScheduleSnapshot> Pause()
     {
-        EnsureConfigured();
+        if (Missing(needsSchedule: true) is { } why)
+        {
+            return View() with { NotFound = why };
+        }
+
         if (state.State.Enabled)
         {
             state.State.Enabled = false;
@@ -133,7 +158,11 @@ public sealed partial class ScheduleGrain(
 
     public async Task<ScheduleSnapshot> Resume()
     {
-        EnsureConfigured();
+        if (Missing(needsSchedule: true) is { } why)
+        {
+            return View() with { NotFound = why };
+        }
+
         await RegisterHeartbeatAsync();
         if (!state.State.Enabled)
         {
@@ -153,8 +182,17 @@ public sealed partial class ScheduleGrain(
 
     public async Task<RunTicket> TriggerNow(string? idempotencyKey = null)
     {
-        EnsureJobIsKnown();
+        if (Missing(needsSchedule: false) is { } why)
+        {
+            return RunTicket.UnknownJob(Job) with { NotFound = why };
+        }
+
         var ticket = await JobGrain.Trigger(new RunRequest(RunTrigger.Manual, IdempotencyKey: idempotencyKey));
+        if (ticket.NotFound is not null)
+        {
+            return ticket;
+        }
+
         if (state.State.Configured)
         {
             state.State.LastRunId = ticket.RunId;
@@ -220,6 +258,13 @@ public sealed partial class ScheduleGrain(
             }
 
             stored.Triggering = null;
+            if (ticket.NotFound is { } missing)
+            {
+                // The job left the silos (a deployment removed it) while its schedule stayed: say so at every tick.
+                Record(ScheduleOutcomes.Failed, $"{missing} The occurrence of {occurrence:O} stays pending.");
+                break;
+            }
+
             if (!ticket.Started && !RunStatus.IsFinal(ticket.Status))
             {
                 // Busy with another run, or the run serving this very occurrence is still under way: either way
@@ -347,22 +392,19 @@ public sealed partial class ScheduleGrain(
         state.State.LastMessage = message;
     }
 
-    private void EnsureJobIsKnown()
+    /// <summary>
+    /// Why this grain cannot act, in <see cref="ScheduleNotFoundException"/>'s words (the job is unknown, or has no
+    /// schedule when <paramref name="needsSchedule"/>), or null. A result the caller reads, not an exception.
+    /// </summary>
+    private string? Missing(bool needsSchedule)
     {
         var job = Job;
         if (!definitions.Any(d => d.Name == job))
         {
-            throw ScheduleNotFoundException.UnknownJob(job);
+            return ScheduleNotFoundException.UnknownJob(job).Message;
         }
-    }
 
-    private void EnsureConfigured()
-    {
-        if (!state.State.Configured)
-        {
-            EnsureJobIsKnown();
-            throw ScheduleNotFoundException.NoSchedule(Job);
-        }
+        return needsSchedule && !state.State.Configured ? ScheduleNotFoundException.NoSchedule(job).Message : null;
     }
 
     private ScheduleSnapshot View()

@@ -139,14 +139,14 @@ public sealed class RunTests
     }
 
     [Fact]
-    public async Task An_unknown_job_is_refused_with_a_sentence()
+    public async Task An_unknown_job_is_answered_with_a_sentence_as_a_result_not_an_exception()
     {
         await using var cluster = await TributaryTestCluster.StartAsync("unknown_job", o => o.WithTestJobs());
 
-        var error = await Assert.ThrowsAsync<UnknownJobException>(
-            () => cluster.Grains.GetGrain<IJobGrain>(JobKey.For("no_such_job")).Trigger(new RunRequest(RunTrigger.Manual)));
+        var ticket = await cluster.Grains.GetGrain<IJobGrain>(JobKey.For("no_such_job")).Trigger(new RunRequest(RunTrigger.Manual));
 
-        Assert.Equal("There is no job named 'no_such_job'. GET /api/etl/jobs lists the jobs.", error.Message);
+        Assert.Equal((Guid.Empty, false), (ticket.RunId, ticket.Started));
+        Assert.Equal("There is no job named 'no_such_job'. GET /api/etl/jobs lists the jobs.", ticket.NotFound);
         var jobs = await cluster.Grains.GetGrain<IJobCatalogGrain>(0).List();
         Assert.Equal(["process_transactions_to_holdings", "process_transactions_to_holdings_monthly", "prune_retention", "test_counting", "test_cursor", "test_gated", "test_stepped"], jobs.Select(j => j.Name));
     }

@@ -178,10 +178,13 @@ public sealed class ScheduleGrainTests
         Assert.Equal(["cron", "timeZone", "misfire"], refusedWithText.Errors.Keys);
         AssertSame(before, await schedule.Get());
 
-        var unknown = await Assert.ThrowsAsync<ScheduleNotFoundException>(() => cluster.Schedule("no_such_job").Configure(DailyAtSix));
-        Assert.Equal("There is no job named 'no_such_job'. GET /api/schedules lists the scheduled jobs.", unknown.Message);
-        var unscheduled = await Assert.ThrowsAsync<ScheduleNotFoundException>(() => cluster.Schedule(DigestJob.JobName).Pause());
-        Assert.Equal("Job 'test_digest' has no schedule. PUT /api/schedules/test_digest with a cron creates one.", unscheduled.Message);
+        // Not found is a result the caller reads, not an exception.
+        var unknown = await cluster.Schedule("no_such_job").Configure(DailyAtSix);
+        Assert.Equal(("There is no job named 'no_such_job'. GET /api/schedules lists the scheduled jobs.", false), (unknown.NotFound, unknown.Configured));
+        var unscheduled = await cluster.Schedule(DigestJob.JobName).Pause();
+        Assert.Equal(("Job 'test_digest' has no schedule. PUT /api/schedules/test_digest with a cron creates one.", false), (unscheduled.NotFound, unscheduled.Configured));
+        var noOccurrences = await cluster.Schedule(DigestJob.JobName).Occurrences(3);
+        Assert.Equal(("Job 'test_digest' has no schedule. PUT /api/schedules/test_digest with a cron creates one.", 0), (noOccurrences.NotFound, noOccurrences.Occurrences.Count));
         var missingCron = await Assert.ThrowsAsync<InvalidScheduleException>(() => cluster.Schedule(DigestJob.JobName).Configure(new ScheduleChange(TimeZone: "UTC")));
         Assert.Equal(["cron"], missingCron.Errors.Keys);
     }
