@@ -16,81 +16,107 @@ internal sealed record CsvRecord(int Line, IReadOnlyList<string> Fields, bool Un
 /// </summary>
 internal static class CsvRecords
 {
-    public static IReadOnlyList<CsvRecord> Parse(string text)
+    private const int ChunkLength = 16 * 1024;
+
+    /// <summary>
+    /// The records of <paramref name="reader"/>, one at a time as the text arrives: a body is never held whole, and a
+    /// caller that stops (a row limit) stops the reading.
+    /// </summary>
+    public static async IAsyncEnumerable<CsvRecord> ReadAsync(
+        TextReader reader, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var records = new List<CsvRecord>();
+        var buffer = new char[ChunkLength];
         var fields = new List<string>();
         var field = new StringBuilder();
         var line = 1;
         var recordLine = 1;
         var inQuotes = false;
-        var i = 0;
-        while (i < text.Length)
+        var carry = string.Empty;
+        while (true)
         {
-            var c = text[i];
-            if (inQuotes)
+            var read = await reader.ReadAsync(buffer.AsMemory(), cancellationToken);
+            var end = read == 0;
+            var text = carry + new string(buffer, 0, read);
+            carry = string.Empty;
+            var i = 0;
+            while (i < text.Length)
             {
-                if (c == '"')
-                {
-                    if (i + 1 < text.Length && text[i + 1] == '"')
-                    {
-                        field.Append('"');
-                        i += 2;
-                        continue;
-                    }
+                var c = text[i];
 
-                    inQuotes = false;
+                // A quote in quotes and a CR need the next character; at a chunk's end it is in the next chunk.
+                if (!end && i + 1 == text.Length && ((c == '"' && inQuotes) || c == '\r'))
+                {
+                    carry = c.ToString();
+                    break;
                 }
-                else
+
+                if (inQuotes)
                 {
-                    if (c == '\n' || (c == '\r' && (i + 1 >= text.Length || text[i + 1] != '\n')))
+                    if (c == '"')
                     {
-                        line++;
+                        if (i + 1 < text.Length && text[i + 1] == '"')
+                        {
+                            field.Append('"');
+                            i += 2;
+                            continue;
+                        }
+
+                        inQuotes = false;
+                    }
+                    else
+                    {
+                        if (c == '\n' || (c == '\r' && (i + 1 >= text.Length || text[i + 1] != '\n')))
+                        {
+                            line++;
+                        }
+
+                        field.Append(c);
                     }
 
-                    field.Append(c);
+                    i++;
+                    continue;
+                }
+
+                switch (c)
+                {
+                    case '"' when field.Length == 0:
+                        inQuotes = true;
+                        break;
+                    case ',':
+                        fields.Add(field.ToString());
+                        field.Clear();
+                        break;
+                    case '\r' or '\n':
+                        if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+                        {
+                            i++;
+                        }
+
+                        fields.Add(field.ToString());
+                        field.Clear();
+                        yield return new CsvRecord(recordLine, [.. fields], Unterminated: false);
+                        fields.Clear();
+                        line++;
+                        recordLine = line;
+                        break;
+                    default:
+                        field.Append(c);
+                        break;
                 }
 
                 i++;
-                continue;
             }
 
-            switch (c)
+            if (end)
             {
-                case '"' when field.Length == 0:
-                    inQuotes = true;
-                    break;
-                case ',':
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    break;
-                case '\r' or '\n':
-                    if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-                    {
-                        i++;
-                    }
-
-                    fields.Add(field.ToString());
-                    field.Clear();
-                    records.Add(new CsvRecord(recordLine, [.. fields], Unterminated: false));
-                    fields.Clear();
-                    line++;
-                    recordLine = line;
-                    break;
-                default:
-                    field.Append(c);
-                    break;
+                break;
             }
-
-            i++;
         }
 
         if (inQuotes || field.Length > 0 || fields.Count > 0)
         {
             fields.Add(field.ToString());
-            records.Add(new CsvRecord(recordLine, [.. fields], Unterminated: inQuotes));
+            yield return new CsvRecord(recordLine, [.. fields], Unterminated: inQuotes);
         }
-
-        return records;
     }
 }

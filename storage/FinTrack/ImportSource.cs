@@ -186,47 +186,30 @@ internal static class ImportSource
     {
         var rows = new List<SourceRow>();
         using var reader = new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        var text = await reader.ReadToEndAsync(cancellationToken);
-        var records = CsvRecords.Parse(text);
-
-        var header = records.FirstOrDefault(r => !r.IsBlank);
-        if (header is null)
-        {
-            errors.Add(new ImportError(ImportError.DocumentLine, ImportError.WholeRow,
-                $"The CSV body is empty: send a header row naming the columns ({columns.Describe()}) and one row per record."));
-            return rows;
-        }
-
-        var names = header.Fields.Select(f => f.Trim().ToLowerInvariant()).ToList();
-        var headerOk = true;
-        for (var i = 0; i < names.Count; i++)
-        {
-            if (!columns.Contains(names[i]))
-            {
-                errors.Add(new ImportError(header.Line, header.Fields[i].Trim(), $"Unknown column: expected only {columns.Describe()}."));
-                headerOk = false;
-            }
-            else if (names.IndexOf(names[i]) != i)
-            {
-                errors.Add(new ImportError(header.Line, names[i], "The column appears twice in the header row."));
-                headerOk = false;
-            }
-        }
-
-        foreach (var required in columns.Required.Where(r => !names.Contains(r)))
-        {
-            errors.Add(new ImportError(header.Line, required, "Required column is missing from the header row."));
-            headerOk = false;
-        }
-
-        if (!headerOk)
-        {
-            return rows;
-        }
-
+        CsvRecord? header = null;
+        CsvRecord? last = null;
+        List<string> names = [];
         var count = 0;
-        foreach (var record in records.Where(r => r.Line > header.Line && !r.IsBlank))
+        await foreach (var record in CsvRecords.ReadAsync(reader, cancellationToken))
         {
+            last = record;
+            if (record.IsBlank)
+            {
+                continue;
+            }
+
+            if (header is null)
+            {
+                header = record;
+                names = [.. header.Fields.Select(f => f.Trim().ToLowerInvariant())];
+                if (!HeaderIsGood(header, names, columns, errors))
+                {
+                    return rows;
+                }
+
+                continue;
+            }
+
             if (count++ >= maxRows)
             {
                 errors.Add(TooManyRows(record.Line, maxRows));
@@ -257,12 +240,46 @@ internal static class ImportSource
             rows.Add(new SourceRow(record.Line, values, (IReadOnlySet<string>?)refused ?? NoneRefused));
         }
 
-        if (records.Count > 0 && records[^1] is { Unterminated: true } last)
+        if (header is null)
+        {
+            errors.Add(new ImportError(ImportError.DocumentLine, ImportError.WholeRow,
+                $"The CSV body is empty: send a header row naming the columns ({columns.Describe()}) and one row per record."));
+            return rows;
+        }
+
+        if (last is { Unterminated: true })
         {
             errors.Add(new ImportError(last.Line, ImportError.WholeRow, "A quoted value is never closed: end it with a double quote."));
         }
 
         return rows;
+    }
+
+    /// <summary>Checks a header row's names against the columns, reporting each problem; true when rows can be read under it.</summary>
+    private static bool HeaderIsGood(CsvRecord header, List<string> names, ImportColumns columns, ImportErrors errors)
+    {
+        var good = true;
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (!columns.Contains(names[i]))
+            {
+                errors.Add(new ImportError(header.Line, header.Fields[i].Trim(), $"Unknown column: expected only {columns.Describe()}."));
+                good = false;
+            }
+            else if (names.IndexOf(names[i]) != i)
+            {
+                errors.Add(new ImportError(header.Line, names[i], "The column appears twice in the header row."));
+                good = false;
+            }
+        }
+
+        foreach (var required in columns.Required.Where(r => !names.Contains(r)))
+        {
+            errors.Add(new ImportError(header.Line, required, "Required column is missing from the header row."));
+            good = false;
+        }
+
+        return good;
     }
 }
 

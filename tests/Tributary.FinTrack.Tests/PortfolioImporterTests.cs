@@ -238,6 +238,21 @@ public sealed class PortfolioImporterTests
         Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM fintrack.accounts"));
     }
 
+    [Fact]
+    public async Task A_csv_body_is_read_in_chunks_with_quotes_and_crlf_across_their_edges()
+    {
+        await using var db = await FinTrackDatabase.CreateAsync("import_csv_chunks");
+        // About 120 KB: records, quoted quotes and CRLFs fall across the reader's 16 KB chunks at many places.
+        var csv = "account_id,name,base_currency\r\n" + string.Concat(Enumerable.Range(1, 3_000).Select(i => $"A{i:D5},\"Account, \"\"{i}\"\" of the {i % 7}th desk\",CHF\r\n"));
+
+        var result = await db.Importer.ImportAccountsAsync(FinTrackDatabase.Body(csv), ImportFormat.Csv, None);
+
+        Assert.Equal((3_000, 3_000, 0), Counts(result));
+        Assert.Equal(3_000L, await db.ScalarAsync<long>("SELECT count(*) FROM fintrack.accounts"));
+        Assert.Equal("Account, \"1500\" of the 2th desk", await db.ScalarAsync<string>("SELECT name FROM fintrack.accounts WHERE account_id = 'A01500'"));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM fintrack.accounts WHERE name NOT LIKE 'Account, \"%\" of the %th desk'"));
+    }
+
     [Theory]
     [InlineData("NaN")]
     [InlineData("ABC")]
