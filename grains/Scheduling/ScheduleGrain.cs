@@ -61,8 +61,7 @@ public sealed partial class ScheduleGrain(
         var stored = state.State;
         var schedule = TryChange(change, out var changed, out var errors) ? changed : throw new InvalidScheduleException(errors);
         var enabled = change.Enabled ?? (!stored.Configured || stored.Enabled);
-        if (stored.Configured && stored.Cron == schedule.Cron && stored.TimeZone == schedule.Zone.Id
-            && stored.Misfire == schedule.Misfire.ToText() && stored.MaxCatchUp == schedule.MaxCatchUp && stored.Enabled == enabled)
+        if (IsStored(schedule, enabled))
         {
             // Nothing would change, so nothing is written: above all not ChangedBy, which would stop the schedule from
             // following its configured default.
@@ -96,11 +95,7 @@ public sealed partial class ScheduleGrain(
             return View() with { NotFound = ScheduleNotFoundException.NoDefault(Job).Message };
         }
 
-        var schedule = CronSchedule.Create(
-            configured.Cron,
-            configured.TimeZone ?? ScheduleLimits.DefaultTimeZone,
-            configured.Misfire ?? MisfirePolicy.Skip,
-            configured.MaxCatchUp ?? ScheduleLimits.DefaultMaxCatchUp);
+        var schedule = FromConfiguration(configured);
         await ApplyAsync(schedule, configured.Enabled ?? true, ScheduleSources.Configuration);
         return View();
     }
@@ -119,14 +114,9 @@ public sealed partial class ScheduleGrain(
             return false;
         }
 
-        var schedule = CronSchedule.Create(
-            configured.Cron,
-            configured.TimeZone ?? ScheduleLimits.DefaultTimeZone,
-            configured.Misfire ?? MisfirePolicy.Skip,
-            configured.MaxCatchUp ?? ScheduleLimits.DefaultMaxCatchUp);
+        var schedule = FromConfiguration(configured);
         var enabled = configured.Enabled ?? true;
-        if (stored.Configured && stored.Cron == schedule.Cron && stored.TimeZone == schedule.Zone.Id
-            && stored.Misfire == schedule.Misfire.ToText() && stored.MaxCatchUp == schedule.MaxCatchUp && stored.Enabled == enabled)
+        if (IsStored(schedule, enabled))
         {
             return false;
         }
@@ -390,6 +380,21 @@ public sealed partial class ScheduleGrain(
     {
         state.State.LastOutcome = outcome;
         state.State.LastMessage = message;
+    }
+
+    /// <summary>A configured schedule (<c>Jobs:{job}:Schedule:*</c> or a domain's default) with the defaults of its unset fields.</summary>
+    private static CronSchedule FromConfiguration(ScheduleChange configured) => CronSchedule.Create(
+        configured.Cron,
+        configured.TimeZone ?? ScheduleLimits.DefaultTimeZone,
+        configured.Misfire ?? MisfirePolicy.Skip,
+        configured.MaxCatchUp ?? ScheduleLimits.DefaultMaxCatchUp);
+
+    /// <summary>True when the stored schedule is exactly <paramref name="schedule"/>, enabled as <paramref name="enabled"/>: applying it would change nothing.</summary>
+    private bool IsStored(CronSchedule schedule, bool enabled)
+    {
+        var stored = state.State;
+        return stored.Configured && stored.Cron == schedule.Cron && stored.TimeZone == schedule.Zone.Id
+            && stored.Misfire == schedule.Misfire.ToText() && stored.MaxCatchUp == schedule.MaxCatchUp && stored.Enabled == enabled;
     }
 
     /// <summary>
