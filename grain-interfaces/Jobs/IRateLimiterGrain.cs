@@ -26,6 +26,13 @@ public interface IRateLimiterGrain : IGrainWithStringKey
     /// <summary>The limit in force and whether it is paused.</summary>
     [Alias("GetState")]
     Task<RateLimitState> GetState();
+
+    /// <summary>
+    /// The end of the latest Retry-After pause, even one that has passed (null if none ever began): a caller that slept
+    /// to a slot reserved before the pause began learns from it that the slot fell inside the pause.
+    /// </summary>
+    [Alias("LastPauseUntil")]
+    Task<DateTimeOffset?> LastPauseUntil();
 }
 
 /// <summary>A limiter's state.</summary>

@@ -104,6 +104,9 @@ public sealed class RateLimitBucket
         }
     }
 
+    /// <summary>The end of the latest pause, passed or not; null when none ever began.</summary>
+    public DateTimeOffset? LastPauseUntil => _pausedUntil;
+
     /// <summary>The limit in force at <paramref name="now"/>; a pause that has passed shows as none.</summary>
     public RateLimitState State(DateTimeOffset now) =>
         new(PermitsPerSecond, Burst, _pausedUntil > now ? _pausedUntil : null, Granted, SpaceFromCompletion);

@@ -36,4 +36,6 @@ public sealed class RateLimiterGrain(IConfiguration configuration, IEnumerable<R
     }
 
     public Task<RateLimitState> GetState() => Task.FromResult(_bucket.State(time.GetUtcNow()));
+
+    public Task<DateTimeOffset?> LastPauseUntil() => Task.FromResult(_bucket.LastPauseUntil);
 }

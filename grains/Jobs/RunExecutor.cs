@@ -235,7 +235,9 @@ public sealed partial class RunExecutor(
 
     /// <remarks>
     /// A slot reserved before another caller met a 429 may fall inside the Retry-After pause, so after sleeping
-    /// to its slot a caller checks for a pause and, if one began meanwhile, reserves again behind it.
+    /// to its slot a caller asks when the latest pause ends and, if its slot lay before that, reserves again behind
+    /// it. The end is asked for even once the pause has passed: a caller that wakes late, after the pause, would
+    /// otherwise call on its stale slot beside the callers whose slots were placed right after the pause.
     /// </remarks>
     private async Task WaitForRateLimitAsync(IRateLimiterGrain limiter, CancellationToken cancellationToken)
     {
@@ -247,8 +249,11 @@ public sealed partial class RunExecutor(
                 return;
             }
 
+            // Read after the answer, so the estimate is never before the slot: a pause the reservation already waited
+            // for is never mistaken for a newer one.
+            var slot = time.GetUtcNow() + wait;
             await Task.Delay(wait, time, cancellationToken);
-            if ((await limiter.GetState()).PausedUntil is not { } paused || paused <= time.GetUtcNow())
+            if (await limiter.LastPauseUntil() is not { } paused || paused <= slot)
             {
                 return;
             }
