@@ -11,6 +11,7 @@ using Tributary.Api.Endpoints;
 using Tributary.Api.Errors;
 using Tributary.Api.Events;
 using Tributary.Api.Health;
+using Tributary.Api.TrueLayer;
 using Tributary.Api.WealthX;
 using Tributary.ServiceDefaults;
 using Tributary.Storage;
@@ -20,6 +21,7 @@ using Tributary.Storage.Events;
 using Tributary.Storage.FinTrack;
 using Tributary.Storage.Jobs;
 using Tributary.Storage.Secrets;
+using Tributary.Storage.TrueLayer;
 
 namespace Tributary.Api;
 
@@ -78,6 +80,7 @@ public static partial class GatewayApp
         // Stored secrets (webhook secrets) through Data Protection, its key ring in PostgreSQL sealed by DataProtection:KeyRingKey.
         builder.Services.AddSecretProtection(configuration);
         builder.Services.AddSingleton<WebhookStore>();
+        builder.Services.AddTrueLayerStore();
         builder.Services.AddSingleton<KnownJobs>();
         builder.Services.AddSingleton<PortfolioImporter>();
         builder.Services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.Section)).ValidateOnStart();
@@ -166,6 +169,7 @@ public static partial class GatewayApp
         app.MapScheduleEndpoints();
         app.MapPortfolioEndpoints();
         app.MapWealthXEndpoints();
+        app.MapTrueLayerEndpoints();
         return app;
     }
 }

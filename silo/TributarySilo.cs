@@ -7,6 +7,7 @@ using Tributary.Diagnostics;
 using Tributary.FinTrack;
 using Tributary.Jobs;
 using Tributary.Scheduling;
+using Tributary.TrueLayer;
 using Tributary.WealthX;
 
 namespace Tributary.Silo;
@@ -67,6 +68,7 @@ public static class TributarySilo
         silo.AddSchedulingDomain();
         silo.AddFinTrackDomain(configuration);
         silo.AddWealthXDomain(configuration);
+        silo.AddTrueLayerDomain(configuration);
         return silo;
     }
 

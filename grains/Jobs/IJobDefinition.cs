@@ -39,6 +39,13 @@ public interface IJobDefinition
     /// summed over the run's committed batches (the retention job's rows deleted per table).
     /// </summary>
     bool ReportsCounts => false;
+
+    /// <summary>
+    /// The settings one run goes by: the configured ones (<c>Jobs:{Name}:*</c>), changed by what the run asked for
+    /// (an import's <c>max_workers</c> is its <see cref="JobSettings.MaxParallelBatches"/>). Called when the run is
+    /// created and each time its loop starts or resumes, so it must depend on the request alone. Return a clone to change.
+    /// </summary>
+    JobSettings SettingsFor(JobSettings configured, RunRequest request) => configured;
 }
 
 /// <summary>How a run ended, for <see cref="IJobDefinition.RunFinishedAsync"/>.</summary>

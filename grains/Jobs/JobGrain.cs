@@ -89,6 +89,7 @@ public sealed partial class JobGrain(
             : (await definition.PlanAsync(new JobPlanContext(runId, Job, request), CancellationToken.None),
                request.AccountId, request.Parameters ?? new Dictionary<string, string>(), (IReadOnlyList<long>)[]);
 
+        settings = definition.SettingsFor(settings, request);
         var (run, created) = await store.CreateRunAsync(
             new NewRun(runId, Job, request.Trigger, accountId, parameters, request.ScheduledFor, replayOf.Count == 1 ? replayOf[0] : null, items,
                 settings.BatchSize, RunKey, request.IdempotencyKey),
@@ -242,7 +243,8 @@ public sealed partial class JobGrain(
             RunStatus status;
             try
             {
-                status = await executor.ExecuteAsync(run, definition, settings, token);
+                var effective = definition.SettingsFor(settings, new RunRequest(run.Trigger, run.AccountId, run.Parameters, run.ScheduledFor));
+                status = await executor.ExecuteAsync(run, definition, effective, token);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {

@@ -171,7 +171,7 @@ public sealed partial class RunExecutor(
         if (limiter is not null)
         {
             var waitStarted = Stopwatch.GetTimestamp();
-            await WaitForRateLimitAsync(limiter, cancellationToken);
+            await limiter.WaitForSlotAsync(time, cancellationToken);
             JobsTelemetry.RateLimiterWaited(settings.Upstream!, Stopwatch.GetElapsedTime(waitStarted));
         }
 
@@ -231,33 +231,6 @@ public sealed partial class RunExecutor(
         }
 
         return builder.Build();
-    }
-
-    /// <remarks>
-    /// A slot reserved before another caller met a 429 may fall inside the Retry-After pause, so after sleeping
-    /// to its slot a caller asks when the latest pause ends and, if its slot lay before that, reserves again behind
-    /// it. The end is asked for even once the pause has passed: a caller that wakes late, after the pause, would
-    /// otherwise call on its stale slot beside the callers whose slots were placed right after the pause.
-    /// </remarks>
-    private async Task WaitForRateLimitAsync(IRateLimiterGrain limiter, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var wait = await limiter.Reserve();
-            if (wait <= TimeSpan.Zero)
-            {
-                return;
-            }
-
-            // Read after the answer, so the estimate is never before the slot: a pause the reservation already waited
-            // for is never mistaken for a newer one.
-            var slot = time.GetUtcNow() + wait;
-            await Task.Delay(wait, time, cancellationToken);
-            if (await limiter.LastPauseUntil() is not { } paused || paused <= slot)
-            {
-                return;
-            }
-        }
     }
 
     private OutboxEvent BatchEvent(string type, JobRunRecord run, int index, int size, int itemsProcessed, int attempts, TimeSpan elapsed, string? error,
