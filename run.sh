@@ -136,6 +136,9 @@ run_silo() { # i
     Silo__GatewayPort=$((29999 + i)) Silo__HealthPort=$((18080 + i)) Silo__Name="silo-$i" Database__MigrateOnStart=false \
     MarketData__BaseUrl="http://127.0.0.1:$sim_port/marketdata/v1/" MarketData__ApiKey="$market_key" \
     WealthX__BaseUrl="$wealthx_url" WealthX__Username="$wealthx_user" WealthX__Password="$wealthx_password" \
+    TrueLayer__AuthUrl="$truelayer_auth_url" TrueLayer__DataUrl="$truelayer_data_url" TrueLayer__ClientId="$truelayer_client_id" \
+    TrueLayer__ClientSecret="$truelayer_client_secret" TrueLayer__RedirectUri="http://127.0.0.1:$api_port/api/truelayer/callback" \
+    DataProtection__KeyRingKey="$keyring_key" \
     dotnet "$(bin silo Tributary.Silo)"
 }
 run_gateway() {
@@ -181,6 +184,11 @@ market_key=${TRIBUTARY_MARKETDATA_KEY:-sim-marketdata-key-dev-only}
 wealthx_url=${TRIBUTARY_WEALTHX_URL:-http://127.0.0.1:$sim_port/wealthx/rest/v1/}
 wealthx_user=${TRIBUTARY_WEALTHX_USERNAME:-tributary-sim}
 wealthx_password=${TRIBUTARY_WEALTHX_PASSWORD:-sim-password-dev-only}
+# TrueLayer: the simulators' auth dialog and Data API with their dev-only client; a real client comes from the environment.
+truelayer_auth_url=${TRIBUTARY_TRUELAYER_AUTH_URL:-http://127.0.0.1:$sim_port/truelayer/auth/}
+truelayer_data_url=${TRIBUTARY_TRUELAYER_DATA_URL:-http://127.0.0.1:$sim_port/truelayer/api/}
+truelayer_client_id=${TRIBUTARY_TRUELAYER_CLIENT_ID:-tributary-sim}
+truelayer_client_secret=${TRIBUTARY_TRUELAYER_CLIENT_SECRET:-sim-truelayer-secret-dev-only}
 for i in $(seq 1 "$silos"); do
   start "silo-$i"
 done

@@ -197,7 +197,22 @@ public static class ScheduleKey
 {
     public const string Prefix = "schedule:";
 
-    public static string For(string job) => Prefix + job;
+    /// <summary>
+    /// The schedule of a job, or of one run key of it (<c>schedule:{job}#{runKey}</c>: a bank connection's recurring
+    /// import), whose occurrences trigger that run key's job grain.
+    /// </summary>
+    public static string For(string job, string? runKey = null) => runKey is null ? Prefix + job : $"{Prefix}{job}{JobKey.RunKeySeparator}{runKey}";
 
-    public static string NameOf(string key) => key.StartsWith(Prefix, StringComparison.Ordinal) ? key[Prefix.Length..] : key;
+    /// <summary>The job of a schedule key.</summary>
+    public static string NameOf(string key) => Split(key).Job;
+
+    /// <summary>The run key of a schedule key; null for a job's own schedule.</summary>
+    public static string? RunKeyOf(string key) => Split(key).RunKey;
+
+    private static (string Job, string? RunKey) Split(string key)
+    {
+        var rest = key.StartsWith(Prefix, StringComparison.Ordinal) ? key[Prefix.Length..] : key;
+        var separator = rest.IndexOf(JobKey.RunKeySeparator, StringComparison.Ordinal);
+        return separator < 0 ? (rest, null) : (rest[..separator], rest[(separator + 1)..]);
+    }
 }

@@ -53,7 +53,11 @@ public interface IJobDefinition
 public sealed record JobRunOutcome(Guid RunId, string Job, RunStatus Status, string? Error, int ItemsProcessed);
 
 /// <summary>Input to <see cref="IJobDefinition.PlanAsync"/>.</summary>
-public sealed record JobPlanContext(Guid RunId, string Job, RunRequest Request);
+public sealed record JobPlanContext(Guid RunId, string Job, RunRequest Request)
+{
+    /// <summary>The run key the run keeps single-flight for (an import's connection); null for the job's default.</summary>
+    public string? RunKey { get; init; }
+}
 
 /// <summary>One batch of a run.</summary>
 /// <param name="Attempt">1 for the first try.</param>

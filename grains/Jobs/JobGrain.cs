@@ -69,7 +69,7 @@ public sealed partial class JobGrain(
             return new RunTicket(repeated.RunId, false, repeated.Status);
         }
 
-        if (request.ScheduledFor is { } occurrence && await store.FindOccurrenceAsync(Job, occurrence, CancellationToken.None) is { } served)
+        if (request.ScheduledFor is { } occurrence && await store.FindOccurrenceAsync(Job, RunKey, occurrence, CancellationToken.None) is { } served)
         {
             return new RunTicket(served.RunId, false, served.Status);
         }
@@ -86,7 +86,7 @@ public sealed partial class JobGrain(
         var runId = Guid.NewGuid();
         var (items, accountId, parameters, replayOf) = request.Trigger == RunTrigger.Replay
             ? await ReplayPlanAsync(request)
-            : (await definition.PlanAsync(new JobPlanContext(runId, Job, request), CancellationToken.None),
+            : (await definition.PlanAsync(new JobPlanContext(runId, Job, request) { RunKey = RunKey }, CancellationToken.None),
                request.AccountId, request.Parameters ?? new Dictionary<string, string>(), (IReadOnlyList<long>)[]);
 
         settings = definition.SettingsFor(settings, request);

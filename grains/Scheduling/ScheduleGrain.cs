@@ -35,6 +35,9 @@ public sealed partial class ScheduleGrain(
 
     private string Job => ScheduleKey.NameOf(this.GetPrimaryKeyString());
 
+    /// <summary>The run key this schedule triggers (a connection's recurring import); null for the job's own schedule.</summary>
+    private string? RunKey => ScheduleKey.RunKeyOf(this.GetPrimaryKeyString());
+
     public Task<ScheduleSnapshot> Get() => Task.FromResult(View());
 
     public Task<ScheduleOccurrences> Occurrences(int count)
@@ -297,7 +300,7 @@ public sealed partial class ScheduleGrain(
         await Tick();
     }
 
-    private IJobGrain JobGrain => GrainFactory.GetGrain<IJobGrain>(JobKey.For(Job));
+    private IJobGrain JobGrain => GrainFactory.GetGrain<IJobGrain>(JobKey.For(Job, RunKey));
 
     private async Task ApplyAsync(CronSchedule schedule, bool enabled, string source)
     {
@@ -323,9 +326,10 @@ public sealed partial class ScheduleGrain(
         stored.ChangedBy = source;
         stored.UpdatedAt = now;
 
-        if (isNew)
+        if (isNew && RunKey is null)
         {
             // Listed before it is stored: the directory may name a job whose first write failed, never the reverse.
+            // A run key's schedule (a connection's recurring import) is listed with what it belongs to instead.
             await GrainFactory.GetGrain<IScheduleDirectoryGrain>(IScheduleDirectoryGrain.Key).Add(Job);
         }
 

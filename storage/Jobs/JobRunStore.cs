@@ -53,7 +53,7 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
             return (created, true);
         }
 
-        var existing = (run.ScheduledFor is { } at ? await FindOccurrenceAsync(run.Job, at, cancellationToken) : null)
+        var existing = (run.ScheduledFor is { } at ? await FindOccurrenceAsync(run.Job, run.RunKey, at, cancellationToken) : null)
             ?? (run.IdempotencyKey is { } key ? await FindByIdempotencyKeyAsync(run.Job, key, cancellationToken) : null)
             ?? await FindActiveRunAsync(run.Job, run.RunKey, cancellationToken)
             ?? throw new InvalidOperationException($"Run {run.RunId} of {run.Job} was neither inserted nor found beside another; try again.");
@@ -87,10 +87,12 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
         return await ReadAllAsync(command, r => (r.GetString(0), NullableString(r, 1), r.GetGuid(2)), cancellationToken);
     }
 
-    public async Task<JobRunRecord?> FindOccurrenceAsync(string job, DateTimeOffset scheduledFor, CancellationToken cancellationToken)
+    public async Task<JobRunRecord?> FindOccurrenceAsync(string job, string? runKey, DateTimeOffset scheduledFor, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"SELECT {RunColumns} FROM job_runs WHERE job = @job AND scheduled_for = @at");
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {RunColumns} FROM job_runs WHERE job = @job AND run_key IS NOT DISTINCT FROM @runKey AND scheduled_for = @at");
         command.Parameters.AddWithValue("job", job);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter("runKey", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)runKey ?? DBNull.Value });
         command.Parameters.AddWithValue("at", scheduledFor.ToUniversalTime());
         return await ReadSingleAsync(command, ReadRun, cancellationToken);
     }

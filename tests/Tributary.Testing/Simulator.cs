@@ -65,6 +65,26 @@ public sealed class Simulator : IAsyncDisposable
         ["Jobs:wealthx_default:Schedule:Enabled"] = "false",
     };
 
+    /// <summary>The simulators' dev-only TrueLayer client (simulators/appsettings.json).</summary>
+    public const string TrueLayerClientId = "tributary-sim";
+
+    public const string TrueLayerClientSecret = "sim-truelayer-secret-dev-only";
+
+    /// <summary>
+    /// Silo settings that point the TrueLayer connector here (the dialog returns to <paramref name="redirectUri"/>, or to a
+    /// loopback address nobody listens on when the test links connections by refresh token), with the key ring key the
+    /// tokens are sealed with.
+    /// </summary>
+    public Dictionary<string, string> TrueLayerSettings(Uri? redirectUri = null) => new()
+    {
+        ["TrueLayer:AuthUrl"] = new Uri(Address, "/truelayer/auth/").ToString(),
+        ["TrueLayer:DataUrl"] = new Uri(Address, "/truelayer/api/").ToString(),
+        ["TrueLayer:ClientId"] = TrueLayerClientId,
+        ["TrueLayer:ClientSecret"] = TrueLayerClientSecret,
+        ["TrueLayer:RedirectUri"] = (redirectUri ?? new Uri("http://127.0.0.1:9/api/truelayer/callback")).ToString(),
+        ["DataProtection:KeyRingKey"] = GatewayHost.KeyRingKey,
+    };
+
     /// <summary>The request log (<c>/_admin/requests</c>), of one route (e.g. <c>wealthx.alldossiers</c>) or all, in arrival order.</summary>
     public async Task<IReadOnlyList<Tributary.Simulators.RequestLog.RequestLogEntry>> RequestsAsync(string? route = null) =>
         (await Admin.GetFromJsonAsync<List<Tributary.Simulators.RequestLog.RequestLogEntry>>(
