@@ -108,6 +108,15 @@ public static partial class ScheduleEndpoints
             return NotFound(ScheduleNotFoundException.UnknownJob(job));
         }
 
+        return await ChangeScheduleAsync(Schedule(client, job), body);
+    }
+
+    /// <summary>
+    /// Applies a change to one schedule grain (a job's, or a connection's recurring import): every bad field in one 400,
+    /// {} refused as changing nothing.
+    /// </summary>
+    internal static async Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> ChangeScheduleAsync(IScheduleGrain schedule, ScheduleChangeBody body)
+    {
         if (body is { Cron: null, TimeZone: null, Misfire: null, MaxCatchUp: null, Enabled: null })
         {
             // {} used to answer 200 and mark the schedule as changed by the API, so it stopped following its default.
@@ -128,10 +137,10 @@ public static partial class ScheduleEndpoints
         {
             if (misfireProblem is not null)
             {
-                throw InvalidScheduleException.With(await Schedule(client, job).Check(change), "misfire", misfireProblem);
+                throw InvalidScheduleException.With(await schedule.Check(change), "misfire", misfireProblem);
             }
 
-            var changed = await Schedule(client, job).Configure(change);
+            var changed = await schedule.Configure(change);
             return changed.NotFound is { } why ? NotFound(why) : TypedResults.Ok(ScheduleView.From(changed));
         }
         catch (InvalidScheduleException exception)

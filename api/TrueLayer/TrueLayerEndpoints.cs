@@ -2,7 +2,9 @@ using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Tributary.Api.Auth;
+using Tributary.Api.Endpoints;
 using Tributary.Api.Errors;
+using Tributary.Scheduling;
 using Tributary.Storage.TrueLayer;
 using Tributary.TrueLayer;
 
@@ -36,6 +38,11 @@ public static class TrueLayerEndpoints
             .WithSummary("One connection.");
         group.MapGet("/connections/{id}/accounts", ListAccountsAsync).WithName("ListTrueLayerAccounts")
             .WithSummary("The connection's accounts and cards with type, currency, display name and last synced time; refresh=true reads them from TrueLayer again.");
+        group.MapGet("/connections/{id}/schedule", GetScheduleAsync).WithName("GetTrueLayerConnectionSchedule")
+            .WithSummary("The connection's recurring import: cron, time zone, misfire policy, next due, last outcome.");
+        group.MapPut("/connections/{id}/schedule", ChangeScheduleAsync).WithName("ChangeTrueLayerConnectionSchedule")
+            .WithSummary("Create or change the connection's recurring import (the schedules' fields: cron, timeZone, misfire, maxCatchUp, enabled). "
+                + "Each occurrence imports every account from where its last import reached.");
 
         var import = group.MapGroup("/import");
         import.MapPost("/plan", PlanAsync).WithName("PlanTrueLayerImport").RetriedOnFailover()
@@ -98,7 +105,7 @@ public static class TrueLayerEndpoints
         }
 
         var caller = ApiCaller.From(principal);
-        var connectionId = TrueLayerAuthGrain.NewConnectionId();
+        var connectionId = TrueLayerNames.NewConnectionId();
         var result = await client.GetGrain<IConnectionGrain>(connectionId).Link(new ConnectionLink(caller.User, null, body.RefreshToken));
         if (result.Problem is { } problem)
         {
@@ -216,6 +223,36 @@ public static class TrueLayerEndpoints
         var jobs = await store.ListImportJobsAsync(owner, limit, cancellationToken);
         return TypedResults.Ok<IReadOnlyList<ImportHistoryView>>([.. jobs.Select(ImportStatus.History)]);
     }
+
+    private static async Task<Results<Ok<ScheduleView>, ProblemHttpResult>> GetScheduleAsync(
+        string id, ClaimsPrincipal principal, TrueLayerStore store, IClusterClient client, CancellationToken cancellationToken)
+    {
+        if (await OwnConnectionAsync(id, principal, store, cancellationToken) is not { } connection)
+        {
+            return UnknownConnection(id);
+        }
+
+        var schedule = await ConnectionSchedule(client, connection.ConnectionId).Get();
+        return schedule.Configured
+            ? TypedResults.Ok(ScheduleView.From(schedule))
+            : TypedResults.Problem(statusCode: 404, title: "No such schedule",
+                detail: $"Connection '{connection.ConnectionId}' has no recurring import; PUT /api/truelayer/connections/{connection.ConnectionId}/schedule with a cron makes one.");
+    }
+
+    private static async Task<Results<Ok<ScheduleView>, ProblemHttpResult, ValidationProblem>> ChangeScheduleAsync(
+        string id, ScheduleChangeBody body, ClaimsPrincipal principal, TrueLayerStore store, IClusterClient client, CancellationToken cancellationToken)
+    {
+        if (await OwnConnectionAsync(id, principal, store, cancellationToken) is not { } connection)
+        {
+            return UnknownConnection(id);
+        }
+
+        return await ScheduleEndpoints.ChangeScheduleAsync(ConnectionSchedule(client, connection.ConnectionId), body);
+    }
+
+    /// <summary>A connection's recurring import is the schedule of the import job's run key for that connection.</summary>
+    private static IScheduleGrain ConnectionSchedule(IClusterClient client, string connectionId) =>
+        client.GetGrain<IScheduleGrain>(ScheduleKey.For(TrueLayerNames.ImportJob, connectionId));
 
     private static async Task<StoredConnection?> OwnConnectionAsync(string id, ClaimsPrincipal principal, TrueLayerStore store, CancellationToken cancellationToken)
     {

@@ -21,8 +21,7 @@ public sealed partial class ConnectionGrain(
     TimeProvider time,
     ILogger<ConnectionGrain> logger) : Grain, IConnectionGrain
 {
-    /// <summary>The Data Protection purpose of the token columns: a value protected for it opens for nothing else.</summary>
-    public const string TokenPurpose = "Tributary.TrueLayer.Tokens.v1";
+    private const string TokenPurpose = TrueLayerNames.TokenPurpose;
 
     /// <summary>A token this close to its expiry is refreshed first: a call that starts with it must not outlive it.</summary>
     public static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(2);

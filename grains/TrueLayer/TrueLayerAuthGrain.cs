@@ -41,12 +41,9 @@ public sealed class TrueLayerAuthGrain(TrueLayerAuthClient auth, TrueLayerStore 
             return new ConnectionLinkResult(string.Empty, 0, why, 400);
         }
 
-        var connectionId = NewConnectionId();
+        var connectionId = TrueLayerNames.NewConnectionId();
         return await grains.GetGrain<IConnectionGrain>(connectionId).Link(new ConnectionLink(owner, code, null));
     }
-
-    /// <summary>A new connection id: <c>conn_</c> and 20 random letters and digits (no hex-only keys: they collide in AdoNet grain storage).</summary>
-    public static string NewConnectionId() => "conn_" + RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", 20);
 
     private static string Hash(string state) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(state)));
 

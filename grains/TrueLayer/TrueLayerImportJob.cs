@@ -19,7 +19,7 @@ namespace Tributary.TrueLayer;
 /// </remarks>
 public sealed class TrueLayerImportJob(TrueLayerStore store, JobRunStore runs, IGrainFactory grains, IOptions<TrueLayerImportOptions> options, TimeProvider time) : IJobDefinition
 {
-    public const string JobName = "truelayer_import";
+    public const string JobName = TrueLayerNames.ImportJob;
 
     /// <summary>The run parameter naming the import job.</summary>
     public const string ImportJobParameter = "import_job_id";
@@ -58,14 +58,37 @@ public sealed class TrueLayerImportJob(TrueLayerStore store, JobRunStore runs, I
     public async Task<IReadOnlyList<string>> PlanAsync(JobPlanContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var job = await JobOf(context.Request, cancellationToken);
+        if (ImportJobIdOf(context.Request) is null && context.RunKey is { } connectionId)
+        {
+            // A connection's schedule: an incremental import of all its accounts from where each one's last import
+            // reached, planned as an import job whose id is the run's, so its batches find it without a parameter.
+            return await PlanRecurringAsync(context.RunId, connectionId);
+        }
+
+        var job = await JobOf(context.Request, context.RunId, cancellationToken);
         return job.AccountIds;
+    }
+
+    private async Task<IReadOnlyList<string>> PlanRecurringAsync(Guid runId, string connectionId)
+    {
+        var connection = await store.GetConnectionAsync(connectionId, CancellationToken.None)
+            ?? throw new PermanentBatchException($"There is no connection '{connectionId}' to import from.");
+        var result = await grains.GetGrain<IImportJobGrain>(runId).Plan(
+            new ImportPlanRequest(connection.Owner, IsAdmin: false, connectionId, null, null, null, AutoEnrich: false, null, null, Incremental: true));
+        if (result.Plan is not { } plan)
+        {
+            throw new InvalidOperationException(
+                $"The recurring import of connection '{connectionId}' cannot be planned: {string.Join(" ", (result.Errors ?? new Dictionary<string, string[]>()).SelectMany(e => e.Value))}");
+        }
+
+        await store.MarkImportStartedAsync(runId, runId, time.GetUtcNow(), CancellationToken.None);
+        return [.. plan.Accounts.Select(a => a.AccountId)];
     }
 
     public async Task<BatchResult> ExecuteBatchAsync(JobBatchContext batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var job = await JobOf(batch.Request, cancellationToken);
+        var job = await JobOf(batch.Request, batch.RunId, cancellationToken);
         var accounts = (await store.ListAccountsAsync(job.ConnectionId, cancellationToken)).ToDictionary(a => a.AccountId, StringComparer.Ordinal);
         var limiter = grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For(Upstream, job.ConnectionId));
         var settings = options.Value;
@@ -121,11 +144,12 @@ public sealed class TrueLayerImportJob(TrueLayerStore store, JobRunStore runs, I
     public async Task RunFinishedAsync(JobRunOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        var run = await runs.GetRunAsync(outcome.RunId, cancellationToken);
-        if (run?.Parameters is not { } parameters || !parameters.TryGetValue(ImportJobParameter, out var text) || !Guid.TryParse(text, out var jobId))
+        if (await runs.GetRunAsync(outcome.RunId, cancellationToken) is not { } run)
         {
             return;
         }
+
+        var jobId = ImportJobIdOf(new RunRequest(run.Trigger, Parameters: run.Parameters)) ?? run.RunId;
 
         var failed = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var letter in (await runs.GetBatchesAsync(outcome.RunId, cancellationToken)).Where(b => b.Status == JobBatchRecord.DeadLettered))
@@ -139,16 +163,16 @@ public sealed class TrueLayerImportJob(TrueLayerStore store, JobRunStore runs, I
         await grains.GetGrain<IImportJobGrain>(jobId).Finished(new ImportRunOutcome(outcome.RunId, outcome.Status.ToText(), outcome.Error, failed));
     }
 
-    private async Task<ImportJobStatus> JobOf(RunRequest request, CancellationToken cancellationToken)
+    /// <summary>The import job a run serves: its parameter, or for a scheduled run the run's own id.</summary>
+    private async Task<ImportJobStatus> JobOf(RunRequest request, Guid runId, CancellationToken cancellationToken)
     {
-        if (request.Parameters is not { } parameters || !parameters.TryGetValue(ImportJobParameter, out var text) || !Guid.TryParse(text, out var jobId))
-        {
-            throw new PermanentBatchException($"A run of {JobName} needs the parameter {ImportJobParameter}: start imports through POST /api/truelayer/import/start.");
-        }
-
+        var jobId = ImportJobIdOf(request) ?? runId;
         return await store.GetImportJobAsync(jobId, cancellationToken)
-            ?? throw new PermanentBatchException($"There is no import job {jobId}.");
+            ?? throw new PermanentBatchException($"There is no import job {jobId}: start imports through POST /api/truelayer/import/start or a connection's schedule.");
     }
+
+    private static Guid? ImportJobIdOf(RunRequest request) =>
+        request.Parameters is { } parameters && parameters.TryGetValue(ImportJobParameter, out var text) && Guid.TryParse(text, out var jobId) ? jobId : null;
 
     /// <summary>The dead letter's reason without the exception type the runtime puts first.</summary>
     private static string ReasonOf(string? error) =>

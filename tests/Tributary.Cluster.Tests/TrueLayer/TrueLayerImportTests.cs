@@ -237,8 +237,8 @@ public sealed class TrueLayerImportTests
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
-                secrets.Add(await protector.UnprotectAsync(ConnectionGrain.TokenPurpose, reader.GetString(0), CancellationToken.None));
-                secrets.Add(await protector.UnprotectAsync(ConnectionGrain.TokenPurpose, reader.GetString(1), CancellationToken.None));
+                secrets.Add(await protector.UnprotectAsync(TrueLayerNames.TokenPurpose, reader.GetString(0), CancellationToken.None));
+                secrets.Add(await protector.UnprotectAsync(TrueLayerNames.TokenPurpose, reader.GetString(1), CancellationToken.None));
             }
         }
 
