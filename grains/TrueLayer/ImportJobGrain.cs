@@ -115,6 +115,12 @@ public sealed partial class ImportJobGrain(
         var status = completed == accounts.Count ? "completed" : completed == 0 ? "failed" : "partially_completed";
         var failed = accounts.Count - completed;
         var error = failed == 0 ? null : $"{failed} of {accounts.Count} accounts failed; each account's message says why.";
+        if (job.AutoEnrich && status != "failed")
+        {
+            // Before the job's end is written: told again after a crash, the enrichment (keyed by this job) starts once.
+            await grains.GetGrain<IEnrichmentGrain>(JobId).Start(new EnrichmentRequest(job.Owner, true, JobId, null, null, null, null));
+        }
+
         await store.FinishImportJobAsync(JobId, status, error, now, CancellationToken.None);
         LogFinished(logger, JobId, status, completed, accounts.Count);
     }

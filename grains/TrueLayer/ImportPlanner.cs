@@ -36,35 +36,7 @@ public sealed class ImportPlanner(TrueLayerImportOptions options)
             Error("connection_id", $"Connection '{connection.ConnectionId}' needs the bank's consent again ({connection.StatusMessage ?? connection.Status}): connect it again through GET /api/truelayer/connect.");
         }
 
-        var from = ParseDate(request.FromDate, "from_date", request.Incremental, errors);
-        var to = ParseDate(request.ToDate, "to_date", request.Incremental, errors);
-        if (request.Incremental)
-        {
-            to ??= today;
-            from ??= today.AddDays(-(options.IncrementalFirstDays - 1));
-        }
-
-        if (to is { } end && end > today)
-        {
-            Error("to_date", $"Must not be in the future: today is {Iso(today)} (UTC), to_date was {Iso(end)}.");
-        }
-
-        if (from is { } start && start > today)
-        {
-            Error("from_date", $"Must not be in the future: today is {Iso(today)} (UTC), from_date was {Iso(start)}.");
-        }
-
-        if (from is { } first && to is { } last && !errors.ContainsKey("from_date") && !errors.ContainsKey("to_date"))
-        {
-            if (first > last)
-            {
-                Error("from_date", $"Must be on or before to_date ({Iso(last)}), was {Iso(first)}.");
-            }
-            else if (last.DayNumber - first.DayNumber + 1 > options.MaxRangeDays)
-            {
-                Error("to_date", $"The range may span at most {options.MaxRangeDays} days (TrueLayer:Import:MaxRangeDays); {Iso(first)}..{Iso(last)} spans {last.DayNumber - first.DayNumber + 1}.");
-            }
-        }
+        var (from, to) = Range(request.FromDate, request.ToDate, request.Incremental ? options.IncrementalFirstDays : null, today, options.MaxRangeDays, errors);
 
         var batchSize = request.BatchSize ?? options.DefaultBatchSize;
         if (batchSize is < MinBatchSize or > MaxBatchSize)
@@ -128,6 +100,48 @@ public sealed class ImportPlanner(TrueLayerImportOptions options)
                 p.Transactions, p.Account.LastSyncedAt))],
             request.AutoEnrich, batchSize, maxWorkers);
         return (plan, errors);
+    }
+
+    /// <summary>
+    /// Reads and checks <c>from_date</c>/<c>to_date</c> (ISO dates, from &lt;= to, neither in the future, at most
+    /// <paramref name="maxDays"/> days), adding a sentence per wrong field to <paramref name="errors"/>. With
+    /// <paramref name="defaultDays"/> both are optional: to defaults to today, from to that many days before.
+    /// </summary>
+    public static (DateOnly? From, DateOnly? To) Range(string? fromText, string? toText, int? defaultDays, DateOnly today, int maxDays, Dictionary<string, string[]> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        void Error(string field, string sentence) => errors[field] = [sentence];
+        var from = ParseDate(fromText, "from_date", defaultDays is not null, errors);
+        var to = ParseDate(toText, "to_date", defaultDays is not null, errors);
+        if (defaultDays is { } days)
+        {
+            to ??= today;
+            from ??= today.AddDays(-(days - 1));
+        }
+
+        if (to is { } end && end > today)
+        {
+            Error("to_date", $"Must not be in the future: today is {Iso(today)} (UTC), to_date was {Iso(end)}.");
+        }
+
+        if (from is { } start && start > today)
+        {
+            Error("from_date", $"Must not be in the future: today is {Iso(today)} (UTC), from_date was {Iso(start)}.");
+        }
+
+        if (from is { } first && to is { } last && !errors.ContainsKey("from_date") && !errors.ContainsKey("to_date"))
+        {
+            if (first > last)
+            {
+                Error("from_date", $"Must be on or before to_date ({Iso(last)}), was {Iso(first)}.");
+            }
+            else if (last.DayNumber - first.DayNumber + 1 > maxDays)
+            {
+                Error("to_date", $"The range may span at most {maxDays} days (TrueLayer:Import:MaxRangeDays); {Iso(first)}..{Iso(last)} spans {last.DayNumber - first.DayNumber + 1}.");
+            }
+        }
+
+        return (from, to);
     }
 
     /// <summary>

@@ -29,6 +29,10 @@ public static class TrueLayerDomain
         services.AddOptions<TrueLayerImportOptions>().Bind(configuration.GetSection(TrueLayerImportOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TrueLayerImportOptions>, TrueLayerImportOptionsValidator>());
         services.AddJob<TrueLayerImportJob>();
+        services.TryAddSingleton<EnrichmentStore>();
+        services.AddOptions<EnrichmentOptions>().Bind(configuration.GetSection(EnrichmentOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EnrichmentOptions>, EnrichmentOptionsValidator>());
+        services.AddJob<EnrichmentJobDefinition>();
         return silo;
     }
 }
