@@ -81,6 +81,7 @@ public static partial class GatewayApp
         builder.Services.AddSecretProtection(configuration);
         builder.Services.AddSingleton<WebhookStore>();
         builder.Services.AddTrueLayerStore();
+        builder.Services.AddSingleton<EnrichmentStore>();
         builder.Services.AddSingleton<KnownJobs>();
         builder.Services.AddSingleton<PortfolioImporter>();
         builder.Services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.Section)).ValidateOnStart();

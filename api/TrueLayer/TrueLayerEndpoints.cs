@@ -51,6 +51,10 @@ public static class TrueLayerEndpoints
             .WithSummary("Start a planned import: 202 at once; accounts run max_workers at a time. Starting a running import again answers the same run.");
         import.MapGet("/status/{job_id}", StatusAsync).WithName("GetTrueLayerImportStatus")
             .WithSummary("An import's progress: accounts done, per-account counts and status, totals so far, estimated completion.");
+        group.MapPost("/enrichment", EnrichAsync).WithName("StartTrueLayerEnrichment").RetriedOnFailover()
+            .WithSummary("Categorise transactions: those an import stored (import_job_id), or a connection's accounts (all or account_ids) booked from from_date to to_date. 202 at once.");
+        group.MapGet("/enrichment/{job_id}", EnrichmentStatusAsync).WithName("GetTrueLayerEnrichment")
+            .WithSummary("An enrichment job: status, transactions categorised, its import or range.");
         import.MapGet("/history", HistoryAsync).WithName("ListTrueLayerImports")
             .WithSummary("Imports, newest first: this user's (user_id may name only yourself), or any user's for an admin key.");
         return app;
@@ -253,6 +257,60 @@ public static class TrueLayerEndpoints
     /// <summary>A connection's recurring import is the schedule of the import job's run key for that connection.</summary>
     private static IScheduleGrain ConnectionSchedule(IClusterClient client, string connectionId) =>
         client.GetGrain<IScheduleGrain>(ScheduleKey.For(TrueLayerNames.ImportJob, connectionId));
+
+    private static async Task<Results<Accepted<EnrichmentView>, ValidationProblem, ProblemHttpResult>> EnrichAsync(
+        EnrichmentBody body, ClaimsPrincipal principal, IClusterClient client, EnrichmentStore store, CancellationToken cancellationToken)
+    {
+        Guid? importJobId = null;
+        if (body.ImportJobId is not null)
+        {
+            if (!Guid.TryParse(body.ImportJobId, out var parsed))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["import_job_id"] = [$"An import job id is a UUID; was '{Truncate(body.ImportJobId)}'."] });
+            }
+
+            if (body.ConnectionId is not null || body.FromDate is not null || body.ToDate is not null || body.AccountIds is not null)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    ["import_job_id"] = ["Give either import_job_id, or connection_id with from_date and to_date (and optionally account_ids), not both."],
+                });
+            }
+
+            importJobId = parsed;
+        }
+
+        var caller = ApiCaller.From(principal);
+        var jobId = Guid.NewGuid();
+        var result = await client.GetGrain<IEnrichmentGrain>(jobId).Start(
+            new EnrichmentRequest(caller.User, caller.IsAdmin, importJobId, body.ConnectionId, body.AccountIds, body.FromDate, body.ToDate));
+        if (result.Errors is { Count: > 0 } errors)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (result.Problem is { } problem)
+        {
+            return TypedResults.Problem(statusCode: 503, title: "Enrichment cannot start", detail: problem);
+        }
+
+        var job = await store.GetAsync(jobId, cancellationToken);
+        return TypedResults.Accepted($"/api/truelayer/enrichment/{jobId}", EnrichmentView.From(job!, result.RunId));
+    }
+
+    private static async Task<Results<Ok<EnrichmentView>, ValidationProblem, ProblemHttpResult>> EnrichmentStatusAsync(
+        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "job_id")] string jobIdText, ClaimsPrincipal principal, EnrichmentStore store, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(jobIdText, out var jobId))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["job_id"] = [$"An enrichment job id is a UUID; was '{Truncate(jobIdText)}'."] });
+        }
+
+        var job = await store.GetAsync(jobId, cancellationToken);
+        return job is not null && (ApiCaller.From(principal).OwnerFilter is not { } owner || job.Owner == owner)
+            ? TypedResults.Ok(EnrichmentView.From(job, null))
+            : TypedResults.Problem(statusCode: 404, title: "Unknown enrichment job", detail: $"There is no enrichment job {jobId}.");
+    }
 
     private static async Task<StoredConnection?> OwnConnectionAsync(string id, ClaimsPrincipal principal, TrueLayerStore store, CancellationToken cancellationToken)
     {

@@ -163,3 +163,30 @@ public sealed record ImportHistoryView(
     [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("started_at")] DateTimeOffset? StartedAt,
     [property: JsonPropertyName("finished_at")] DateTimeOffset? FinishedAt);
+
+/// <summary>Body of <c>POST /api/truelayer/enrichment</c>: an import's transactions, or a connection's in a range.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record EnrichmentBody(
+    [property: JsonPropertyName("import_job_id")] string? ImportJobId,
+    [property: JsonPropertyName("connection_id")] string? ConnectionId,
+    [property: JsonPropertyName("account_ids")] IReadOnlyList<string>? AccountIds,
+    [property: JsonPropertyName("from_date")] string? FromDate,
+    [property: JsonPropertyName("to_date")] string? ToDate);
+
+/// <summary>An enrichment job as <c>truelayer_enrichment_jobs</c> holds it.</summary>
+public sealed record EnrichmentView(
+    [property: JsonPropertyName("enrichment_job_id")] Guid JobId,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("import_job_id")] Guid? ImportJobId,
+    [property: JsonPropertyName("account_ids")] IReadOnlyList<string> AccountIds,
+    [property: JsonPropertyName("from_date")] DateOnly? FromDate,
+    [property: JsonPropertyName("to_date")] DateOnly? ToDate,
+    [property: JsonPropertyName("categorised")] int Categorised,
+    [property: JsonPropertyName("error")] string? Error,
+    [property: JsonPropertyName("run_id")] Guid? RunId,
+    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
+    [property: JsonPropertyName("finished_at")] DateTimeOffset? FinishedAt)
+{
+    public static EnrichmentView From(EnrichmentJob job, Guid? runId) =>
+        new(job.JobId, job.Status, job.ImportJobId, job.AccountIds, job.FromDate, job.ToDate, job.Categorised, job.Error, runId, job.CreatedAt, job.FinishedAt);
+}

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using Tributary.Storage.Events;
 using NpgsqlTypes;
 
 namespace Tributary.Storage.TrueLayer;
@@ -420,28 +421,41 @@ public sealed class TrueLayerStore
 
     /// <summary>
     /// Records a finished window: the cursor and the windows done move forward only (a window checkpointed again after
-    /// a crash moves nothing back), errors add up, and a null message keeps the stored one.
+    /// a crash moves nothing back and adds no errors twice), errors add up, and a null message keeps the stored one.
+    /// <paramref name="progressEvent"/>, when given, is appended to the outbox in the same transaction: it exists exactly
+    /// when the checkpoint it announces does.
     /// </summary>
     public async Task CheckpointWindowAsync(Guid jobId, string accountId, DateOnly nextFrom, int windowsDone, int errorsAdded, string? message,
-        CancellationToken cancellationToken)
+        OutboxEvent? progressEvent, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand(
             """
             UPDATE truelayer_import_progress
-            SET next_from = greatest(next_from, @next_from),
+            SET errors = errors + CASE WHEN windows_done < @windows_done THEN @errors ELSE 0 END,
+                next_from = greatest(next_from, @next_from),
                 windows_done = greatest(windows_done, @windows_done),
-                errors = errors + @errors,
                 message = coalesce(@message, message),
                 updated_at = now()
             WHERE job_id = @job AND account_id = @account
-            """);
-        command.Parameters.AddWithValue("job", jobId);
-        command.Parameters.AddWithValue("account", accountId);
-        command.Parameters.AddWithValue("next_from", nextFrom);
-        command.Parameters.AddWithValue("windows_done", windowsDone);
-        command.Parameters.AddWithValue("errors", errorsAdded);
-        command.Parameters.Add(Text("message", message));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            """, connection, transaction))
+        {
+            command.Parameters.AddWithValue("job", jobId);
+            command.Parameters.AddWithValue("account", accountId);
+            command.Parameters.AddWithValue("next_from", nextFrom);
+            command.Parameters.AddWithValue("windows_done", windowsDone);
+            command.Parameters.AddWithValue("errors", errorsAdded);
+            command.Parameters.Add(Text("message", message));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        if (progressEvent is not null)
+        {
+            await Outbox.AppendAsync(connection, transaction, progressEvent, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>Ends an account's part of the job; a null message keeps the stored one.</summary>

@@ -64,8 +64,8 @@ public sealed class ImportJobTests
         await db.Store.CreateImportJobAsync(Job(jobId, "acc-1"), None);
 
         await db.Store.StartAccountAsync(jobId, "acc-1", 12, new DateOnly(2024, 1, 1), Now, None);
-        await db.Store.CheckpointWindowAsync(jobId, "acc-1", new DateOnly(2024, 4, 1), 3, 1, "window 3 had 1 error", None);
-        await db.Store.CheckpointWindowAsync(jobId, "acc-1", new DateOnly(2024, 2, 1), 1, 0, null, None);
+        await db.Store.CheckpointWindowAsync(jobId, "acc-1", new DateOnly(2024, 4, 1), 3, 1, "window 3 had 1 error", null, None);
+        await db.Store.CheckpointWindowAsync(jobId, "acc-1", new DateOnly(2024, 2, 1), 1, 0, null, null, None);
         await db.Store.FinishAccountAsync(jobId, "acc-1", ImportProgress.Failed, "The bank answered 503 three times.", Now.AddMinutes(5), None);
         var failed = await db.ProgressAsync(jobId, "acc-1");
         await db.Store.StartAccountAsync(jobId, "acc-1", 12, new DateOnly(2024, 1, 1), Now.AddMinutes(10), None);
@@ -95,7 +95,7 @@ public sealed class ImportJobTests
         await db.Store.CreateImportJobAsync(Job(none), None);
         await db.Store.CommitChunkAsync(four, "a", [Tx("1"), Tx("2")], None);
         await db.Store.CommitChunkAsync(four, "b", [Tx("1")], None);
-        await db.Store.CheckpointWindowAsync(four, "b", new DateOnly(2024, 2, 1), 1, 2, null, None);
+        await db.Store.CheckpointWindowAsync(four, "b", new DateOnly(2024, 2, 1), 1, 2, null, null, None);
         await db.Store.FinishAccountAsync(four, "a", ImportProgress.Completed, null, Now, None);
         await db.Store.FinishAccountAsync(four, "b", ImportProgress.Failed, "failed", Now, None);
         foreach (var account in new[] { "a", "b" })
