@@ -31,7 +31,7 @@ public sealed record AccountStepRequest(
     [property: Id(6)] int WindowDays);
 
 /// <summary>What one step did.</summary>
-[GenerateSerializer, Immutable, Alias("Tributary.TrueLayer.AccountStepOutcome")]
+[GenerateSerializer, Alias("Tributary.TrueLayer.AccountStepOutcome")]
 public enum AccountStepOutcome
 {
     /// <summary>A unit (the pending list or a window) was committed; more follow.</summary>
