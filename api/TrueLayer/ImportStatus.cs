@@ -5,7 +5,7 @@ namespace Tributary.Api.TrueLayer;
 /// <summary>An import's rows as the API shows them, with the estimate of when it ends.</summary>
 public static class ImportStatus
 {
-    public static ImportStatusView View(ImportJobStatus job, IReadOnlyList<ImportProgress> progress, IReadOnlyDictionary<string, string> names, DateTimeOffset now)
+    public static ImportStatusView View(ImportJobStatus job, IReadOnlyList<ImportProgress> progress, IReadOnlyDictionary<string, string?> names, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(progress);

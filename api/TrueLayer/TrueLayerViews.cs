@@ -47,9 +47,9 @@ public sealed record ConnectionView(
 public sealed record AccountView(
     [property: JsonPropertyName("account_id")] string AccountId,
     [property: JsonPropertyName("kind")] string Kind,
-    [property: JsonPropertyName("type")] string AccountType,
-    [property: JsonPropertyName("currency")] string Currency,
-    [property: JsonPropertyName("display_name")] string DisplayName,
+    [property: JsonPropertyName("type")] string? AccountType,
+    [property: JsonPropertyName("currency")] string? Currency,
+    [property: JsonPropertyName("display_name")] string? DisplayName,
     [property: JsonPropertyName("last_synced_at")] DateTimeOffset? LastSyncedAt,
     [property: JsonPropertyName("last_synced_at_incremental")] DateTimeOffset? LastSyncedAtIncremental,
     [property: JsonPropertyName("transactions")] long Transactions)
@@ -68,10 +68,10 @@ public sealed record DateRangeView(
 
 public sealed record PlannedAccountView(
     [property: JsonPropertyName("account_id")] string AccountId,
-    [property: JsonPropertyName("display_name")] string DisplayName,
+    [property: JsonPropertyName("display_name")] string? DisplayName,
     [property: JsonPropertyName("kind")] string Kind,
-    [property: JsonPropertyName("type")] string AccountType,
-    [property: JsonPropertyName("currency")] string Currency,
+    [property: JsonPropertyName("type")] string? AccountType,
+    [property: JsonPropertyName("currency")] string? Currency,
     [property: JsonPropertyName("estimated_transactions")] long EstimatedTransactions,
     [property: JsonPropertyName("last_synced_at")] DateTimeOffset? LastSyncedAt);
 

@@ -63,10 +63,10 @@ public sealed record ImportPlan(
 [GenerateSerializer, Immutable, Alias("Tributary.TrueLayer.PlannedAccount")]
 public sealed record PlannedAccount(
     [property: Id(0)] string AccountId,
-    [property: Id(1)] string DisplayName,
+    [property: Id(1)] string? DisplayName,
     [property: Id(2)] string Kind,
-    [property: Id(3)] string AccountType,
-    [property: Id(4)] string Currency,
+    [property: Id(3)] string? AccountType,
+    [property: Id(4)] string? Currency,
     [property: Id(5)] long EstimatedTransactions,
     [property: Id(6)] DateTimeOffset? LastSyncedAt);
 
