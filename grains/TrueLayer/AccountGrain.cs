@@ -106,8 +106,7 @@ public sealed partial class AccountGrain(
                 Measured(watch.Elapsed);
                 transactions = [];
                 message = string.Create(CultureInfo.InvariantCulture,
-                    $"Transactions from {windowFrom:yyyy-MM-dd} to {windowTo:yyyy-MM-dd} were not imported: the bank asks the user to authenticate again (SCA) for history older than 90 days. "
-                    + "Reconnect the bank through GET /api/truelayer/connect, then import that range within 5 minutes.");
+                    $"Transactions from {windowFrom:yyyy-MM-dd} to {windowTo:yyyy-MM-dd} were not imported: the bank asks the user to authenticate again (SCA) for history older than 90 days. Reconnect the bank through GET /api/truelayer/connect, then import that range within 5 minutes.");
                 LogScaExceeded(logger, AccountId, request.JobId, windowFrom, windowTo);
                 break;
             }
