@@ -2,10 +2,13 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Connectors.TrueLayer;
 using Tributary.Simulators;
+using Sim = Tributary.Simulators.TrueLayer;
 
 namespace Tributary.Connectors.Tests.TrueLayer;
 
@@ -54,17 +57,36 @@ public sealed class TrueLayerSimulator : IAsyncDisposable
     /// Starts the simulators and the clients; <paramref name="clientSettings"/> override the clients' <c>TrueLayer</c>
     /// settings, <paramref name="simulatorSettings"/> the simulators'.
     /// </summary>
-    public static async Task<TrueLayerSimulator> StartAsync(
+    public static Task<TrueLayerSimulator> StartAsync(
         IReadOnlyDictionary<string, string?>? clientSettings = null,
+        params string[] simulatorSettings) =>
+        StartAsync(clientSettings, answer: null, simulatorSettings);
+
+    /// <summary>
+    /// As <see cref="StartAsync(IReadOnlyDictionary{string, string?}?, string[])"/>, with <paramref name="answer"/>
+    /// in front of the simulators: a reply the simulators never give (a bank without cards, a broken envelope),
+    /// written for the requests it chooses (it returns true when it answered).
+    /// </summary>
+    public static async Task<TrueLayerSimulator> StartAsync(
+        IReadOnlyDictionary<string, string?>? clientSettings,
+        Func<HttpContext, Task<bool>>? answer,
         params string[] simulatorSettings)
     {
-        var app = SimulatorApp.Build([
+        var app = SimulatorApp.Build(
+            [
             "--urls=http://127.0.0.1:0",
             "--Logging:LogLevel:Default=Warning",
             $"--Simulators:TrueLayer:ClientId={ClientId}",
             $"--Simulators:TrueLayer:ClientSecret={ClientSecret}",
             .. simulatorSettings.Select(setting => $"--{setting}"),
-        ]);
+            ],
+            builder =>
+            {
+                if (answer is not null)
+                {
+                    builder.Services.AddSingleton<IStartupFilter>(new AnswerFirst(answer));
+                }
+            });
         try
         {
             await app.StartAsync();
@@ -122,6 +144,22 @@ public sealed class TrueLayerSimulator : IAsyncDisposable
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 
+    /// <summary>The simulator's own account or card of that id, to compute what it serves.</summary>
+    public Sim.ConsentAccount Account(string accountId) =>
+        App.Services.GetRequiredService<Sim.TrueLayerConsentBook>().FindAccount(accountId)
+        ?? throw new InvalidOperationException($"The simulator has no account {accountId}.");
+
+    /// <summary>The simulator's own consent of that credentials id.</summary>
+    public Sim.TrueLayerConsent Consent(string credentialsId) =>
+        App.Services.GetRequiredService<Sim.TrueLayerConsentBook>().FindConsent(credentialsId)
+        ?? throw new InvalidOperationException($"The simulator has no consent {credentialsId}.");
+
+    public async Task PostAdminAsync(string path)
+    {
+        using var response = await Admin.PostAsync(path, content: null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Admin.Dispose();
@@ -130,4 +168,20 @@ public sealed class TrueLayerSimulator : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
     }
+}
+
+/// <summary>Runs a test's own answer before every other middleware of the simulators.</summary>
+internal sealed class AnswerFirst(Func<HttpContext, Task<bool>> answer) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (context, nextMiddleware) =>
+        {
+            if (!await answer(context))
+            {
+                await nextMiddleware(context);
+            }
+        });
+        next(app);
+    };
 }
