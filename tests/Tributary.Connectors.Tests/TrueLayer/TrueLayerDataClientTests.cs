@@ -48,6 +48,17 @@ public sealed class TrueLayerDataClientTests
     }
 
     [Fact]
+    public async Task ABankWithoutThePendingEndpointHasNonePending()
+    {
+        await using var simulator = await TrueLayerSimulator.StartAsync(null, Answer("/transactions/pending", 501, """{"error":"endpoint_not_supported","error_description":"Pending transactions are not supported."}"""));
+        var (token, ids) = await ConnectAsync(simulator, accounts: 1, cards: 0);
+
+        var pending = await simulator.Data.GetPendingTransactionsAsync(token, TrueLayerAccountKind.Account, ids[0], CancellationToken.None);
+
+        Assert.Empty(pending);
+    }
+
+    [Fact]
     public async Task TransactionsWithinFromAndToAreParsedFieldByField()
     {
         await using var simulator = await TrueLayerSimulator.StartAsync();
