@@ -19,6 +19,7 @@ namespace Tributary.Connectors;
 /// <param name="RequestAdvice">The advice for any other permanent refusal: the request itself is wrong.</param>
 /// <param name="Malformed">The failure for a reply that is not what was expected (the call shown, why).</param>
 /// <param name="RefuseUnread">A refusal answered without reading the body (WealthX's empty 401); null to read it.</param>
+/// <param name="UrlSetting">The setting that holds <paramref name="BaseUrl"/>, named by the advice: <c>BaseUrl</c>, <c>DataUrl</c>.</param>
 internal sealed record UpstreamProfile(
     string Upstream,
     string Name,
@@ -30,10 +31,42 @@ internal sealed record UpstreamProfile(
     Func<int, string?> Advice,
     string RequestAdvice,
     Func<string, string, Exception?, UpstreamException> Malformed,
-    Func<int, UpstreamException?>? RefuseUnread = null);
+    Func<int, UpstreamException?>? RefuseUnread = null,
+    string UrlSetting = "BaseUrl");
+
+/// <summary>One request of an <see cref="UpstreamCall"/>: what it sends and what only this call knows.</summary>
+/// <param name="Method">GET, or POST with <see cref="Form"/>.</param>
+/// <param name="Shown">The call as messages show it (a route name, or the path and query when they say nothing secret).</param>
+/// <param name="PathAndQuery">Relative to the profile's base URL.</param>
+internal sealed record UpstreamRequest(HttpMethod Method, string Shown, string PathAndQuery)
+{
+    /// <summary>Adds the request's headers (credentials, Accept).</summary>
+    public Action<HttpRequestHeaders>? Headers { get; init; }
+
+    /// <summary>The body, sent as <c>application/x-www-form-urlencoded</c>; null for none.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? Form { get; init; }
+
+    /// <summary>This call's own secrets (a bearer token, an authorization code), masked like the profile's.</summary>
+    public IReadOnlyList<string?> Secrets { get; init; } = [];
+
+    /// <summary>
+    /// The failure for a refusal only this call explains (its upstream's error code, say); null for the shared sentence.
+    /// The refusal's reason is already redacted.
+    /// </summary>
+    public Func<UpstreamRefusal, UpstreamException?>? Explain { get; init; }
+}
+
+/// <summary>A non-success reply, as an <see cref="UpstreamRequest.Explain"/> sees it.</summary>
+/// <param name="Call">The call as messages show it, with its method: <c>GET accounts</c>.</param>
+/// <param name="Status">The HTTP status.</param>
+/// <param name="Reply">The status line and the upstream's reason: <c>403 Forbidden: the reason.</c></param>
+/// <param name="Code">The upstream's own error code, if its body named one.</param>
+/// <param name="Reason">The upstream's reason, if it gave one.</param>
+/// <param name="RetryAfter">The wait the upstream asked for, if any.</param>
+internal sealed record UpstreamRefusal(string Call, int Status, string Reply, string? Code, string? Reason, TimeSpan? RetryAfter);
 
 /// <summary>
-/// One attempt at one GET of an upstream, the way every connector makes it: bounded by the profile's timeout, every
+/// One attempt at one call (a GET, or a POST of a form) of an upstream, the way every connector makes it: bounded by the profile's timeout, every
 /// failure an <see cref="UpstreamException"/> (transient for timeouts, resets, 408, 429, 5xx and malformed replies;
 /// permanent for other refusals) with a sentence that names the upstream and says what to do, and never a secret.
 /// Caller cancellation stays an <see cref="OperationCanceledException"/>.
@@ -44,23 +77,39 @@ internal sealed class UpstreamCall(HttpClient http, TimeProvider time, UpstreamP
     /// <summary>GETs <paramref name="pathAndQuery"/> under the base URL and reads the reply with <paramref name="read"/>.</summary>
     /// <param name="shown">The call as messages show it (a route name, or the path and query when they say nothing secret).</param>
     /// <param name="headers">Adds the request's headers (credentials, Accept).</param>
-    public async Task<T> GetAsync<T>(
+    public Task<T> GetAsync<T>(
         string shown,
         string pathAndQuery,
         Action<HttpRequestHeaders> headers,
         Func<HttpContent, CancellationToken, Task<T>> read,
+        CancellationToken cancellationToken) =>
+        SendAsync(new UpstreamRequest(HttpMethod.Get, shown, pathAndQuery) { Headers = headers }, read, cancellationToken);
+
+    /// <summary>Sends <paramref name="request"/> under the base URL and reads the reply with <paramref name="read"/>.</summary>
+    public async Task<T> SendAsync<T>(
+        UpstreamRequest request,
+        Func<HttpContent, CancellationToken, Task<T>> read,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(read);
+        var call = $"{request.Method.Method} {request.Shown}";
+        IReadOnlyList<string?> secrets = request.Secrets.Count == 0 ? profile.Secrets : [.. profile.Secrets, .. request.Secrets];
         using var timeout = new CancellationTokenSource(profile.Timeout, time);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(profile.BaseUrl, pathAndQuery));
-            headers(request.Headers);
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
+            using var message = new HttpRequestMessage(request.Method, new Uri(profile.BaseUrl, request.PathAndQuery));
+            request.Headers?.Invoke(message.Headers);
+            if (request.Form is { } form)
+            {
+                message.Content = new FormUrlEncodedContent(form);
+            }
+
+            using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
             if (!response.IsSuccessStatusCode)
             {
-                throw await RefusedAsync(shown, response, attempt.Token);
+                throw await RefusedAsync(request, call, secrets, response, attempt.Token);
             }
 
             return await read(response.Content, attempt.Token);
@@ -69,7 +118,7 @@ internal sealed class UpstreamCall(HttpClient http, TimeProvider time, UpstreamP
         {
             throw new UpstreamException(
                 profile.Upstream,
-                $"{Capitalised(profile.Name)} did not answer GET {shown} within {profile.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s ({profile.Section}:Timeout). "
+                $"{Capitalised(profile.Name)} did not answer {call} within {profile.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s ({profile.Section}:Timeout). "
                 + $"This is usually passing: retry later; if {profile.ShortName} is just slow, raise {profile.Section}:Timeout.",
                 statusCode: null,
                 isTransient: true,
@@ -79,8 +128,8 @@ internal sealed class UpstreamCall(HttpClient http, TimeProvider time, UpstreamP
         {
             throw new UpstreamException(
                 profile.Upstream,
-                $"The connection to {profile.Name} at {profile.BaseUrl.GetLeftPart(UriPartial.Authority)} failed during GET {shown} ({Redact(exception.Message)}). "
-                + $"This is usually passing: retry later; if it persists, check {profile.Section}:BaseUrl and that {profile.ShortName} is up.",
+                $"The connection to {profile.Name} at {profile.BaseUrl.GetLeftPart(UriPartial.Authority)} failed during {call} ({UpstreamReply.Redact(exception.Message, secrets)}). "
+                + $"This is usually passing: retry later; if it persists, check {profile.Section}:{profile.UrlSetting} and that {profile.ShortName} is up.",
                 statusCode: null,
                 isTransient: true,
                 inner: exception);
@@ -89,14 +138,14 @@ internal sealed class UpstreamCall(HttpClient http, TimeProvider time, UpstreamP
         {
             throw new UpstreamException(
                 profile.Upstream,
-                $"{Capitalised(profile.Name)} dropped the connection while sending its reply to GET {shown} ({Redact(exception.Message)}). Retry later.",
+                $"{Capitalised(profile.Name)} dropped the connection while sending its reply to {call} ({UpstreamReply.Redact(exception.Message, secrets)}). Retry later.",
                 statusCode: null,
                 isTransient: true,
                 inner: exception);
         }
         catch (JsonException exception)
         {
-            throw profile.Malformed(shown, Redact(exception.Message), exception);
+            throw profile.Malformed(request.Shown, UpstreamReply.Redact(exception.Message, secrets), exception);
         }
     }
 
@@ -104,7 +153,8 @@ internal sealed class UpstreamCall(HttpClient http, TimeProvider time, UpstreamP
     public string Redact(string text) => UpstreamReply.Redact(text, profile.Secrets);
 
     /// <summary>The exception for a non-success reply, with the upstream's reason and the advice that fits its status.</summary>
-    private async Task<UpstreamException> RefusedAsync(string shown, HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<UpstreamException> RefusedAsync(
+        UpstreamRequest request, string call, IReadOnlyList<string?> secrets, HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         if (profile.RefuseUnread?.Invoke(status) is { } unread)
@@ -112,8 +162,14 @@ internal sealed class UpstreamCall(HttpClient http, TimeProvider time, UpstreamP
             return unread;
         }
 
-        var reply = UpstreamReply.Describe(response, await UpstreamReply.ReasonAsync(response, profile.Secrets, cancellationToken));
+        var error = await UpstreamReply.ErrorAsync(response, secrets, cancellationToken);
+        var reply = UpstreamReply.Describe(response, error.Reason);
         var retryAfter = UpstreamException.ParseRetryAfter(response.Headers.RetryAfter, time.GetUtcNow());
+        if (request.Explain?.Invoke(new UpstreamRefusal(call, status, reply, error.Code, error.Reason, retryAfter)) is { } explained)
+        {
+            return explained;
+        }
+
         var advice = status switch
         {
             429 when retryAfter is { } wait => $"{Capitalised(profile.ShortName)} is rate limiting this client: wait {wait.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s (Retry-After) before calling again.",
@@ -125,11 +181,13 @@ internal sealed class UpstreamCall(HttpClient http, TimeProvider time, UpstreamP
 
         return new UpstreamException(
             profile.Upstream,
-            $"{Capitalised(profile.Name)} refused GET {shown} with {reply} {advice}",
+            $"{Capitalised(profile.Name)} refused {call} with {reply} {advice}",
             status,
             UpstreamException.IsTransientStatus(status),
+            error.Code,
             retryAfter);
     }
 
-    private static string Capitalised(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name[1..];
+    /// <summary>The name in a sentence's first word: <c>the feed</c> becomes <c>The feed</c>.</summary>
+    public static string Capitalised(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name[1..];
 }

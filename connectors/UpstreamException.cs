@@ -33,6 +33,13 @@ public sealed class UpstreamException : Exception
         RetryAfter = retryAfter;
     }
 
+    /// <summary>A failure the upstream named with its own error code (TrueLayer's <c>invalid_grant</c>, <c>sca_exceeded</c>).</summary>
+    public UpstreamException(string upstream, string message, int? statusCode, bool isTransient, string? errorCode, TimeSpan? retryAfter = null, Exception? inner = null)
+        : this(upstream, message, statusCode, isTransient, retryAfter, inner)
+    {
+        ErrorCode = errorCode;
+    }
+
     /// <summary>Which upstream, e.g. <c>marketdata</c>.</summary>
     public string Upstream { get; } = string.Empty;
 
@@ -44,6 +51,13 @@ public sealed class UpstreamException : Exception
 
     /// <summary>The upstream's Retry-After, when it sent one.</summary>
     public TimeSpan? RetryAfter { get; }
+
+    /// <summary>
+    /// The upstream's own error code, when its error body named one (the <c>error</c> of
+    /// <c>{"error":"invalid_grant","error_description":"..."}</c>), e.g. <c>invalid_grant</c>, <c>sca_exceeded</c>,
+    /// <c>provider_too_many_requests</c>; null when it sent none or no reply came.
+    /// </summary>
+    public string? ErrorCode { get; }
 
     /// <summary>
     /// Whether a failed HTTP status may succeed on a later attempt: 408, 429 and every 5xx; other 4xx (400, 401,

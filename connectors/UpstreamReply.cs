@@ -23,7 +23,16 @@ internal static class UpstreamReply
     /// The upstream's own explanation: the <c>message</c> of a JSON error body (name matched case-insensitively),
     /// else the start of the body text; null for an empty or unreadable body. Secrets are masked.
     /// </summary>
-    public static async Task<string?> ReasonAsync(HttpResponseMessage response, IReadOnlyList<string?> secrets, CancellationToken cancellationToken)
+    public static async Task<string?> ReasonAsync(HttpResponseMessage response, IReadOnlyList<string?> secrets, CancellationToken cancellationToken) =>
+        (await ErrorAsync(response, secrets, cancellationToken)).Reason;
+
+    /// <summary>
+    /// The upstream's own explanation and error code. The reason is the <c>message</c> or, OAuth style, the
+    /// <c>error_description</c> of a JSON error body (names matched case-insensitively), else the start of the body
+    /// text; the code is the body's <c>error</c> when that is a string (<c>{"error":"invalid_grant",...}</c>). Either
+    /// is null when absent; secrets are masked in both.
+    /// </summary>
+    public static async Task<UpstreamError> ErrorAsync(HttpResponseMessage response, IReadOnlyList<string?> secrets, CancellationToken cancellationToken)
     {
         string text;
         try
@@ -32,12 +41,12 @@ internal static class UpstreamReply
         }
         catch (Exception exception) when (exception is HttpRequestException or IOException)
         {
-            return null;
+            return new UpstreamError(null, null);
         }
 
         if (string.IsNullOrWhiteSpace(text))
         {
-            return null;
+            return new UpstreamError(null, null);
         }
 
         try
@@ -45,15 +54,38 @@ internal static class UpstreamReply
             using var document = JsonDocument.Parse(text);
             if (document.RootElement.ValueKind == JsonValueKind.Object)
             {
+                string? message = null;
+                string? description = null;
+                string? code = null;
                 foreach (var property in document.RootElement.EnumerateObject())
                 {
+                    if (property.Value.ValueKind != JsonValueKind.String || property.Value.GetString() is not { Length: > 0 } value)
+                    {
+                        continue;
+                    }
+
                     if (property.Name.Equals("message", StringComparison.OrdinalIgnoreCase))
                     {
-                        if (property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is { Length: > 0 } message)
-                        {
-                            return Redact(message, secrets);
-                        }
+                        message = value;
                     }
+                    else if (property.Name.Equals("error_description", StringComparison.OrdinalIgnoreCase))
+                    {
+                        description = value;
+                    }
+                    else if (property.Name.Equals("error", StringComparison.OrdinalIgnoreCase))
+                    {
+                        code = value;
+                    }
+                }
+
+                if ((message ?? description) is { } reason)
+                {
+                    return new UpstreamError(Redact(reason, secrets), code is null ? null : Redact(code, secrets));
+                }
+
+                if (code is not null)
+                {
+                    return new UpstreamError(Quote(text, secrets), Redact(code, secrets));
                 }
             }
         }
@@ -62,6 +94,11 @@ internal static class UpstreamReply
             // Not the upstream's JSON error (a proxy's HTML page, say): quote its start instead.
         }
 
+        return new UpstreamError(Quote(text, secrets), null);
+    }
+
+    private static string Quote(string text, IReadOnlyList<string?> secrets)
+    {
         var trimmed = text.Trim();
         return Redact(trimmed.Length <= MaxQuotedBodyLength ? trimmed : trimmed[..MaxQuotedBodyLength] + "...", secrets);
     }
@@ -80,3 +117,6 @@ internal static class UpstreamReply
         return text;
     }
 }
+
+/// <summary>What an upstream's error body said: its reason in words and its own error code, each null when absent.</summary>
+internal sealed record UpstreamError(string? Reason, string? Code);

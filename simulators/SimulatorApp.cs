@@ -8,6 +8,7 @@ using Tributary.Simulators.Faults;
 using Tributary.Simulators.MarketData;
 using Tributary.Simulators.RequestLog;
 using Tributary.Simulators.Routing;
+using Tributary.Simulators.TrueLayer;
 using Tributary.Simulators.WealthX;
 
 namespace Tributary.Simulators;
@@ -102,6 +103,8 @@ public static class SimulatorApp
         services.AddSingleton<MarketDataFeed>();
         services.AddOptions<MarketDataFeedOptions>().Bind(configuration.GetSection(MarketDataFeedOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MarketDataFeedOptions>, MarketDataFeedOptionsValidator>();
+
+        services.AddTrueLayerSimulator(configuration);
     }
 
     private static void MapSimulators(WebApplication app)
@@ -121,6 +124,7 @@ public static class SimulatorApp
         app.MapWealthX();
         app.MapWealthXAdmin();
         app.MapMarketData();
+        app.MapTrueLayer();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

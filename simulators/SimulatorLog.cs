@@ -23,4 +23,7 @@ public static partial class SimulatorLog
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "WealthX dossier {Id} revised to revision {Revision}")]
     public static partial void WealthXDossierRevised(ILogger logger, int id, int revision);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "TrueLayer consent {CredentialsId} created with {Accounts} account(s) and card(s)")]
+    public static partial void TrueLayerConsentCreated(ILogger logger, string credentialsId, int accounts);
 }

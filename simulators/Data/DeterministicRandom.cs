@@ -26,6 +26,24 @@ public sealed class DeterministicRandom(ulong seed)
         return Finalize(h ^ (d + Golden));
     }
 
+    /// <summary>
+    /// FNV-1a (64-bit) of a string's UTF-16 code units: stable across processes and .NET versions, unlike
+    /// <see cref="string.GetHashCode()"/>, which is randomized per process.
+    /// </summary>
+    public static ulong HashText(string text)
+    {
+        const ulong offsetBasis = 14695981039346656037;
+        const ulong prime = 1099511628211;
+        var hash = offsetBasis;
+        foreach (var unit in text)
+        {
+            hash = unchecked((hash ^ (byte)unit) * prime);
+            hash = unchecked((hash ^ (byte)(unit >> 8)) * prime);
+        }
+
+        return hash;
+    }
+
     public ulong NextUInt64()
     {
         _state += Golden;

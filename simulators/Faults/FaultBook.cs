@@ -35,14 +35,17 @@ public sealed class FaultBook
         }
     }
 
-    /// <summary>Picks the fault for one request to <paramref name="route"/>, counting it against its rule.</summary>
-    public FaultRule? Draw(string route)
+    /// <summary>
+    /// Picks the fault for one request to <paramref name="route"/> at <paramref name="path"/>, counting it against
+    /// its rule.
+    /// </summary>
+    public FaultRule? Draw(string route, string path)
     {
         lock (_gate)
         {
             foreach (var armed in _rules)
             {
-                if (!armed.Rule.Matches(route) || armed.Remaining is 0)
+                if (!armed.Rule.Matches(route, path) || armed.Remaining is 0)
                 {
                     continue;
                 }
@@ -138,6 +141,7 @@ public sealed class FaultBook
             Rule.RetryAfterSeconds,
             Rule.Status,
             Rule.LatencyMs,
+            Rule.PathContains,
             Remaining,
             Fired);
     }

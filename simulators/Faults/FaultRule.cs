@@ -11,6 +11,7 @@ namespace Tributary.Simulators.Faults;
 /// <param name="RetryAfterSeconds">The <c>Retry-After</c> value of a 429.</param>
 /// <param name="Status">The status of a 5xx.</param>
 /// <param name="LatencyMs">The delay of a latency fault.</param>
+/// <param name="PathContains">When set, only requests whose path contains it (ordinal) match.</param>
 public sealed record FaultRule(
     string Route,
     FaultKind Kind,
@@ -18,7 +19,8 @@ public sealed record FaultRule(
     int? Count,
     int? RetryAfterSeconds,
     int? Status,
-    int? LatencyMs)
+    int? LatencyMs,
+    string? PathContains = null)
 {
     /// <summary>The route name that matches every simulated route.</summary>
     public const string AnyRoute = "*";
@@ -26,5 +28,7 @@ public sealed record FaultRule(
     public const int DefaultRetryAfterSeconds = 1;
     public const int DefaultStatus = 503;
 
-    public bool Matches(string route) => Route == AnyRoute || string.Equals(Route, route, StringComparison.Ordinal);
+    public bool Matches(string route, string path) =>
+        (Route == AnyRoute || string.Equals(Route, route, StringComparison.Ordinal))
+        && (PathContains is null || path.Contains(PathContains, StringComparison.Ordinal));
 }

@@ -26,4 +26,10 @@ public sealed class FaultRuleSpec
 
     /// <summary>For <c>latency</c>: the added delay in milliseconds (required).</summary>
     public int? LatencyMs { get; set; }
+
+    /// <summary>
+    /// Optional: the rule matches only requests whose path contains this text (ordinal, case-sensitive), such as
+    /// <c>/accounts/ab12.../</c> to fail one account of a route for good.
+    /// </summary>
+    public string? PathContains { get; set; }
 }

@@ -9,6 +9,7 @@ namespace Tributary.Simulators.Faults;
 /// <param name="RetryAfterSeconds">For a 429, the <c>Retry-After</c> value.</param>
 /// <param name="Status">For a 5xx, the status.</param>
 /// <param name="LatencyMs">For latency, the delay.</param>
+/// <param name="PathContains">When set, the rule hits only requests whose path contains it.</param>
 /// <param name="Remaining">Firings left for a counted rule; null for an unlimited one.</param>
 /// <param name="Fired">How many requests this rule has hit.</param>
 public sealed record FaultRuleState(
@@ -20,5 +21,6 @@ public sealed record FaultRuleState(
     int? RetryAfterSeconds,
     int? Status,
     int? LatencyMs,
+    string? PathContains,
     int? Remaining,
     long Fired);

@@ -14,6 +14,7 @@ public static class FaultRuleValidator
 {
     public const int MaxLatencyMs = 600_000;
     public const int MaxRetryAfterSeconds = 86_400;
+    public const int MaxPathContainsLength = 2_048;
 
     public static FaultRuleCheck Check(FaultRuleSpec? spec, IReadOnlyCollection<string> knownRoutes)
     {
@@ -52,6 +53,7 @@ public static class FaultRuleValidator
         CheckRetryAfter(spec, kind, errors);
         CheckStatus(spec, kind, errors);
         CheckLatency(spec, kind, errors);
+        CheckPathContains(spec, errors);
 
         if (errors.Count > 0 || kind is null || route is null)
         {
@@ -65,7 +67,8 @@ public static class FaultRuleValidator
             Count: spec.Count,
             RetryAfterSeconds: kind == FaultKind.TooManyRequests ? spec.RetryAfterSeconds ?? FaultRule.DefaultRetryAfterSeconds : null,
             Status: kind == FaultKind.ServerError ? spec.Status ?? FaultRule.DefaultStatus : null,
-            LatencyMs: kind == FaultKind.Latency ? spec.LatencyMs : null);
+            LatencyMs: kind == FaultKind.Latency ? spec.LatencyMs : null,
+            PathContains: spec.PathContains);
         return new FaultRuleCheck(rule, errors);
     }
 
@@ -123,6 +126,23 @@ public static class FaultRuleValidator
         else if (latency is < 1 or > MaxLatencyMs)
         {
             errors.Add(new FaultRuleError("latencyMs", $"must be 1..{MaxLatencyMs}; was {latency}."));
+        }
+    }
+
+    private static void CheckPathContains(FaultRuleSpec spec, List<FaultRuleError> errors)
+    {
+        if (spec.PathContains is not { } text)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            errors.Add(new FaultRuleError("pathContains", "must be text the request path contains, such as '/accounts/<id>/' (omit it to match every path); was empty."));
+        }
+        else if (text.Length > MaxPathContainsLength)
+        {
+            errors.Add(new FaultRuleError("pathContains", $"must be at most {MaxPathContainsLength} characters; was {text.Length}."));
         }
     }
 

@@ -28,7 +28,7 @@ public sealed class SimulatedRouteMiddleware(
 
         var arrivedUtc = time.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
-        var fault = faults.Draw(route.Name);
+        var fault = faults.Draw(route.Name, context.Request.Path.Value ?? "/");
         var faultName = fault is null ? null : FaultKindNames.ToName(fault.Kind);
         if (faultName is not null)
         {
