@@ -9,6 +9,8 @@ public sealed class StartupValidationTests
     [InlineData("Simulators:WealthX:TotalDossiers=-1", "Simulators:WealthX:TotalDossiers must be 0..50000000, was -1.")]
     [InlineData("Simulators:WealthX:Username= ", "Simulators:WealthX:Username must be set: the value clients send in the 'username' header.")]
     [InlineData("Simulators:Faults:0:Route=*", "Simulators:Faults:0:Kind must be one of 429, 5xx, latency, malformed, reset; was missing.")]
+    [InlineData("Simulators:TrueLayer:HistoryDays=0", "Simulators:TrueLayer:HistoryDays must be 1..3650, was 0.")]
+    [InlineData("Simulators:TrueLayer:ClientSecret= ", "Simulators:TrueLayer:ClientSecret must be set: the client_secret the token endpoint accepts.")]
     [InlineData("Simulators:RequestLog:Capacity=0", "Simulators:RequestLog:Capacity must be 1..10000000, was 0.")]
     public async Task AnInvalidSettingFailsStartUp(string setting, string message)
     {
@@ -34,7 +36,7 @@ public sealed class StartupValidationTests
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
         Assert.Contains(
-            "Simulators:Faults:0:Route must name a simulated route ('marketdata.history', 'marketdata.indices', 'marketdata.notfound', 'marketdata.quotes', 'wealthx.alldossiers', 'wealthx.notfound') or be '*'; was 'wealthx.nothing'.",
+            "Simulators:Faults:0:Route must name a simulated route ('marketdata.history', 'marketdata.indices', 'marketdata.notfound', 'marketdata.quotes', 'truelayer.account', 'truelayer.accounts', 'truelayer.dialog', 'truelayer.me', 'truelayer.notfound', 'truelayer.pending', 'truelayer.token', 'truelayer.transactions', 'wealthx.alldossiers', 'wealthx.notfound') or be '*'; was 'wealthx.nothing'.",
             failure.Failures);
     }
 }
