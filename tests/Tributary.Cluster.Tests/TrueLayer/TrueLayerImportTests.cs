@@ -12,6 +12,8 @@ public sealed class TrueLayerImportTests
     /// <summary>Retries of a failing account come quickly.</summary>
     private static readonly Dictionary<string, string> FastRetries = new() { ["Jobs:truelayer_import:RetryBaseDelay"] = "00:00:00.050" };
 
+    private static readonly string[] NotAnAccount = ["not-an-account"];
+
     private static string Today => DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string DaysAgo(int days) => DateTime.UtcNow.AddDays(-days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -70,8 +72,8 @@ public sealed class TrueLayerImportTests
         Assert.Equal(204L, await imports.ScalarAsync("SELECT count(DISTINCT transaction_id) FROM truelayer_transactions"));
 
         var history = JsonDocument.Parse(await imports.ReadAsync(await imports.Client.GetAsync("/api/truelayer/import/history?limit=10"))).RootElement;
-        Assert.Equal([again.GetProperty("job_id").GetString(), plan.GetProperty("job_id").GetString()],
-            history.EnumerateArray().Select(j => j.GetProperty("job_id").GetString()).ToArray());
+        Assert.Equal([again.GetProperty("job_id").GetString()!, plan.GetProperty("job_id").GetString()!],
+            history.EnumerateArray().Select(j => j.GetProperty("job_id").GetString()!).ToArray());
         var listed = JsonDocument.Parse(await imports.ReadAsync(await imports.Client.GetAsync($"/api/truelayer/connections/{connection}/accounts"))).RootElement;
         Assert.All(listed.EnumerateArray(), a => Assert.Equal(JsonValueKind.String, a.GetProperty("last_synced_at").ValueKind));
     }
@@ -149,7 +151,7 @@ public sealed class TrueLayerImportTests
             (new { connection_id = connection, from_date = DaysAgo(3), to_date = Today, batch_size = 9 }, "batch_size"),
             (new { connection_id = connection, from_date = DaysAgo(3), to_date = Today, batch_size = 201 }, "batch_size"),
             (new { connection_id = connection, from_date = DaysAgo(3), to_date = Today, max_workers = 0 }, "max_workers"),
-            (new { connection_id = connection, from_date = DaysAgo(3), to_date = Today, account_ids = new[] { accounts[0], "not-an-account" } }, "account_ids"),
+            (new { connection_id = connection, from_date = DaysAgo(3), to_date = Today, account_ids = (string[])[accounts[0], "not-an-account"] }, "account_ids"),
             (new { connection_id = "conn_nope", from_date = DaysAgo(3), to_date = Today }, "connection_id"),
             (new { from_date = DaysAgo(3), to_date = Today }, "connection_id"),
         };
@@ -162,7 +164,7 @@ public sealed class TrueLayerImportTests
         }
 
         var named = await imports.Client.PostAsJsonAsync("/api/truelayer/import/plan",
-            new { connection_id = connection, from_date = DaysAgo(3), to_date = Today, account_ids = new[] { "not-an-account" } });
+            new { connection_id = connection, from_date = DaysAgo(3), to_date = Today, account_ids = NotAnAccount });
         Assert.Contains("'not-an-account'", await named.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0L, await imports.ScalarAsync("SELECT count(*) FROM truelayer_import_jobs"));
         Assert.Equal(0L, await imports.ScalarAsync("SELECT count(*) FROM truelayer_import_progress"));
