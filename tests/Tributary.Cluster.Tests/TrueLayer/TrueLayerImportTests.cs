@@ -269,7 +269,9 @@ public sealed class TrueLayerImportTests
         var runId = await imports.StartAsync(jobId);
         await Eventually.TrueAsync(async () => await imports.ScalarAsync("SELECT count(*) FROM truelayer_transactions") >= 1_000, "1,000 transactions are stored");
         var victim = imports.Cluster.Silos.Single(s => s.Output.Contains($"Run {TrueLayerImports.Job}/{runId} started", StringComparison.Ordinal));
+        var survivor = imports.Cluster.Silos.Single(s => s != victim);
         victim.Kill();
+        Assert.InRange(await imports.ScalarAsync("SELECT count(*) FROM truelayer_transactions"), 1_000, (6 * 1_502) - 1);
 
         var status = await imports.WaitForEndAsync(jobId, timeout: TimeSpan.FromSeconds(180));
 
@@ -284,6 +286,61 @@ public sealed class TrueLayerImportTests
         }
 
         Assert.Equal(6L * 1_502, status.GetProperty("total_so_far").GetProperty("synced").GetInt64());
+        Assert.Contains($"Run {TrueLayerImports.Job}/{runId} resuming from its checkpoint", survivor.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_connections_schedule_imports_every_account_from_where_its_last_import_reached()
+    {
+        await using var imports = await TrueLayerImports.StartAsync("truelayer_recurring", new Dictionary<string, string>
+        {
+            ["Scheduling:HeartbeatPeriod"] = "00:00:01",
+            ["Scheduling:MisfireGrace"] = "00:00:05",
+            ["TrueLayer:Import:IncrementalFirstDays"] = "30",
+        });
+        var consent = await (await imports.Simulator.Admin.PostAsJsonAsync("/_admin/truelayer/consents",
+            new { accounts = 2, cards = 0, transactionsPerAccount = 400, pendingPerAccount = 0, historyDays = 100 })).Content.ReadFromJsonAsync<JsonElement>();
+        var connection = await imports.LinkAsync(consent.GetProperty("refresh_token").GetString()!);
+        var accounts = consent.GetProperty("accounts").EnumerateArray().Select(a => a.GetProperty("account_id").GetString()!).ToList();
+        var bank = new Dictionary<string, (int LastThirtyDays, int Today)>();
+        using (var data = new HttpClient { BaseAddress = imports.Simulator.Address })
+        {
+            data.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", consent.GetProperty("access_token").GetString());
+            foreach (var account in accounts)
+            {
+                var month = await data.GetFromJsonAsync<JsonElement>($"/truelayer/api/data/v1/accounts/{account}/transactions?from={DaysAgo(29)}&to={Today}");
+                var today = await data.GetFromJsonAsync<JsonElement>($"/truelayer/api/data/v1/accounts/{account}/transactions?from={Today}&to={Today}");
+                bank[account] = (month.GetProperty("results").GetArrayLength(), today.GetProperty("results").GetArrayLength());
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await imports.Client.GetAsync($"/api/truelayer/connections/{connection}/schedule")).StatusCode);
+        var put = await imports.Client.PutAsJsonAsync($"/api/truelayer/connections/{connection}/schedule", new { cron = "*/2 * * * * *" });
+        Assert.True(put.StatusCode == HttpStatusCode.OK, await imports.ReadAsync(put));
+        Assert.Equal(HttpStatusCode.NotFound, (await imports.SecondClient.GetAsync($"/api/truelayer/connections/{connection}/schedule")).StatusCode);
+
+        var finished = await Eventually.ValueAsync(async () =>
+        {
+            var history = await imports.Client.GetFromJsonAsync<JsonElement>("/api/truelayer/import/history?limit=10");
+            var ended = history.EnumerateArray().Where(j => j.GetProperty("status").GetString() == "completed").ToList();
+            return ended.Count >= 2 ? ended : null;
+        }, "two recurring imports complete");
+        var paused = await imports.Client.PutAsJsonAsync($"/api/truelayer/connections/{connection}/schedule", new { enabled = false });
+        Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
+
+        // Oldest first: the first import of each account starts IncrementalFirstDays back, the next where the first reached (today).
+        var first = await imports.StatusAsync(finished[^1].GetProperty("job_id").GetString()!);
+        var second = await imports.StatusAsync(finished[^2].GetProperty("job_id").GetString()!);
+        Assert.True(first.GetProperty("incremental").GetBoolean());
+        Assert.Equal(DaysAgo(29), first.GetProperty("date_range").GetProperty("from_date").GetString());
+        foreach (var account in accounts)
+        {
+            Assert.Equal(bank[account].LastThirtyDays, TrueLayerImports.Account(first, account).GetProperty("synced").GetInt32());
+            Assert.Equal(0, TrueLayerImports.Account(second, account).GetProperty("synced").GetInt32());
+            Assert.Equal(bank[account].Today, TrueLayerImports.Account(second, account).GetProperty("duplicates").GetInt32());
+        }
+
+        Assert.Equal((long)bank.Values.Sum(b => b.LastThirtyDays), await imports.ScalarAsync("SELECT count(*) FROM truelayer_transactions"));
     }
 
     /// <summary>The most accounts whose calls were in flight at one instant, from the simulator's request log.</summary>
