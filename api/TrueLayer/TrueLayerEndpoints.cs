@@ -25,7 +25,8 @@ public static class TrueLayerEndpoints
 
     public static IEndpointRouteBuilder MapTrueLayerEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/truelayer").WithTags("TrueLayer");
+        var group = app.MapGroup("/api/truelayer").WithTags("TrueLayer").AddEndpointFilter(RequireTrueLayerAsync)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/connect", ConnectAsync).WithName("ConnectTrueLayer")
             .WithSummary("A link to TrueLayer's dialog for this key's user: open it in a browser; it ends at /api/truelayer/callback, which stores the connection.");
         group.MapGet("/callback", CallbackAsync).WithName("TrueLayerCallback").AllowAnonymous()
@@ -58,6 +59,22 @@ public static class TrueLayerEndpoints
         import.MapGet("/history", HistoryAsync).WithName("ListTrueLayerImports")
             .WithSummary("Imports, newest first: this user's (user_id may name only yourself), or any user's for an admin key.");
         return app;
+    }
+
+    /// <summary>
+    /// Every route needs the silos to run the import domain (a TrueLayer client configured): without it the answer is a
+    /// 503 that says what to set, never an activation of a grain whose services do not exist.
+    /// </summary>
+    private static async ValueTask<object?> RequireTrueLayerAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var jobs = context.HttpContext.RequestServices.GetRequiredService<KnownJobs>();
+        if (!await jobs.ContainsAsync(TrueLayerNames.ImportJob))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Bank imports are not configured",
+                detail: "The silos have no TrueLayer client: set TrueLayer:ClientId, TrueLayer:ClientSecret, TrueLayer:AuthUrl, TrueLayer:DataUrl and TrueLayer:RedirectUri (and DataProtection:KeyRingKey) on every silo.");
+        }
+
+        return await next(context);
     }
 
     private static async Task<Ok<ConnectLinkView>> ConnectAsync(ClaimsPrincipal principal, IClusterClient client)
