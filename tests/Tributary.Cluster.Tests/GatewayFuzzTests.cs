@@ -46,7 +46,7 @@ public sealed partial class GatewayFuzzTests
         {
             // No session may start by itself while the listings are compared: the feed's sessions fall on 1 January only.
             ["WealthX:Schedule"] = "0 0 1 1 *",
-        }, marketData: true);
+        }, marketData: true, trueLayer: true);
         using var client = pull.Cluster.Gateway.CreateClient(GatewayHost.AdminKey);
         var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var operations = (from path in document.GetProperty("paths").EnumerateObject()
