@@ -52,15 +52,18 @@ public sealed class TrueLayerUpstreamTests
             var entry = TrueLayerImports.Account(behindSca, account);
             Assert.Equal("completed", entry.GetProperty("status").GetString());
             var message = entry.GetProperty("message").GetString()!;
-            Assert.Contains($"Transactions from {DaysAgo(149)} to", message, StringComparison.Ordinal);
+            Assert.Contains($"Transactions from {DaysAgo(149)} to {DaysAgo(120)}", message, StringComparison.Ordinal);
+            Assert.Contains($"Transactions from {DaysAgo(119)} to {DaysAgo(90)}", message, StringComparison.Ordinal);
+            Assert.DoesNotContain($"Transactions from {DaysAgo(89)}", message, StringComparison.Ordinal);
             Assert.Contains("authenticate again (SCA)", message, StringComparison.Ordinal);
             Assert.Contains("Reconnect the bank", message, StringComparison.Ordinal);
         }
 
-        // Nothing older than the 60 days the first import read was stored; the recent windows of the second went through.
+        // Its windows are 30 days from 149 days back: the two starting more than 90 days back were refused, the rest went through.
         Assert.Equal(0L, await imports.ScalarAsync("SELECT count(*) FROM truelayer_transactions WHERE booked_at < @cutoff",
-            ("cutoff", new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-59), TimeSpan.Zero))));
-        Assert.Equal(behindSca.GetProperty("total_so_far").GetProperty("duplicates").GetInt64(), await imports.ScalarAsync("SELECT count(*) FROM truelayer_transactions"));
+            ("cutoff", new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-89), TimeSpan.Zero))));
+        Assert.Equal(behindSca.GetProperty("total_so_far").GetProperty("duplicates").GetInt64() + behindSca.GetProperty("total_so_far").GetProperty("synced").GetInt64(),
+            await imports.ScalarAsync("SELECT count(*) FROM truelayer_transactions"));
     }
 
     [Fact]
