@@ -64,27 +64,3 @@ public sealed class EnrichmentOptions
         return problems;
     }
 }
-
-/// <summary>One categorisation rule: <see cref="Contains"/> found in the <see cref="Field"/> gives <see cref="Category"/>.</summary>
-public sealed class CategoryRule
-{
-    /// <summary><c>merchant</c> (the merchant name) or <c>description</c>.</summary>
-    public string Field { get; set; } = "merchant";
-
-    public string Contains { get; set; } = string.Empty;
-
-    public string Category { get; set; } = string.Empty;
-}
-
-/// <summary>Checks <see cref="EnrichmentOptions"/> at start-up.</summary>
-public sealed class EnrichmentOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<EnrichmentOptions>
-{
-    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, EnrichmentOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate();
-        return problems.Count == 0
-            ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
-            : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(problems);
-    }
-}

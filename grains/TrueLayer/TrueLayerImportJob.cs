@@ -178,9 +178,3 @@ public sealed class TrueLayerImportJob(TrueLayerStore store, JobRunStore runs, I
     private static string ReasonOf(string? error) =>
         error is null ? "The account's import failed." : error.IndexOf(": ", StringComparison.Ordinal) is var at and > 0 && !error[..at].Contains(' ', StringComparison.Ordinal) ? error[(at + 2)..] : error;
 }
-
-/// <summary>A step failed in a way a later attempt may fix (TrueLayer's 5xx, a timeout, throttling that would not end).</summary>
-public sealed class ImportStepException(AccountStep step) : Exception(step?.Error ?? "The account's step failed.")
-{
-    public AccountStep Step { get; } = step ?? throw new ArgumentNullException(nameof(step));
-}

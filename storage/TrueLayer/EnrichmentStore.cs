@@ -3,18 +3,6 @@ using NpgsqlTypes;
 
 namespace Tributary.Storage.TrueLayer;
 
-/// <summary>An enrichment job as stored in <c>truelayer_enrichment_jobs</c>.</summary>
-public sealed record EnrichmentJob(
-    Guid JobId, Guid? ImportJobId, string Owner, IReadOnlyList<string> AccountIds, DateOnly? FromDate, DateOnly? ToDate, string Status, int Categorised,
-    string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
-
-/// <summary>A transaction as categorisation reads it.</summary>
-public sealed record UncategorisedTransaction(long Id, string? Description, string? MerchantName, string? TransactionCategory, IReadOnlyList<string> Classification);
-
-/// <summary>What categorisation decided for one transaction.</summary>
-/// <param name="Source"><c>rules</c> (a configured rule matched) or <c>bank</c> (TrueLayer's own classification).</param>
-public sealed record TransactionCategory(long Id, string Category, string Source);
-
 /// <summary>
 /// Enrichment jobs and the categories they give transactions. A job names its transactions either by the import that
 /// first stored them or by accounts and a date range; writing a category is idempotent, so a re-run batch rewrites
