@@ -118,15 +118,22 @@ public static class TrueLayerEndpoints
         TypedResults.Ok<IReadOnlyList<ConnectionView>>([.. (await store.ListConnectionsAsync(ApiCaller.From(principal).OwnerFilter, cancellationToken)).Select(ConnectionView.From)]);
 
     private static async Task<Results<Created<ConnectionView>, ValidationProblem, ProblemHttpResult>> CreateConnectionAsync(
-        ConnectionCreateBody body, ClaimsPrincipal principal, IClusterClient client, TrueLayerStore store, CancellationToken cancellationToken)
+        ConnectionCreateBody body, ClaimsPrincipal principal, IClusterClient client, TrueLayerStore store, HttpContext http, CancellationToken cancellationToken)
     {
+        if (RequestIdempotency.Problem(http) is { } badKey)
+        {
+            return TypedResults.ValidationProblem(badKey);
+        }
+
         if (string.IsNullOrWhiteSpace(body.RefreshToken) || body.RefreshToken.Length > 4_096)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["refresh_token"] = ["Required: a TrueLayer refresh token of up to 4096 characters."] });
         }
 
         var caller = ApiCaller.From(principal);
-        var connectionId = TrueLayerNames.NewConnectionId();
+        // From the request's key: a retry (the gateway's after a silo died, or the client's with the same key) finds the
+        // connection the first attempt linked, rather than sending the refresh token again (it rotated: it would fail).
+        var connectionId = IdempotentIds.ConnectionId(http, caller.User);
         var result = await client.GetGrain<IConnectionGrain>(connectionId).Link(new ConnectionLink(caller.User, null, body.RefreshToken));
         if (result.Problem is { } problem)
         {
@@ -162,10 +169,16 @@ public static class TrueLayerEndpoints
     }
 
     private static async Task<Results<Created<ImportPlanView>, ValidationProblem, ProblemHttpResult>> PlanAsync(
-        ImportPlanBody body, ClaimsPrincipal principal, IClusterClient client)
+        ImportPlanBody body, ClaimsPrincipal principal, IClusterClient client, HttpContext http)
     {
+        if (RequestIdempotency.Problem(http) is { } badKey)
+        {
+            return TypedResults.ValidationProblem(badKey);
+        }
+
         var caller = ApiCaller.From(principal);
-        var jobId = Guid.NewGuid();
+        // A retried plan (same Idempotency-Key, or the gateway's own retry) answers the job the first attempt planned.
+        var jobId = IdempotentIds.For(http, "truelayer-plan", caller.User);
         var result = await client.GetGrain<IImportJobGrain>(jobId).Plan(new ImportPlanRequest(caller.User, caller.IsAdmin, body.ConnectionId, body.FromDate,
             body.ToDate, body.AccountIds, body.AutoEnrich ?? false, body.BatchSize, body.MaxWorkers));
         if (result.Errors is { Count: > 0 } errors)
@@ -179,8 +192,13 @@ public static class TrueLayerEndpoints
     }
 
     private static async Task<Results<Accepted<ImportStartView>, ValidationProblem, ProblemHttpResult>> StartAsync(
-        ImportStartBody body, ClaimsPrincipal principal, IClusterClient client)
+        ImportStartBody body, ClaimsPrincipal principal, IClusterClient client, HttpContext http)
     {
+        if (RequestIdempotency.Problem(http) is { } badKey)
+        {
+            return TypedResults.ValidationProblem(badKey);
+        }
+
         if (!Guid.TryParse(body.JobId, out var jobId))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["job_id"] = [$"Required: the job_id a plan returned (a UUID); was '{Truncate(body.JobId)}'."] });
@@ -276,8 +294,13 @@ public static class TrueLayerEndpoints
         client.GetGrain<IScheduleGrain>(ScheduleKey.For(TrueLayerNames.ImportJob, connectionId));
 
     private static async Task<Results<Accepted<EnrichmentView>, ValidationProblem, ProblemHttpResult>> EnrichAsync(
-        EnrichmentBody body, ClaimsPrincipal principal, IClusterClient client, EnrichmentStore store, CancellationToken cancellationToken)
+        EnrichmentBody body, ClaimsPrincipal principal, IClusterClient client, EnrichmentStore store, HttpContext http, CancellationToken cancellationToken)
     {
+        if (RequestIdempotency.Problem(http) is { } badKey)
+        {
+            return TypedResults.ValidationProblem(badKey);
+        }
+
         Guid? importJobId = null;
         if (body.ImportJobId is not null)
         {
@@ -298,7 +321,7 @@ public static class TrueLayerEndpoints
         }
 
         var caller = ApiCaller.From(principal);
-        var jobId = Guid.NewGuid();
+        var jobId = IdempotentIds.For(http, "truelayer-enrichment", caller.User);
         var result = await client.GetGrain<IEnrichmentGrain>(jobId).Start(
             new EnrichmentRequest(caller.User, caller.IsAdmin, importJobId, body.ConnectionId, body.AccountIds, body.FromDate, body.ToDate));
         if (result.Errors is { Count: > 0 } errors)

@@ -90,7 +90,7 @@ public sealed record ImportPlanView(
     [property: JsonPropertyName("batch_size")] int BatchSize,
     [property: JsonPropertyName("max_workers")] int MaxWorkers)
 {
-    public static ImportPlanView From(ImportPlan p) => new(p.JobId, "planned", p.ConnectionId, p.EstimatedAccounts, p.EstimatedTransactions,
+    public static ImportPlanView From(ImportPlan p) => new(p.JobId, p.Status, p.ConnectionId, p.EstimatedAccounts, p.EstimatedTransactions,
         p.EstimatedDurationSeconds, p.EstimatedCost, DateRangeView.Of(p.FromDate, p.ToDate),
         [.. p.Accounts.Select(a => new PlannedAccountView(a.AccountId, a.DisplayName, a.Kind, a.AccountType, a.Currency, a.EstimatedTransactions, a.LastSyncedAt))],
         p.AutoEnrich, p.BatchSize, p.MaxWorkers);

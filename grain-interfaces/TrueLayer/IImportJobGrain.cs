@@ -57,7 +57,12 @@ public sealed record ImportPlan(
     [property: Id(8)] IReadOnlyList<PlannedAccount> Accounts,
     [property: Id(9)] bool AutoEnrich,
     [property: Id(10)] int BatchSize,
-    [property: Id(11)] int MaxWorkers);
+    [property: Id(11)] int MaxWorkers)
+{
+    /// <summary>The job's status: <c>planned</c>, or where it got to when a retried plan request finds it again.</summary>
+    [Id(12)]
+    public string Status { get; init; } = "planned";
+}
 
 /// <summary>One account of a plan and what it is expected to bring.</summary>
 [GenerateSerializer, Immutable, Alias("Tributary.TrueLayer.PlannedAccount")]

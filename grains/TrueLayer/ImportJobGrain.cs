@@ -26,6 +26,18 @@ public sealed partial class ImportJobGrain(
     public async Task<ImportPlanResult> Plan(ImportPlanRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (await store.GetImportJobAsync(JobId, CancellationToken.None) is { } planned)
+        {
+            // The same plan request again (its idempotency key names this job): the job as it was planned, not a new one.
+            request = new ImportPlanRequest(planned.Owner, true, planned.ConnectionId, Iso(planned.FromDate), Iso(planned.ToDate), planned.AccountIds,
+                planned.AutoEnrich, planned.BatchSize, planned.MaxWorkers, planned.Incremental);
+            var (again, _) = new ImportPlanner(options.Value).Check(JobId, request, await store.GetConnectionAsync(planned.ConnectionId, CancellationToken.None),
+                await store.ListAccountsAsync(planned.ConnectionId, CancellationToken.None), DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+            return again is null
+                ? new ImportPlanResult(null, new Dictionary<string, string[]> { ["connection_id"] = [$"Import {JobId} was planned already and can no longer be checked: its connection changed."] })
+                : new ImportPlanResult(again with { Status = planned.Status }, null);
+        }
+
         var connection = request.ConnectionId is { Length: > 0 } id ? await store.GetConnectionAsync(id, CancellationToken.None) : null;
         if (connection is not null && !request.IsAdmin && connection.Owner != request.Owner)
         {
@@ -41,7 +53,6 @@ public sealed partial class ImportJobGrain(
             return new ImportPlanResult(null, errors);
         }
 
-        if (await store.GetImportJobAsync(JobId, CancellationToken.None) is null)
         {
             await store.CreateImportJobAsync(new NewImportJob(JobId, connection!.Owner, plan.ConnectionId, plan.FromDate, plan.ToDate,
                 [.. plan.Accounts.Select(a => a.AccountId)], plan.AutoEnrich, plan.BatchSize, plan.MaxWorkers, request.Incremental,
@@ -124,6 +135,8 @@ public sealed partial class ImportJobGrain(
         await store.FinishImportJobAsync(JobId, status, error, now, CancellationToken.None);
         LogFinished(logger, JobId, status, completed, accounts.Count);
     }
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Import {JobId} planned on connection {ConnectionId}: {Accounts} accounts, about {Transactions} transactions")]
     private static partial void LogPlanned(ILogger logger, Guid jobId, string connectionId, int accounts, long transactions);
