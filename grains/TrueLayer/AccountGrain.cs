@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Tributary.Connectors;
 using Tributary.Connectors.TrueLayer;
+using Tributary.Jobs;
 using Tributary.Storage.Events;
 using Tributary.Storage.TrueLayer;
 
@@ -28,8 +29,10 @@ public sealed partial class AccountGrain(
     /// <summary>The event each committed step writes (the SSE stream and webhooks carry it).</summary>
     public const string ProgressEventType = "tributary.truelayer.import.progress";
 
+    private readonly Lock _measureLock = new();
     private double _callMilliseconds;
     private int _calls;
+    private Prefetch? _next;
 
     private string AccountId => this.GetPrimaryKeyString();
 
@@ -67,6 +70,7 @@ public sealed partial class AccountGrain(
         string? rejected = null;
         IReadOnlyList<TrueLayerTransaction> transactions;
         string? message = null;
+        var prefetched = TakePrefetch(request.JobId, unit, windowFrom, windowTo);
         while (true)
         {
             var grant = await connection.GetAccessToken(rejected);
@@ -82,8 +86,20 @@ public sealed partial class AccountGrain(
                 transactions = unit == 0
                     ? [.. (await data.GetPendingTransactionsAsync(token, kind, AccountId, CancellationToken.None))
                         .Where(t => DateOnly.FromDateTime(t.Timestamp.UtcDateTime) is var day && day >= request.From && day <= request.To)]
-                    : await data.GetTransactionsAsync(token, kind, AccountId, windowFrom, windowTo, CancellationToken.None);
-                Measured(watch.Elapsed);
+                    : prefetched is { } ready
+                        ? await ready
+                        : await data.GetTransactionsAsync(token, kind, AccountId, windowFrom, windowTo, CancellationToken.None);
+                if (prefetched is null)
+                {
+                    Measured(watch.Elapsed);
+                }
+
+                if (unit + 1 < total)
+                {
+                    var nextFrom = unit == 0 ? request.From : windowTo.AddDays(1);
+                    await PrefetchAsync(request, unit + 1, nextFrom, Min(nextFrom.AddDays(request.WindowDays - 1), request.To), token, kind);
+                }
+
                 break;
             }
             catch (UpstreamException exception) when (exception is { StatusCode: 401 } && rejected is null)
@@ -91,6 +107,7 @@ public sealed partial class AccountGrain(
                 // The token was refused (revoked, or expired early): one refresh, one more try.
                 Measured(watch.Elapsed);
                 rejected = token;
+                prefetched = null;
             }
             catch (UpstreamException exception) when (exception.StatusCode == 429)
             {
@@ -144,14 +161,54 @@ public sealed partial class AccountGrain(
         return Report(AccountStepOutcome.Done, progress, total);
     }
 
-    private async Task<ImportProgress?> ProgressAsync(Guid jobId) =>
-        (await store.GetProgressAsync(jobId, CancellationToken.None)).FirstOrDefault(p => p.AccountId == AccountId);
+    private Task<ImportProgress?> ProgressAsync(Guid jobId) => store.GetAccountProgressAsync(jobId, AccountId, CancellationToken.None);
 
     private void Measured(TimeSpan elapsed)
     {
-        _callMilliseconds += elapsed.TotalMilliseconds;
-        _calls++;
+        lock (_measureLock)
+        {
+            _callMilliseconds += elapsed.TotalMilliseconds;
+            _calls++;
+        }
     }
+
+    /// <summary>
+    /// Starts reading the next window while this step commits its own: an import is bound by TrueLayer's latency, and
+    /// this way an account's calls follow each other with no commit in between. Only when the connection's limiter has no
+    /// steady limit and no Retry-After pause (the call would otherwise go around the limiter's spacing); the next step
+    /// takes the result if it asks for that same window, else it reads again. Nothing is stored until that step commits.
+    /// </summary>
+    private async Task PrefetchAsync(AccountStepRequest request, int unit, DateOnly from, DateOnly to, string token, TrueLayerAccountKind kind)
+    {
+        var limiter = grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For(TrueLayerImportJob.Upstream, request.ConnectionId));
+        var limit = await limiter.GetState();
+        if (limit.PermitsPerSecond > 0 || limit.PausedUntil > time.GetUtcNow())
+        {
+            return;
+        }
+
+        var accountId = AccountId;
+        var fetch = Task.Run(async () =>
+        {
+            var watch = Stopwatch.StartNew();
+            var read = await data.GetTransactionsAsync(token, kind, accountId, from, to, CancellationToken.None);
+            Measured(watch.Elapsed);
+            return read;
+        });
+        // A prefetch nobody takes (the job ended, the grain was deactivated) must not raise an unobserved exception.
+        _ = fetch.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        _next = new Prefetch(request.JobId, unit, from, to, fetch);
+    }
+
+    /// <summary>The prefetched read of exactly this window, if there is one; the slot is emptied either way.</summary>
+    private Task<IReadOnlyList<TrueLayerTransaction>>? TakePrefetch(Guid jobId, int unit, DateOnly from, DateOnly to)
+    {
+        var next = _next;
+        _next = null;
+        return next is not null && next.JobId == jobId && next.Unit == unit && next.From == from && next.To == to ? next.Fetch : null;
+    }
+
+    private sealed record Prefetch(Guid JobId, int Unit, DateOnly From, DateOnly To, Task<IReadOnlyList<TrueLayerTransaction>> Fetch);
 
     private OutboxEvent ProgressEvent(AccountStepRequest request, int unitsDone, int total, int read) =>
         new(ProgressEventType, $"/truelayer/imports/{request.JobId}", AccountId, TrueLayerImportJob.JobName, time.GetUtcNow(), new JsonObject

@@ -389,6 +389,15 @@ public sealed class TrueLayerStore
         return await ReadAllAsync(command, ReadProgress, cancellationToken);
     }
 
+    /// <summary>One account's progress in a job; null when the job has no such account.</summary>
+    public async Task<ImportProgress?> GetAccountProgressAsync(Guid jobId, string accountId, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand($"SELECT {ProgressColumns} FROM truelayer_import_progress WHERE job_id = @job AND account_id = @account");
+        command.Parameters.AddWithValue("job", jobId);
+        command.Parameters.AddWithValue("account", accountId);
+        return (await ReadAllAsync(command, ReadProgress, cancellationToken)).SingleOrDefault();
+    }
+
     /// <summary>
     /// Marks an account <c>syncing</c> with <paramref name="windowsTotal"/> windows. <c>started_at</c> and the cursor
     /// <c>next_from</c> are set only if unset, so a retried or resumed account continues where it was; a failed account
