@@ -225,6 +225,19 @@ internal static class TrueLayerImportBenchmark
             peak = Math.Max(peak, inFlight);
         }
 
+        // Between one account's consecutive calls (end of one to arrival of the next): the import's own work per window.
+        var byAccount = calls
+            .GroupBy(c => c.PathAndQuery.Split('/', StringSplitOptions.RemoveEmptyEntries) is var parts && Array.IndexOf(parts, "accounts") is var k and >= 0 ? parts[k + 1] : "?")
+            .ToList();
+        // One account's span: its first call's arrival to its last call's end.
+        var spans = byAccount.Select(g => (g.Max(c => c.TimeUtc.AddMilliseconds(c.DurationMs)) - g.Min(c => c.TimeUtc)).TotalSeconds).ToList();
+        var gaps = byAccount
+            .SelectMany(g => g.OrderBy(c => c.Sequence).ToList() is var list
+                ? list.Zip(list.Skip(1), (a, b) => (b.TimeUtc - a.TimeUtc.AddMilliseconds(a.DurationMs)).TotalMilliseconds)
+                : [])
+            .Order()
+            .ToList();
+
         return new ImportMeasurement(
             workers, jobId, status.GetProperty("status").GetString()!, accounts, postedAt, finishedAt, observedSeconds, estimate,
             calls.Count, calls.Count(c => c.Route == TransactionsRoute), calls.Count(c => c.Route == PendingRoute), calls.Count(c => c.Status != 200),
@@ -233,7 +246,7 @@ internal static class TrueLayerImportBenchmark
             calls.Count > 0 ? calls.Average(c => c.DurationMs) : double.NaN,
             busy, peak,
             totals.GetProperty("synced").GetInt64(), totals.GetProperty("duplicates").GetInt64(), totals.GetProperty("errors").GetInt64(),
-            rows, accountStates, messages, latencyMs);
+            rows, accountStates, messages, latencyMs, gaps, spans);
     }
 
     private static IEnumerable<string> Check(ImportMeasurement m, int accounts, int transactions, int callsPerAccount, SiloProcess silo)
@@ -267,6 +280,21 @@ internal static class TrueLayerImportBenchmark
                           $"plan's estimated_duration_seconds {m.EstimateSeconds:N0}.");
         Console.WriteLine($"  elapsed: POST start to finished_at {m.ElapsedSeconds:N3} s; Stopwatch to observed end {m.ObservedSeconds:N3} s (incl. polling slack); " +
                           $"ideal {m.IdealSeconds:N3} s; ratio {m.Ratio:N3} (target <= {Target:N2}).");
+        if (m.Gaps.Count > 0)
+        {
+            Console.WriteLine($"  within an account, end of one call to arrival of the next ({m.Gaps.Count} gaps): min {m.Gaps[0]:N1} ms, median {m.Gaps[m.Gaps.Count / 2]:N1} ms, " +
+                              $"p90 {m.Gaps[(int)(m.Gaps.Count * 0.9)]:N1} ms, max {m.Gaps[^1]:N1} ms, sum {m.Gaps.Sum() / 1000:N1} s " +
+                              $"(the silo's work between two windows: answer parsed, rows committed in batches, progress saved, next call sent).");
+        }
+
+        if (m.Spans.Count > 0)
+        {
+            Console.WriteLine($"  per account, first call to last call's end: min {m.Spans.Min():N2} s, avg {m.Spans.Average():N2} s, max {m.Spans.Max():N2} s " +
+                              $"({m.Calls / (double)m.Spans.Count:N0} calls x {m.LatencyMs} ms would be {m.Calls / (double)m.Spans.Count * m.LatencyMs / 1000:N2} s); " +
+                              $"sum / workers {m.Spans.Sum() / m.Workers:N2} s, so {m.ElapsedSeconds - (m.Spans.Sum() / m.Workers):N2} s of the elapsed is outside the accounts' spans " +
+                              $"(start, hand-over to the next account, close, and the last round with fewer accounts than workers).");
+        }
+
         foreach (var message in m.Messages.Take(5))
         {
             Console.WriteLine($"  account message: {message}");
@@ -383,7 +411,7 @@ internal static class TrueLayerImportBenchmark
         int Workers, string JobId, string Status, int Accounts, DateTimeOffset PostedAt, DateTimeOffset FinishedAt, double ObservedSeconds, double EstimateSeconds,
         int Calls, int TransactionCalls, int PendingCalls, int FailedCalls, double FirstCallSeconds, double TailSeconds, double AverageCallMs,
         double BusySeconds, int PeakInFlight, long Synced, long Duplicates, long Errors, long Rows,
-        IReadOnlyDictionary<string, int> AccountStates, IReadOnlyList<string> Messages, int LatencyMs)
+        IReadOnlyDictionary<string, int> AccountStates, IReadOnlyList<string> Messages, int LatencyMs, IReadOnlyList<double> Gaps, IReadOnlyList<double> Spans)
     {
         /// <summary>From the POST start (client clock) to the job's <c>finished_at</c> (same host): no polling in it.</summary>
         public double ElapsedSeconds => (FinishedAt - PostedAt).TotalSeconds;
