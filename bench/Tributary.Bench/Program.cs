@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, (string Summary, Func<string[], Task<int
     ["wealthx-session"] = ("One 14,000-record WealthX session at a 1 s minimum interval against the simulator", WealthXSessionBenchmark.RunAsync),
     ["wealthx-status"] = ("The WealthX status a monitor polls, at 420,000 stored dossiers, against /api/etl/jobs: 50 concurrent clients", WealthXStatusBenchmark.RunAsync),
     ["failover"] = ("Ten kills of the silo running a WealthX session: kill to next committed batch, against the gaps without kills", FailoverBenchmark.RunAsync),
+    ["truelayer-import"] = ("A bank import of 50 accounts x 2,000 transactions at 100 ms per call, against its ideal and the seed's sequential loop", TrueLayerImportBenchmark.RunAsync),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
