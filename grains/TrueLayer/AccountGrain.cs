@@ -96,8 +96,8 @@ public sealed partial class AccountGrain(
 
                 if (unit + 1 < total)
                 {
-                    var nextFrom = unit == 0 ? request.From : windowTo.AddDays(1);
-                    await PrefetchAsync(request, unit + 1, nextFrom, Min(nextFrom.AddDays(request.WindowDays - 1), request.To), token, kind);
+                    var following = unit == 0 ? request.From : windowTo.AddDays(1);
+                    await PrefetchAsync(request, unit + 1, following, Min(following.AddDays(request.WindowDays - 1), request.To), token, kind);
                 }
 
                 break;
