@@ -111,7 +111,14 @@ public sealed partial class AccountGrain(
             }
             catch (UpstreamException exception) when (exception.StatusCode == 429)
             {
-                Measured(watch.Elapsed);
+                if (prefetched is null)
+                {
+                    Measured(watch.Elapsed);
+                    // The connection pauses at once for every caller; the batch waits the pause out beside the grain.
+                    await grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For(TrueLayerImportJob.Upstream, request.ConnectionId))
+                        .PauseUntil(time.GetUtcNow() + (exception.RetryAfter ?? TimeSpan.FromSeconds(1)));
+                }
+
                 LogThrottled(logger, AccountId, request.JobId, exception.RetryAfter);
                 return new AccountStep(AccountStepOutcome.Throttled, progress.Synced, progress.Duplicates, progress.Errors, unit, total,
                     RetryAfter: exception.RetryAfter ?? TimeSpan.FromSeconds(1), Error: exception.Message, Transient: true, ErrorCode: exception.ErrorCode, HttpStatus: 429);
@@ -191,9 +198,20 @@ public sealed partial class AccountGrain(
         var fetch = Task.Run(async () =>
         {
             var watch = Stopwatch.StartNew();
-            var read = await data.GetTransactionsAsync(token, kind, accountId, from, to, CancellationToken.None);
-            Measured(watch.Elapsed);
-            return read;
+            try
+            {
+                return await data.GetTransactionsAsync(token, kind, accountId, from, to, CancellationToken.None);
+            }
+            catch (UpstreamException exception) when (exception.StatusCode == 429)
+            {
+                // Nobody looks at this read until the next step: the connection pauses now, not then.
+                await limiter.PauseUntil(time.GetUtcNow() + (exception.RetryAfter ?? TimeSpan.FromSeconds(1)));
+                throw;
+            }
+            finally
+            {
+                Measured(watch.Elapsed);
+            }
         });
         // A prefetch nobody takes (the job ended, the grain was deactivated) must not raise an unobserved exception.
         _ = fetch.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
