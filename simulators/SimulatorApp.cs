@@ -5,10 +5,12 @@ using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Tributary.Simulators.Faults;
+using Tributary.Simulators.Keycloak;
 using Tributary.Simulators.MarketData;
 using Tributary.Simulators.RequestLog;
 using Tributary.Simulators.Routing;
 using Tributary.Simulators.TrueLayer;
+using Tributary.Simulators.Vestr;
 using Tributary.Simulators.WealthX;
 
 namespace Tributary.Simulators;
@@ -105,6 +107,8 @@ public static class SimulatorApp
         services.AddSingleton<IValidateOptions<MarketDataFeedOptions>, MarketDataFeedOptionsValidator>();
 
         services.AddTrueLayerSimulator(configuration);
+        services.AddKeycloakSimulator(configuration);
+        services.AddVestrSimulator(configuration);
     }
 
     private static void MapSimulators(WebApplication app)
@@ -125,6 +129,8 @@ public static class SimulatorApp
         app.MapWealthXAdmin();
         app.MapMarketData();
         app.MapTrueLayer();
+        app.MapKeycloak();
+        app.MapVestr();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
