@@ -65,10 +65,11 @@ internal sealed record UpstreamRequest(HttpMethod Method, string Shown, string P
     public Action<HttpResponseMessage>? Seen { get; init; }
 
     /// <summary>
-    /// A 3xx is this call's answer (its <c>Location</c> read through <see cref="Seen"/>), not a refusal. The HttpClient
-    /// must not follow redirects itself for the call to see one.
+    /// The statuses besides 2xx that are this call's answer, read by its reader rather than refused: a 3xx whose
+    /// <c>Location</c> <see cref="Seen"/> reads (the HttpClient must not follow redirects itself), or an error page the
+    /// caller explains from its body. Null for 2xx only.
     /// </summary>
-    public bool RedirectAnswers { get; init; }
+    public Func<int, bool>? Answers { get; init; }
 }
 
 /// <summary>A non-success reply, as an <see cref="UpstreamRequest.Explain"/> sees it.</summary>
@@ -127,7 +128,7 @@ internal sealed class UpstreamCall(HttpClient http, TimeProvider time, UpstreamP
 
             using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
             request.Seen?.Invoke(response);
-            if (!response.IsSuccessStatusCode && !(request.RedirectAnswers && (int)response.StatusCode is >= 300 and <= 399))
+            if (!response.IsSuccessStatusCode && request.Answers?.Invoke((int)response.StatusCode) != true)
             {
                 throw await RefusedAsync(request, call, secrets, response, attempt.Token);
             }

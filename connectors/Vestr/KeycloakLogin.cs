@@ -209,6 +209,16 @@ public sealed class KeycloakLogin
                 continue;
             }
 
+            if (page.Status == 400)
+            {
+                throw new UpstreamException(
+                    Upstream,
+                    $"{Name} refused {page.Shown} with {page.StatusLine}{(page.Feedback is { } reason ? $": {reason.TrimEnd('.')}." : ".")} "
+                    + $"The login request itself is wrong: check {Section}:KeycloakUrl, {Section}:ClientId, {Section}:RedirectUri and {Section}:LoginFlow; retrying will not help.",
+                    page.Status,
+                    isTransient: false);
+            }
+
             if (page.Form(OtpFormId) is { } otpForm)
             {
                 if (otp is not null)
@@ -272,7 +282,7 @@ public sealed class KeycloakLogin
                 },
                 Form = form,
                 Secrets = masked,
-                RedirectAnswers = true,
+                Answers = status => status is (>= 300 and <= 399) or 400,
                 Seen = response =>
                 {
                     if (response.Headers.TryGetValues("Set-Cookie", out var setCookies))
@@ -305,6 +315,7 @@ public sealed class KeycloakLogin
     private KeycloakPage Seen(HttpResponseMessage response, Uri url) => new(
         url,
         (int)response.StatusCode,
+        $"{(int)response.StatusCode} {response.ReasonPhrase}".TrimEnd(),
         (int)response.StatusCode is >= 300 and <= 399 && response.Headers.Location is { } location
             ? (location.IsAbsoluteUri ? location : new Uri(url, location))
             : null,
@@ -504,10 +515,11 @@ public sealed class KeycloakLogin
 
 /// <summary>One reply of the browser flow: a page, or a redirect, and when it came.</summary>
 /// <param name="Url">Where it was asked for.</param>
+/// <param name="StatusLine">The status and its reason phrase: <c>400 Bad Request</c>.</param>
 /// <param name="Location">Where a redirect points, resolved; null for a page.</param>
 /// <param name="Date">Keycloak's clock, from its <c>Date</c> header.</param>
 /// <param name="ReceivedAt">This host's clock when the reply came.</param>
-internal sealed record KeycloakPage(Uri Url, int Status, Uri? Location, DateTimeOffset? Date, DateTimeOffset ReceivedAt)
+internal sealed record KeycloakPage(Uri Url, int Status, string StatusLine, Uri? Location, DateTimeOffset? Date, DateTimeOffset ReceivedAt)
 {
     /// <summary>The call as messages show it.</summary>
     public string Shown { get; init; } = string.Empty;

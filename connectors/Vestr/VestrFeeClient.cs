@@ -145,14 +145,26 @@ public sealed class VestrFeeClient
                     },
                 }),
                 Secrets = [token],
-                Explain = refusal => refusal.Status == 401
-                    ? new UpstreamException(
+                Explain = refusal => refusal.Status switch
+                {
+                    401 => new UpstreamException(
                         Upstream,
                         $"Vestr refused {refusal.Call} with {refusal.Reply} Log in again.",
                         refusal.Status,
                         isTransient: false,
-                        Unauthenticated)
-                    : null,
+                        Unauthenticated),
+                    429 => new UpstreamException(
+                        Upstream,
+                        $"Vestr refused {refusal.Call} with 429 Too Many Requests. "
+                        + (refusal.RetryAfter is { } after
+                            ? $"Vestr is rate limiting this client: wait {after.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s (Retry-After) before calling again."
+                            : "Vestr is rate limiting this client: slow down before calling again."),
+                        refusal.Status,
+                        isTransient: true,
+                        RateLimited,
+                        refusal.RetryAfter),
+                    _ => null,
+                },
             },
             async (content, token) =>
             {
