@@ -59,7 +59,7 @@ public sealed class VestrFeeClientTests
         Assert.Equal(
             "Vestr refused POST graphql feeDeductions with RATE_LIMITED: Too many requests; retry after 7 s. Vestr is rate limiting this client: wait 7 s (retryAfter) before calling again.",
             failure.Message);
-        Assert.Equal(await simulators.DeductionsAsync(to, to), next.Items.Take(10));
+        Assert.Equal((await simulators.DeductionsAsync(to, to)).Take(10), next.Items);
         VestrSimulators.AssertHoldsNoSecret(failure, [token]);
     }
 
