@@ -137,4 +137,31 @@ public sealed class KeycloakLoginTests
         Assert.NotNull(tokens.RefreshToken);
         VestrSimulators.AssertHoldsNoSecret(failure, VestrSimulators.CodesAroundNow());
     }
+
+    [Fact]
+    public async Task NoCookieOfTheLoginAppearsInARefusal()
+    {
+        var cookies = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await using var simulators = await VestrSimulators.StartAsync(
+            VestrSimulators.Flow("browser", ("Vestr:TotpSecret", WrongTotpSecret)),
+            answer: context =>
+            {
+                context.Response.OnStarting(() =>
+                {
+                    foreach (var setCookie in context.Response.Headers.SetCookie)
+                    {
+                        cookies.Add(setCookie![(setCookie!.IndexOf('=', StringComparison.Ordinal) + 1)..setCookie.IndexOf(';', StringComparison.Ordinal)]);
+                    }
+
+                    return Task.CompletedTask;
+                });
+                return Task.FromResult(false);
+            });
+
+        var failure = await Assert.ThrowsAsync<UpstreamException>(() => simulators.Login.LoginAsync(CancellationToken.None));
+
+        Assert.Equal("invalid_otp", failure.ErrorCode);
+        Assert.Equal(2, cookies.Count);
+        VestrSimulators.AssertHoldsNoSecret(failure, cookies, [WrongTotpSecret]);
+    }
 }
