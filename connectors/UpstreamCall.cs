@@ -35,7 +35,7 @@ internal sealed record UpstreamProfile(
     string UrlSetting = "BaseUrl");
 
 /// <summary>One request of an <see cref="UpstreamCall"/>: what it sends and what only this call knows.</summary>
-/// <param name="Method">GET, or POST with <see cref="Form"/>.</param>
+/// <param name="Method">GET, or POST with <see cref="Form"/> or <see cref="Body"/>.</param>
 /// <param name="Shown">The call as messages show it (a route name, or the path and query when they say nothing secret).</param>
 /// <param name="PathAndQuery">Relative to the profile's base URL.</param>
 internal sealed record UpstreamRequest(HttpMethod Method, string Shown, string PathAndQuery)
@@ -46,6 +46,9 @@ internal sealed record UpstreamRequest(HttpMethod Method, string Shown, string P
     /// <summary>The body, sent as <c>application/x-www-form-urlencoded</c>; null for none.</summary>
     public IReadOnlyList<KeyValuePair<string, string>>? Form { get; init; }
 
+    /// <summary>Makes any other body (a GraphQL query as JSON, say), fresh for each attempt; null for none, or when <see cref="Form"/> is set.</summary>
+    public Func<HttpContent>? Body { get; init; }
+
     /// <summary>This call's own secrets (a bearer token, an authorization code), masked like the profile's.</summary>
     public IReadOnlyList<string?> Secrets { get; init; } = [];
 
@@ -54,6 +57,19 @@ internal sealed record UpstreamRequest(HttpMethod Method, string Shown, string P
     /// The refusal's reason is already redacted.
     /// </summary>
     public Func<UpstreamRefusal, UpstreamException?>? Explain { get; init; }
+
+    /// <summary>
+    /// Sees every reply's status line and headers before it is judged: the cookies a login keeps, its <c>Date</c>, a
+    /// redirect's <c>Location</c>. Null when the call needs none of them.
+    /// </summary>
+    public Action<HttpResponseMessage>? Seen { get; init; }
+
+    /// <summary>
+    /// The statuses besides 2xx that are this call's answer, read by its reader rather than refused: a 3xx whose
+    /// <c>Location</c> <see cref="Seen"/> reads (the HttpClient must not follow redirects itself), or an error page the
+    /// caller explains from its body. Null for 2xx only.
+    /// </summary>
+    public Func<int, bool>? Answers { get; init; }
 }
 
 /// <summary>A non-success reply, as an <see cref="UpstreamRequest.Explain"/> sees it.</summary>
@@ -105,9 +121,14 @@ internal sealed class UpstreamCall(HttpClient http, TimeProvider time, UpstreamP
             {
                 message.Content = new FormUrlEncodedContent(form);
             }
+            else if (request.Body is { } body)
+            {
+                message.Content = body();
+            }
 
             using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attempt.Token);
-            if (!response.IsSuccessStatusCode)
+            request.Seen?.Invoke(response);
+            if (!response.IsSuccessStatusCode && request.Answers?.Invoke((int)response.StatusCode) != true)
             {
                 throw await RefusedAsync(request, call, secrets, response, attempt.Token);
             }
