@@ -138,6 +138,8 @@ run_silo() { # i
     WealthX__BaseUrl="$wealthx_url" WealthX__Username="$wealthx_user" WealthX__Password="$wealthx_password" \
     TrueLayer__AuthUrl="$truelayer_auth_url" TrueLayer__DataUrl="$truelayer_data_url" TrueLayer__ClientId="$truelayer_client_id" \
     TrueLayer__ClientSecret="$truelayer_client_secret" TrueLayer__RedirectUri="http://127.0.0.1:$api_port/api/truelayer/callback" \
+    Vestr__KeycloakUrl="$vestr_keycloak_url" Vestr__GraphQlUrl="$vestr_graphql_url" Vestr__Username="$vestr_user" \
+    Vestr__Password="$vestr_password" Vestr__TotpSecret="$vestr_totp_secret" \
     DataProtection__KeyRingKey="$keyring_key" \
     dotnet "$(bin silo Tributary.Silo)"
 }
@@ -189,6 +191,12 @@ truelayer_auth_url=${TRIBUTARY_TRUELAYER_AUTH_URL:-http://127.0.0.1:$sim_port/tr
 truelayer_data_url=${TRIBUTARY_TRUELAYER_DATA_URL:-http://127.0.0.1:$sim_port/truelayer/api/}
 truelayer_client_id=${TRIBUTARY_TRUELAYER_CLIENT_ID:-tributary-sim}
 truelayer_client_secret=${TRIBUTARY_TRUELAYER_CLIENT_SECRET:-sim-truelayer-secret-dev-only}
+# Vestr: the simulators' Keycloak realm and GraphQL endpoint with their dev-only login and TOTP secret.
+vestr_keycloak_url=${TRIBUTARY_VESTR_KEYCLOAK_URL:-http://127.0.0.1:$sim_port/keycloak/realms/vestr/}
+vestr_graphql_url=${TRIBUTARY_VESTR_GRAPHQL_URL:-http://127.0.0.1:$sim_port/vestr/graphql}
+vestr_user=${TRIBUTARY_VESTR_USERNAME:-tributary-sim}
+vestr_password=${TRIBUTARY_VESTR_PASSWORD:-sim-vestr-password-dev-only}
+vestr_totp_secret=${TRIBUTARY_VESTR_TOTP_SECRET:-JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP}
 for i in $(seq 1 "$silos"); do
   start "silo-$i"
 done

@@ -85,6 +85,23 @@ public sealed class Simulator : IAsyncDisposable
         ["DataProtection:KeyRingKey"] = GatewayHost.KeyRingKey,
     };
 
+    /// <summary>The simulators' dev-only Vestr login (Keycloak realm <c>vestr</c>, simulators/appsettings.json).</summary>
+    public const string VestrUser = "tributary-sim";
+
+    public const string VestrPassword = "sim-vestr-password-dev-only";
+
+    public const string VestrTotpSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+
+    /// <summary>Silo settings that point the Vestr fee sync here (its schedule stays paused: tests start syncs themselves).</summary>
+    public Dictionary<string, string> VestrSettings(string? password = null) => new()
+    {
+        ["Vestr:KeycloakUrl"] = new Uri(Address, "/keycloak/realms/vestr/").ToString(),
+        ["Vestr:GraphQlUrl"] = new Uri(Address, "/vestr/graphql").ToString(),
+        ["Vestr:Username"] = VestrUser,
+        ["Vestr:Password"] = password ?? VestrPassword,
+        ["Vestr:TotpSecret"] = VestrTotpSecret,
+    };
+
     /// <summary>The request log (<c>/_admin/requests</c>), of one route (e.g. <c>wealthx.alldossiers</c>) or all, in arrival order.</summary>
     public async Task<IReadOnlyList<Tributary.Simulators.RequestLog.RequestLogEntry>> RequestsAsync(string? route = null) =>
         (await Admin.GetFromJsonAsync<List<Tributary.Simulators.RequestLog.RequestLogEntry>>(
