@@ -27,6 +27,8 @@ CREATE INDEX IF NOT EXISTS vestr_fee_records_product_type_day ON vestr_fee_recor
 -- The most recent record that carries an outstanding quantity.
 CREATE INDEX IF NOT EXISTS vestr_fee_records_product_quantity_day ON vestr_fee_records (product_isin, booking_date, id)
     WHERE outstanding_quantity IS NOT NULL;
+-- A full rebuild of the daily summaries: an index-only scan already in the summaries' key order, summed as it streams.
+CREATE INDEX IF NOT EXISTS vestr_fee_records_day_group ON vestr_fee_records (booking_date, product_isin, fee_type, currency) INCLUDE (amount);
 -- Keyset paging over all products.
 CREATE INDEX IF NOT EXISTS vestr_fee_records_day ON vestr_fee_records (booking_date, id);
 
