@@ -8,6 +8,7 @@ using Tributary.FinTrack;
 using Tributary.Jobs;
 using Tributary.Scheduling;
 using Tributary.TrueLayer;
+using Tributary.Vestr;
 using Tributary.WealthX;
 
 namespace Tributary.Silo;
@@ -69,6 +70,7 @@ public static class TributarySilo
         silo.AddFinTrackDomain(configuration);
         silo.AddWealthXDomain(configuration);
         silo.AddTrueLayerDomain(configuration);
+        silo.AddVestrDomain(configuration);
         return silo;
     }
 
