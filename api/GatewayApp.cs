@@ -12,6 +12,7 @@ using Tributary.Api.Errors;
 using Tributary.Api.Events;
 using Tributary.Api.Health;
 using Tributary.Api.TrueLayer;
+using Tributary.Api.Vestr;
 using Tributary.Api.WealthX;
 using Tributary.ServiceDefaults;
 using Tributary.Storage;
@@ -22,6 +23,7 @@ using Tributary.Storage.FinTrack;
 using Tributary.Storage.Jobs;
 using Tributary.Storage.Secrets;
 using Tributary.Storage.TrueLayer;
+using Tributary.Storage.Vestr;
 
 namespace Tributary.Api;
 
@@ -82,6 +84,7 @@ public static partial class GatewayApp
         builder.Services.AddSingleton<WebhookStore>();
         builder.Services.AddTrueLayerStore();
         builder.Services.AddSingleton<EnrichmentStore>();
+        builder.Services.AddVestrFeeStore();
         builder.Services.AddSingleton<KnownJobs>();
         builder.Services.AddSingleton<PortfolioImporter>();
         builder.Services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.Section)).ValidateOnStart();
@@ -171,6 +174,7 @@ public static partial class GatewayApp
         app.MapPortfolioEndpoints();
         app.MapWealthXEndpoints();
         app.MapTrueLayerEndpoints();
+        app.MapVestrEndpoints();
         return app;
     }
 }

@@ -49,6 +49,12 @@ public static class VestrKeys
 {
     public const string JobName = "vestr_fees";
 
+    /// <summary>The sync run's parameter: <c>true</c> reads everything since <c>Vestr:FullSyncFrom</c>.</summary>
+    public const string ForceFullParameter = "force_full";
+
+    /// <summary>The sync run's parameter: how many days back an incremental sync reads.</summary>
+    public const string DaysParameter = "days";
+
     public static string Product(string isin) => $"vestr:{isin}";
 
     public static string IsinOf(string key) => key.StartsWith("vestr:", StringComparison.Ordinal) ? key["vestr:".Length..] : key;

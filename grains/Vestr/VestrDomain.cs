@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Tributary.Connectors.Vestr;
 using Tributary.Jobs;
 using Tributary.Scheduling;

@@ -18,8 +18,8 @@ namespace Tributary.Vestr;
 public sealed class VestrFeeSyncJob(VestrFeeClient client, VestrFeeStore store, IGrainFactory grains, IOptions<VestrOptions> options, TimeProvider time)
     : IJobDefinition
 {
-    public const string ForceFullParameter = "force_full";
-    public const string DaysParameter = "days";
+    public const string ForceFullParameter = VestrKeys.ForceFullParameter;
+    public const string DaysParameter = VestrKeys.DaysParameter;
 
     /// <summary>Days of fees one batch reads.</summary>
     public const int WindowDays = 30;
