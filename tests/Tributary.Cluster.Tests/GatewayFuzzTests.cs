@@ -46,7 +46,7 @@ public sealed partial class GatewayFuzzTests
         {
             // No session may start by itself while the listings are compared: the feed's sessions fall on 1 January only.
             ["WealthX:Schedule"] = "0 0 1 1 *",
-        }, marketData: true, trueLayer: true);
+        }, marketData: true, trueLayer: true, vestr: true);
         using var client = pull.Cluster.Gateway.CreateClient(GatewayHost.AdminKey);
         var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var operations = (from path in document.GetProperty("paths").EnumerateObject()
@@ -120,13 +120,19 @@ public sealed partial class GatewayFuzzTests
     }
 
     /// <summary>What the fuzz must not change: schedules, runs, webhooks, dead letters and the feed's progress.</summary>
+    /// <remarks>
+    /// Runs of <c>vestr_fees</c> are left out: <c>POST /api/vestr/sync</c> has no required input, so a fuzzed <c>{}</c> or an
+    /// empty body is a good request and rightly starts a sync.
+    /// </remarks>
     private static async Task<string> ListingsAsync(HttpClient client)
     {
         var status = await client.GetFromJsonAsync<JsonElement>("/api/wealthx/default/status");
         var progress = string.Join(",", ProgressKeys.Select(key => $"{key}={status.GetProperty(key)}"));
+        var runs = (await client.GetFromJsonAsync<JsonElement>("/api/etl/runs?limit=500")).EnumerateArray()
+            .Where(run => run.GetProperty("job").GetString() != "vestr_fees").Select(run => run.GetRawText());
         return string.Join("\n",
             await client.GetStringAsync("/api/schedules"),
-            await client.GetStringAsync("/api/etl/runs?limit=500"),
+            string.Join(",", runs),
             await client.GetStringAsync("/api/webhooks"),
             await client.GetStringAsync("/api/etl/dead-letters"),
             progress);

@@ -46,6 +46,42 @@ public sealed class VestrFeeTests
         Assert.Equal("succeeded", (await vestr.SyncAsync(new { days = 30 })).Status);
         Assert.Equal(settled, await vestr.AggregatesAsync());
 
+        // Every record through the paged route, once each.
+        var paged = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await vestr.GetAsync("/api/vestr/fees?limit=97" + (cursor is null ? string.Empty : $"&cursor={Uri.EscapeDataString(cursor)}"));
+            paged.AddRange(page.GetProperty("items").EnumerateArray().Select(f => f.GetProperty("id").GetString()!));
+            cursor = page.GetProperty("next_cursor").GetString();
+        }
+        while (cursor is not null);
+        Assert.Equal(history.Select(d => d.Id).Order(StringComparer.Ordinal), paged.Order(StringComparer.Ordinal));
+
+        // Bad input names its field and starts nothing.
+        foreach (var (path, field) in new[]
+                 {
+                     ("/api/vestr/fees?from=2026-13-01", "from"), ("/api/vestr/fees?isin=nope", "isin"), ("/api/vestr/fees?fee_type=entry", "fee_type"),
+                     ("/api/vestr/fees?limit=0", "limit"), ("/api/vestr/fees?cursor=zzz", "cursor"), ("/api/vestr/summaries/daily?from=2026-02-01&to=2026-01-01", "from"),
+                     ("/api/vestr/products/nope/snapshot", "isin"),
+                 })
+        {
+            var response = await vestr.Client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _), $"{path}: no error on {field}");
+        }
+
+        var runs = await vestr.ScalarAsync("SELECT count(*) FROM job_runs WHERE job = 'vestr_fees'");
+        var badSync = await vestr.Client.PostAsJsonAsync("/api/vestr/sync", new { days = 0 });
+        Assert.Equal(HttpStatusCode.BadRequest, badSync.StatusCode);
+        Assert.True((await badSync.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("days", out _));
+        Assert.Equal(runs, await vestr.ScalarAsync("SELECT count(*) FROM job_runs WHERE job = 'vestr_fees'"));
+        Assert.Equal(HttpStatusCode.NotFound, (await vestr.Client.GetAsync("/api/vestr/products/CH0000000000/snapshot")).StatusCode);
+
+        // Alone, the sync's schedule is there but paused (the integrated sync runs it at 17:10).
+        var schedule = await vestr.GetAsync("/api/schedules/vestr_fees");
+        Assert.False(schedule.GetProperty("enabled").GetBoolean());
+
         var dump = await DatabaseDump.DumpAsync(vestr.Cluster.Settings.ConnectionString);
         var logs = string.Join('\n', vestr.Cluster.Silos.Select(s => s.Output));
         foreach (var secret in new[] { Simulator.VestrPassword, Simulator.VestrTotpSecret })

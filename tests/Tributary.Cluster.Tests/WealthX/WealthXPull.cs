@@ -27,7 +27,7 @@ internal sealed class WealthXPull : IAsyncDisposable
     /// <param name="password">Another password than the simulator's (WealthX then answers 401).</param>
     public static async Task<WealthXPull> StartAsync(
         string purpose, IReadOnlyDictionary<string, string>? silo = null, IReadOnlyDictionary<string, string>? simulator = null,
-        int siloCount = 1, string? password = null, PostgresServer? server = null, Func<ClusterSettings, Task>? prepare = null, bool marketData = false, bool trueLayer = false)
+        int siloCount = 1, string? password = null, PostgresServer? server = null, Func<ClusterSettings, Task>? prepare = null, bool marketData = false, bool trueLayer = false, bool vestr = false)
     {
         var sim = await Simulator.StartAsync(simulator);
         try
@@ -44,6 +44,14 @@ internal sealed class WealthXPull : IAsyncDisposable
             if (trueLayer)
             {
                 foreach (var (key, value) in sim.TrueLayerSettings())
+                {
+                    settings[key] = value;
+                }
+            }
+
+            if (vestr)
+            {
+                foreach (var (key, value) in sim.VestrSettings())
                 {
                     settings[key] = value;
                 }
