@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./test.sh [FILTER]  — installs what the tests need, starts a throwaway PostgreSQL, builds, runs every test
+# ./test.sh [FILTER]  — installs what the tests need (PostgreSQL, OpenSSH's server), starts a throwaway PostgreSQL, builds, runs every test
 # project (or only those whose name contains FILTER), and ends with the line "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,6 +11,8 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 scripts/postgres.sh install
+# The Credinvest tests talk to a real OpenSSH SFTP server (Debian's openssh-server, started per test on loopback).
+scripts/sshd.sh install
 
 work=$(mktemp -d /tmp/tributary-test.XXXXXX)
 chmod 755 "$work"   # initdb runs as the postgres user when we are root: it must enter this folder
