@@ -9,6 +9,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Tributary.ServiceDefaults.Logging;
 
 namespace Tributary.ServiceDefaults;
 
@@ -57,6 +58,8 @@ public static class ServiceDefaults
         }
 
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy("The process is up."), [LiveTag]);
+        // Last: it wraps every logging provider registered so far (console, OpenTelemetry, the log file) to mask secrets.
+        builder.AddLogFilesAndRedaction();
         return builder;
     }
 

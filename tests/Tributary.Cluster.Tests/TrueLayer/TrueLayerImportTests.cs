@@ -195,7 +195,8 @@ public sealed class TrueLayerImportTests
     public async Task The_dialog_links_a_connection_once_and_no_token_shows_in_logs_state_or_responses()
     {
         var port = FreePorts.Next();
-        await using var imports = await TrueLayerImports.StartAsync("truelayer_secrets", gatewayPort: port);
+        var logFile = Path.Combine(Path.GetTempPath(), $"tributary-silo-{Guid.NewGuid():N}", "silo.log");
+        await using var imports = await TrueLayerImports.StartAsync("truelayer_secrets", new Dictionary<string, string> { ["Logging:File:Path"] = logFile }, gatewayPort: port);
         var link = JsonDocument.Parse(await imports.ReadAsync(await imports.Client.GetAsync("/api/truelayer/connect"))).RootElement;
         var authUrl = new Uri(link.GetProperty("auth_url").GetString()!);
         Assert.StartsWith(new Uri(imports.Simulator.Address, "/truelayer/auth/").ToString(), authUrl.ToString(), StringComparison.Ordinal);
@@ -247,10 +248,16 @@ public sealed class TrueLayerImportTests
         Assert.Equal(6, secrets.Distinct().Count());
         var dump = await DatabaseDump.DumpAsync(imports.Cluster.Settings.ConnectionString);
         var logs = string.Join('\n', imports.Cluster.Silos.Select(s => s.Output));
+        // The silo's own log file (Logging:File:Path) holds the same lines as its console, secrets masked by the logging layer.
+        var file = await File.ReadAllTextAsync(logFile);
+        Assert.Contains($"Connection {connection} linked", file, StringComparison.Ordinal);
+        Assert.DoesNotContain(Simulator.TrueLayerClientSecret, file, StringComparison.Ordinal);
+        Assert.DoesNotContain(GatewayHost.KeyRingKey, file, StringComparison.Ordinal);
         foreach (var secret in secrets)
         {
             Assert.DoesNotContain(secret, dump, StringComparison.Ordinal);
             Assert.DoesNotContain(secret, logs, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, file, StringComparison.Ordinal);
             Assert.All(imports.Bodies, body => Assert.DoesNotContain(secret, body, StringComparison.Ordinal));
         }
     }
