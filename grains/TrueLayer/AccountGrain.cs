@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Tributary.Connectors;
 using Tributary.Connectors.TrueLayer;
-using Tributary.Jobs;
 using Tributary.Storage.Events;
 using Tributary.Storage.TrueLayer;
 
@@ -115,8 +114,7 @@ public sealed partial class AccountGrain(
                 {
                     Measured(watch.Elapsed);
                     // The connection pauses at once for every caller; the batch waits the pause out beside the grain.
-                    await grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For(TrueLayerImportJob.Upstream, request.ConnectionId))
-                        .PauseUntil(time.GetUtcNow() + (exception.RetryAfter ?? TimeSpan.FromSeconds(1)));
+                    await TrueLayerImportJob.LimiterOf(grains, request.ConnectionId).PauseUntil(time.GetUtcNow() + (exception.RetryAfter ?? TimeSpan.FromSeconds(1)));
                 }
 
                 LogThrottled(logger, AccountId, request.JobId, exception.RetryAfter);
@@ -187,7 +185,7 @@ public sealed partial class AccountGrain(
     /// </summary>
     private async Task PrefetchAsync(AccountStepRequest request, int unit, DateOnly from, DateOnly to, string token, TrueLayerAccountKind kind)
     {
-        var limiter = grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For(TrueLayerImportJob.Upstream, request.ConnectionId));
+        var limiter = TrueLayerImportJob.LimiterOf(grains, request.ConnectionId);
         var limit = await limiter.GetState();
         if (limit.PermitsPerSecond > 0 || limit.PausedUntil > time.GetUtcNow())
         {

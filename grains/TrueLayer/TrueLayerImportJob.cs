@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Tributary.Connectors.TrueLayer;
 using Tributary.Jobs;
 using Tributary.Storage.Jobs;
 using Tributary.Storage.TrueLayer;
@@ -28,7 +29,14 @@ public sealed class TrueLayerImportJob(TrueLayerStore store, JobRunStore runs, I
     public const string MaxWorkersParameter = "max_workers";
 
     /// <summary>The upstream name of TrueLayer's rate limiters (<c>RateLimits:truelayer:*</c>), one per connection.</summary>
-    public const string Upstream = "truelayer";
+    public const string Upstream = TrueLayerAuthClient.Upstream;
+
+    /// <summary>The cluster-wide rate limiter of one connection: every call made with its tokens waits for it.</summary>
+    public static IRateLimiterGrain LimiterOf(IGrainFactory grains, string connectionId)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        return grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For(Upstream, connectionId));
+    }
 
     /// <summary>429s in a row one batch waits out before it counts as a failed attempt.</summary>
     public const int MaxThrottlesInARow = 30;
@@ -90,7 +98,7 @@ public sealed class TrueLayerImportJob(TrueLayerStore store, JobRunStore runs, I
         ArgumentNullException.ThrowIfNull(batch);
         var job = await JobOf(batch.Request, batch.RunId, cancellationToken);
         var accounts = (await store.ListAccountsAsync(job.ConnectionId, cancellationToken)).ToDictionary(a => a.AccountId, StringComparer.Ordinal);
-        var limiter = grains.GetGrain<IRateLimiterGrain>(RateLimitKey.For(Upstream, job.ConnectionId));
+        var limiter = LimiterOf(grains, job.ConnectionId);
         var settings = options.Value;
         var processed = 0;
         var details = new JsonObject();
