@@ -2,6 +2,7 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using Tributary.Storage.Events;
+using static Tributary.Storage.CommandRows;
 
 namespace Tributary.Storage.Jobs;
 
@@ -320,22 +321,4 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
 
     private static Dictionary<string, string> ReadParameters(string json) =>
         JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
-
-    private static async Task<T?> ReadSingleAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken) where T : class
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? read(reader) : null;
-    }
-
-    private static async Task<IReadOnlyList<T>> ReadAllAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
-    {
-        var rows = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(read(reader));
-        }
-
-        return rows;
-    }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Npgsql;
 using Tributary.Storage.Events;
 using NpgsqlTypes;
+using static Tributary.Storage.CommandRows;
 
 namespace Tributary.Storage.TrueLayer;
 
@@ -692,23 +693,5 @@ public sealed class TrueLayerStore
         {
             throw new ArgumentException($"The status must be one of {string.Join(", ", allowed)}, was '{value}'.", parameter);
         }
-    }
-
-    private static async Task<T?> ReadSingleAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken) where T : class
-    {
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? read(reader) : null;
-    }
-
-    private static async Task<IReadOnlyList<T>> ReadAllAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
-    {
-        var rows = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(read(reader));
-        }
-
-        return rows;
     }
 }
