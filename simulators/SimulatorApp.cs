@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Tributary.Simulators.Dropbox;
 using Tributary.Simulators.Faults;
 using Tributary.Simulators.Keycloak;
 using Tributary.Simulators.MarketData;
@@ -109,6 +110,7 @@ public static class SimulatorApp
         services.AddTrueLayerSimulator(configuration);
         services.AddKeycloakSimulator(configuration);
         services.AddVestrSimulator(configuration);
+        services.AddDropboxSimulator(configuration);
     }
 
     private static void MapSimulators(WebApplication app)
@@ -131,6 +133,7 @@ public static class SimulatorApp
         app.MapTrueLayer();
         app.MapKeycloak();
         app.MapVestr();
+        app.MapDropbox();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

@@ -36,7 +36,7 @@ public sealed class StartupValidationTests
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
         Assert.Contains(
-            "Simulators:Faults:0:Route must name a simulated route ('keycloak.auth', 'keycloak.authenticate', 'keycloak.notfound', 'keycloak.token', 'marketdata.history', 'marketdata.indices', 'marketdata.notfound', 'marketdata.quotes', 'truelayer.account', 'truelayer.accounts', 'truelayer.dialog', 'truelayer.me', 'truelayer.notfound', 'truelayer.pending', 'truelayer.token', 'truelayer.transactions', 'vestr.graphql', 'wealthx.alldossiers', 'wealthx.notfound') or be '*'; was 'wealthx.nothing'.",
+            "Simulators:Faults:0:Route must name a simulated route ('dropbox.delete', 'dropbox.delete_batch', 'dropbox.delete_batch_check', 'dropbox.list_folder', 'dropbox.list_folder_continue', 'dropbox.notfound', 'dropbox.token', 'dropbox.upload', 'dropbox.upload_session', 'keycloak.auth', 'keycloak.authenticate', 'keycloak.notfound', 'keycloak.token', 'marketdata.history', 'marketdata.indices', 'marketdata.notfound', 'marketdata.quotes', 'truelayer.account', 'truelayer.accounts', 'truelayer.dialog', 'truelayer.me', 'truelayer.notfound', 'truelayer.pending', 'truelayer.token', 'truelayer.transactions', 'vestr.graphql', 'wealthx.alldossiers', 'wealthx.notfound') or be '*'; was 'wealthx.nothing'.",
             failure.Failures);
     }
 }
