@@ -27,7 +27,13 @@ public static class DropboxAuthEndpoints
         var (clientId, clientSecret) = ((string?)form["client_id"].ToString(), (string?)form["client_secret"].ToString());
         if (AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var basic) && basic.Scheme == "Basic" && basic.Parameter is { } encoded)
         {
-            var pair = Encoding.UTF8.GetString(Convert.FromBase64String(encoded)).Split(':', 2);
+            var decoded = new byte[encoded.Length];
+            if (!Convert.TryFromBase64String(encoded, decoded, out var length))
+            {
+                return Error(StatusCodes.Status400BadRequest, "invalid_client", "The Authorization header is not Basic base64(client_id:client_secret).");
+            }
+
+            var pair = Encoding.UTF8.GetString(decoded, 0, length).Split(':', 2);
             (clientId, clientSecret) = (pair[0], pair.Length > 1 ? pair[1] : string.Empty);
         }
 

@@ -26,6 +26,28 @@ public sealed class DropboxSimulatorTests
     }
 
     [Fact]
+    public async Task The_client_may_authenticate_with_http_basic()
+    {
+        await using var dropbox = await DropboxInstance.StartAsync();
+
+        using var good = await TokenWithBasicAsync(dropbox, Convert.ToBase64String(Encoding.UTF8.GetBytes($"{DropboxInstance.AppKey}:{DropboxInstance.AppSecret}")));
+        using var garbled = await TokenWithBasicAsync(dropbox, "%%%");
+
+        Assert.Equal("bearer", (await DropboxInstance.ReadAsync(good, HttpStatusCode.OK)).GetProperty("token_type").GetString());
+        Assert.Equal("invalid_client", (await DropboxInstance.ReadAsync(garbled, HttpStatusCode.BadRequest)).GetProperty("error").GetString());
+    }
+
+    private static Task<HttpResponseMessage> TokenWithBasicAsync(DropboxInstance dropbox, string credentials)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/dropbox/oauth2/token")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "refresh_token", ["refresh_token"] = DropboxInstance.RefreshToken }),
+        };
+        request.Headers.TryAddWithoutValidation("Authorization", $"Basic {credentials}");
+        return dropbox.Http.SendAsync(request);
+    }
+
+    [Fact]
     public async Task Tokens_expire_by_the_clock_and_by_the_admin()
     {
         await using var dropbox = await DropboxInstance.StartAsync();
