@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Tributary.Simulators.Dropbox;
 
 /// <summary>
@@ -12,6 +14,6 @@ public sealed record DropboxSnapshot(
     int WritesInFlight,
     int OpenSessions)
 {
-    /// <summary>One file as displayed, its size and its Dropbox content hash.</summary>
-    public sealed record FileState(string Path, long Size, string ContentHash);
+    /// <summary>One file as displayed, its size and its Dropbox content hash (<c>content_hash</c>, as Dropbox spells it).</summary>
+    public sealed record FileState(string Path, long Size, [property: JsonPropertyName("content_hash")] string ContentHash);
 }

@@ -79,7 +79,7 @@ public sealed class DropboxClientTests
         Assert.Equal(content.Length, uploaded.Size);
         Assert.Equal(3, log.Count(entry => entry.Route == "dropbox.upload_session"));
         Assert.DoesNotContain(log, entry => entry.Route == "dropbox.upload");
-        Assert.Equal(BigHash, state.GetProperty("files")[0].GetProperty("contentHash").GetString());
+        Assert.Equal(BigHash, state.GetProperty("files")[0].GetProperty("content_hash").GetString());
     }
 
     [Fact]

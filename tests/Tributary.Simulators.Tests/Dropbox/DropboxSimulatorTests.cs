@@ -311,7 +311,7 @@ public sealed class DropboxSimulatorTests
         var file = Assert.Single(before.GetProperty("files").EnumerateArray());
         Assert.Equal("/Inbox/100-20250131080000-INTE100F.xlsx", file.GetProperty("path").GetString());
         Assert.Equal(5, file.GetProperty("size").GetInt64());
-        Assert.Equal("9595c9df90075148eb06860365df33584b75bff782a510c6cd4883a419833d50", file.GetProperty("contentHash").GetString());
+        Assert.Equal("9595c9df90075148eb06860365df33584b75bff782a510c6cd4883a419833d50", file.GetProperty("content_hash").GetString());
         Assert.Empty((await DropboxInstance.ReadAsync(reset, HttpStatusCode.OK)).GetProperty("files").EnumerateArray());
     }
 
