@@ -2,13 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Connectors.Dropbox;
-using Tributary.Connectors.Tests.TrueLayer;
-using Tributary.Simulators;
 using Tributary.Testing;
 
 namespace Tributary.Connectors.Tests.Dropbox;
@@ -53,30 +50,7 @@ public sealed class DropboxSimulator : IAsyncDisposable
         Func<HttpContext, Task<bool>>? answer = null,
         params string[] simulatorSettings)
     {
-        var app = SimulatorApp.Build(
-            [
-                "--urls=http://127.0.0.1:0",
-                "--Logging:LogLevel:Default=Warning",
-                .. simulatorSettings.Select(setting => $"--{setting}"),
-            ],
-            builder =>
-            {
-                if (answer is not null)
-                {
-                    builder.Services.AddSingleton<IStartupFilter>(new AnswerFirst(answer));
-                }
-            });
-        try
-        {
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-
-        var address = SimulatorApp.ListeningAddresses(app).Single();
+        var (app, address) = await LoopbackSimulators.StartAsync(simulatorSettings.Select(setting => $"--{setting}"), answer);
         var settings = new Dictionary<string, string?>
         {
             ["Dropbox:OAuthUrl"] = new Uri(address, "dropbox").ToString(),

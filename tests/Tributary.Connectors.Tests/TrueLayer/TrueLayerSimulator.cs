@@ -2,12 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tributary.Connectors.TrueLayer;
-using Tributary.Simulators;
 using Sim = Tributary.Simulators.TrueLayer;
 
 namespace Tributary.Connectors.Tests.TrueLayer;
@@ -72,32 +70,7 @@ public sealed class TrueLayerSimulator : IAsyncDisposable
         Func<HttpContext, Task<bool>>? answer,
         params string[] simulatorSettings)
     {
-        var app = SimulatorApp.Build(
-            [
-            "--urls=http://127.0.0.1:0",
-            "--Logging:LogLevel:Default=Warning",
-            $"--Simulators:TrueLayer:ClientId={ClientId}",
-            $"--Simulators:TrueLayer:ClientSecret={ClientSecret}",
-            .. simulatorSettings.Select(setting => $"--{setting}"),
-            ],
-            builder =>
-            {
-                if (answer is not null)
-                {
-                    builder.Services.AddSingleton<IStartupFilter>(new AnswerFirst(answer));
-                }
-            });
-        try
-        {
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-
-        var address = SimulatorApp.ListeningAddresses(app).Single();
+        var (app, address) = await LoopbackSimulators.StartAsync([$"--Simulators:TrueLayer:ClientId={ClientId}", $"--Simulators:TrueLayer:ClientSecret={ClientSecret}", .. simulatorSettings.Select(setting => $"--{setting}")], answer);
         var settings = new Dictionary<string, string?>
         {
             ["TrueLayer:AuthUrl"] = new Uri(address, "truelayer/auth").ToString(),
@@ -168,20 +141,4 @@ public sealed class TrueLayerSimulator : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
     }
-}
-
-/// <summary>Runs a test's own answer before every other middleware of the simulators.</summary>
-internal sealed class AnswerFirst(Func<HttpContext, Task<bool>> answer) : IStartupFilter
-{
-    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-    {
-        app.Use(async (context, nextMiddleware) =>
-        {
-            if (!await answer(context))
-            {
-                await nextMiddleware(context);
-            }
-        });
-        next(app);
-    };
 }

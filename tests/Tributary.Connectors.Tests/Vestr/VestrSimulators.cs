@@ -2,13 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Tributary.Connectors.Tests.TrueLayer;
 using Tributary.Connectors.Vestr;
-using Tributary.Simulators;
 
 namespace Tributary.Connectors.Tests.Vestr;
 
@@ -66,30 +63,7 @@ public sealed class VestrSimulators : IAsyncDisposable
         Func<HttpContext, Task<bool>>? answer = null,
         IReadOnlyList<string>? simulatorSettings = null)
     {
-        var app = SimulatorApp.Build(
-            [
-            "--urls=http://127.0.0.1:0",
-            "--Logging:LogLevel:Default=Warning",
-            .. (simulatorSettings ?? []).Select(setting => $"--{setting}"),
-            ],
-            builder =>
-            {
-                if (answer is not null)
-                {
-                    builder.Services.AddSingleton<IStartupFilter>(new AnswerFirst(answer));
-                }
-            });
-        try
-        {
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-
-        var address = SimulatorApp.ListeningAddresses(app).Single();
+        var (app, address) = await LoopbackSimulators.StartAsync((simulatorSettings ?? []).Select(setting => $"--{setting}"), answer);
         var settings = new Dictionary<string, string?>
         {
             ["Vestr:KeycloakUrl"] = new Uri(address, "keycloak/realms/vestr").ToString(),
