@@ -6,7 +6,9 @@ using Npgsql;
 using Tributary.Diagnostics;
 using Tributary.FinTrack;
 using Tributary.Jobs;
+using Tributary.Relay;
 using Tributary.Scheduling;
+using Tributary.Sync;
 using Tributary.TrueLayer;
 using Tributary.Vestr;
 using Tributary.WealthX;
@@ -71,6 +73,8 @@ public static class TributarySilo
         silo.AddWealthXDomain(configuration);
         silo.AddTrueLayerDomain(configuration);
         silo.AddVestrDomain(configuration);
+        silo.AddRelayDomain(configuration);
+        silo.AddSyncDomain(configuration);
         return silo;
     }
 

@@ -112,8 +112,14 @@ public sealed class JobSettings
     /// <summary>Tries per batch before it is dead-lettered (1 = no retry).</summary>
     public int MaxAttempts { get; set; } = 3;
 
-    /// <summary>First retry delay; doubles per attempt, with jitter.</summary>
+    /// <summary>First retry delay; doubles per attempt, with jitter unless <see cref="RetryJitter"/> is off.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Spread retries randomly around the doubling delays (on by default, so a crowd of failing batches does not retry
+    /// in step); off gives exactly <see cref="RetryBaseDelay"/>, x2, x4, ... as a job's contract may require.
+    /// </summary>
+    public bool RetryJitter { get; set; } = true;
 
     /// <summary>The upstream a batch calls (circuit breaker and rate limiter key), or null for database-only jobs.</summary>
     public string? Upstream { get; set; }

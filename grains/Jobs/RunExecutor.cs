@@ -204,7 +204,7 @@ public sealed partial class RunExecutor(
             {
                 MaxRetryAttempts = settings.MaxAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
+                UseJitter = settings.RetryJitter,
                 Delay = settings.RetryBaseDelay,
                 MaxDelay = TimeSpan.FromMinutes(5),
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(e =>
