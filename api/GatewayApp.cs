@@ -11,6 +11,7 @@ using Tributary.Api.Endpoints;
 using Tributary.Api.Errors;
 using Tributary.Api.Events;
 using Tributary.Api.Health;
+using Tributary.Api.Sync;
 using Tributary.Api.TrueLayer;
 using Tributary.Api.Vestr;
 using Tributary.Api.WealthX;
@@ -21,6 +22,7 @@ using Tributary.Storage.Dossiers;
 using Tributary.Storage.Events;
 using Tributary.Storage.FinTrack;
 using Tributary.Storage.Jobs;
+using Tributary.Storage.Relay;
 using Tributary.Storage.Secrets;
 using Tributary.Storage.TrueLayer;
 using Tributary.Storage.Vestr;
@@ -85,6 +87,7 @@ public static partial class GatewayApp
         builder.Services.AddTrueLayerStore();
         builder.Services.AddSingleton<EnrichmentStore>();
         builder.Services.AddVestrFeeStore();
+        builder.Services.AddRelayStore();
         builder.Services.AddSingleton<KnownJobs>();
         builder.Services.AddSingleton<PortfolioImporter>();
         builder.Services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.Section)).ValidateOnStart();
@@ -175,6 +178,7 @@ public static partial class GatewayApp
         app.MapWealthXEndpoints();
         app.MapTrueLayerEndpoints();
         app.MapVestrEndpoints();
+        app.MapSyncEndpoints();
         return app;
     }
 }

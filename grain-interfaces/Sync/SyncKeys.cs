@@ -28,6 +28,9 @@ public static class SyncKeys
     /// <summary>The sync's run parameter that skips <paramref name="step"/>: <c>skip_credinvest</c>, <c>skip_vestr_fees</c>, <c>skip_fee_snapshots</c>.</summary>
     public static string SkipParameter(string step) => $"skip_{step}";
 
+    /// <summary>The idempotency key a sync step starts its own run with: a step re-run after a crash joins that run.</summary>
+    public static string StepRunKey(Guid syncRunId, string step) => $"{SyncJob}:{syncRunId}:{step}";
+
     /// <summary>
     /// Whether <paramref name="folder"/> may be a run's <c>download_dir</c>: a relative path of plain names (letters,
     /// digits, <c>-</c>, <c>_</c>, <c>.</c>; no <c>..</c>), read under <c>Relay:DownloadDirectory</c>. Null when it may,

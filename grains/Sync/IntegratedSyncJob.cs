@@ -90,7 +90,7 @@ public sealed partial class IntegratedSyncJob(
         }
 
         var ticket = await grains.GetGrain<IJobGrain>(JobKey.For(job))
-            .Trigger(new RunRequest(RunTrigger.Manual, Parameters: parameters, IdempotencyKey: ChildKey(batch.RunId, step)));
+            .Trigger(new RunRequest(RunTrigger.Manual, Parameters: parameters, IdempotencyKey: SyncKeys.StepRunKey(batch.RunId, step)));
         if (ticket.NotFound is { } notFound)
         {
             throw new PermanentBatchException($"{step}: {notFound}");
@@ -134,9 +134,6 @@ public sealed partial class IntegratedSyncJob(
         LogSnapshots(logger, batch.RunId, products.Count);
         return new BatchResult(products.Count, Details: new JsonObject { ["succeeded"] = 1, ["products"] = products.Count });
     }
-
-    /// <summary>The idempotency key of a step's own run.</summary>
-    public static string ChildKey(Guid syncRunId, string step) => $"{SyncKeys.SyncJob}:{syncRunId}:{step}";
 
     private static Dictionary<string, string> RelayParameters(RunRequest request)
     {

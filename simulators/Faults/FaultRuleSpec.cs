@@ -29,7 +29,9 @@ public sealed class FaultRuleSpec
 
     /// <summary>
     /// Optional: the rule matches only requests whose path contains this text (ordinal, case-sensitive), such as
-    /// <c>/accounts/ab12.../</c> to fail one account of a route for good.
+    /// <c>/accounts/ab12.../</c> to fail one account of a route for good. For a request with a <c>Dropbox-API-Arg</c>
+    /// header (Dropbox's uploads) the text is searched in the path followed by that header, so
+    /// <c>12345-20261130170000-INTE100F.xlsx</c> fails that file's uploads.
     /// </summary>
     public string? PathContains { get; set; }
 }

@@ -28,7 +28,15 @@ public sealed class SimulatedRouteMiddleware(
 
         var arrivedUtc = time.GetUtcNow();
         var started = Stopwatch.GetTimestamp();
-        var fault = faults.Draw(route.Name, context.Request.Path.Value ?? "/");
+        // A Dropbox content call names its file in the Dropbox-API-Arg header, not the path: a rule's pathContains
+        // sees that header after the path, so one file's uploads can be failed for good.
+        var target = context.Request.Path.Value ?? "/";
+        if (context.Request.Headers.TryGetValue("Dropbox-API-Arg", out var argument))
+        {
+            target = $"{target}\n{argument}";
+        }
+
+        var fault = faults.Draw(route.Name, target);
         var faultName = fault is null ? null : FaultKindNames.ToName(fault.Kind);
         if (faultName is not null)
         {
