@@ -144,11 +144,12 @@ public static class SyncEndpoints
                     counts[key] = value;
                 }
             }
-            else if (batch?.Details is { } details && JsonNode.Parse(details) is JsonObject own)
+            var own = batch?.Details is { } details ? JsonNode.Parse(details) as JsonObject : null;
+            if (child is null && own is not null)
             {
                 foreach (var (key, value) in own)
                 {
-                    if (key is not ("skipped" or "succeeded"))
+                    if (key is not ("skipped" or "succeeded" or "not_configured" or "reason"))
                     {
                         counts[key] = value?.DeepClone();
                     }
@@ -162,11 +163,12 @@ public static class SyncEndpoints
             {
                 null => RunStatus.IsFinal(run.Status) ? "failed" : "pending",
                 JobBatchRecord.Running => "running",
+                JobBatchRecord.Succeeded when own?["not_configured"] is not null => "not_configured",
                 JobBatchRecord.Succeeded => "succeeded",
                 _ => "failed",
             };
             steps.Add(new SyncStepView(step, status, child?.RunId, child?.Status.ToText(), child?.ItemsProcessed ?? batch?.ItemsProcessed ?? 0, counts,
-                failedAccounts, batch?.Status == JobBatchRecord.DeadLettered ? batch.Error : null));
+                failedAccounts, batch?.Status == JobBatchRecord.DeadLettered ? batch.Error : null, own?["reason"]?.GetValue<string>()));
         }
 
         var options = run.Parameters.Where(p => p.Key.StartsWith("skip_", StringComparison.Ordinal) || p.Key is SyncKeys.DeleteAfterUpload or SyncKeys.DownloadDir)
@@ -175,15 +177,9 @@ public static class SyncEndpoints
             options, steps, [.. steps.SelectMany(s => s.FailedAccounts)], run.Error);
     }
 
-    /// <summary>The selected files of a relay run that are not uploaded, in the seed's words ("Account 12345 - INTE100F").</summary>
-    public static async Task<IReadOnlyList<string>> FailedAccountsAsync(RelayStore relay, Guid relayRunId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(relay);
-        var uploads = (await relay.GetUploadsAsync(relayRunId, cancellationToken)).ToDictionary(u => u.Name, StringComparer.Ordinal);
-        var run = (await relay.GetListingAsync(relayRunId, cancellationToken)).Where(f => f.Selected).ToList();
-        return [.. run.Where(f => uploads.GetValueOrDefault(f.Name) is { Status: FileUpload.Failed })
-            .Select(f => $"Account {f.Account} - {f.FileType}")];
-    }
+    /// <summary>The files of a relay run whose last attempt failed, in the seed's words ("Account 12345 - INTE100F").</summary>
+    private static async Task<IReadOnlyList<string>> FailedAccountsAsync(RelayStore relay, Guid relayRunId, CancellationToken cancellationToken) =>
+        [.. (await relay.GetUploadsAsync(relayRunId, cancellationToken)).Where(u => u.Status == FileUpload.Failed).Select(u => u.FailedAccount)];
 
     private static SortedDictionary<string, long> Sums(IEnumerable<JobBatchRecord> batches)
     {

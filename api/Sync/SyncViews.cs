@@ -38,7 +38,7 @@ public sealed record SyncRunView(
 
 /// <summary>
 /// One step of a sync run. <c>status</c>: <c>pending</c> (not reached yet), <c>running</c>, <c>skipped</c>,
-/// <c>succeeded</c> or <c>failed</c>. <c>run_id</c> is the step's own run (<c>credinvest_relay</c>, <c>vestr_fees</c>) and
+/// <c>succeeded</c>, <c>failed</c> or <c>not_configured</c> (the cluster lacks its domain; <c>detail</c> names the settings). <c>run_id</c> is the step's own run (<c>credinvest_relay</c>, <c>vestr_fees</c>) and
 /// <c>counts</c> its batches' counts summed (files uploaded, deleted; fee records inserted, updated).
 /// </summary>
 public sealed record SyncStepView(
@@ -49,7 +49,8 @@ public sealed record SyncStepView(
     [property: JsonPropertyName("items_processed")] int ItemsProcessed,
     [property: JsonPropertyName("counts")] JsonObject Counts,
     [property: JsonPropertyName("failed_accounts")] IReadOnlyList<string> FailedAccounts,
-    [property: JsonPropertyName("error")] string? Error);
+    [property: JsonPropertyName("error")] string? Error,
+    [property: JsonPropertyName("detail")] string? Detail);
 
 /// <summary>What the last relay listing saw and selected.</summary>
 public sealed record RelayFilesView(

@@ -24,6 +24,7 @@ public static class RetryHint
     {
         PermanentBatchException => true,
         Connectors.UpstreamException { IsTransient: false } => true,
+        RunPlanException { IsTransient: false } => true,
         _ => false,
     };
 }

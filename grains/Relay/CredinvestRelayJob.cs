@@ -74,8 +74,26 @@ public sealed partial class CredinvestRelayJob(
     public async Task<IReadOnlyList<string>> PlanAsync(JobPlanContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        DownloadDirectoryOf(context.Request); // a bad download_dir fails the run before anything is listed
-        var listing = await sftp.ListAsync(cancellationToken);
+        try
+        {
+            DownloadDirectoryOf(context.Request); // a bad download_dir fails the trigger before anything is listed
+        }
+        catch (PermanentBatchException exception)
+        {
+            throw new RunPlanException(exception.Message, isTransient: false);
+        }
+
+        IReadOnlyList<RemoteFile> listing;
+        try
+        {
+            listing = await sftp.ListAsync(cancellationToken);
+        }
+        catch (UpstreamException exception)
+        {
+            // The trigger's caller may be on another silo: our own serializable type, with Credinvest's sentence.
+            throw new RunPlanException(exception.Message, exception.IsTransient);
+        }
+
         var selection = InteSelection.Of(listing);
         var at = time.GetUtcNow();
         var reasons = selection.LeftOut.ToDictionary(l => l.Name, l => l.Reason, StringComparer.Ordinal);

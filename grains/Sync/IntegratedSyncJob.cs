@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tributary.Jobs;
 using Tributary.Storage.Jobs;
+using Tributary.Storage.Relay;
 using Tributary.Storage.Vestr;
 using Tributary.Vestr;
 
@@ -19,7 +20,8 @@ namespace Tributary.Sync;
 /// No step depends on another: the fee sync does not need the relay's files, and the snapshots are rebuilt from the
 /// stored fees, so they are right for what is stored even when the fee sync failed. A step that fails is dead-lettered
 /// with its reason and the next step runs; the sync ends <c>partially_succeeded</c> (or <c>failed</c> when every step
-/// that ran failed).
+/// that ran failed). A step whose domain the cluster does not have (no Credinvest, no Vestr) is committed as
+/// <c>not_configured</c> with the settings it needs: a cluster that only relays files does not fail every evening.
 /// </para>
 /// <para>
 /// A step's own run is started with the idempotency key <c>integrated_sync:{run}:{step}</c>: a step re-run after its
@@ -71,11 +73,10 @@ public sealed partial class IntegratedSyncJob(
         return step switch
         {
             SyncKeys.StepCredinvest => await RunChildAsync(batch, step, SyncKeys.RelayJob, RelayParameters(batch.Request),
-                "the Credinvest relay is not configured: set Credinvest:Host (with its login and Credinvest:HostKeyFingerprint) and Dropbox:AppKey, Dropbox:AppSecret, Dropbox:RefreshToken on every silo",
+                "The Credinvest relay is not configured: set Credinvest:Host (with its login and Credinvest:HostKeyFingerprint) and Dropbox:AppKey, Dropbox:AppSecret, Dropbox:RefreshToken on every silo.",
                 cancellationToken),
             SyncKeys.StepVestrFees => await RunChildAsync(batch, step, VestrKeys.JobName, new Dictionary<string, string>(StringComparer.Ordinal),
-                "Vestr is not configured: set Vestr:KeycloakUrl, Vestr:GraphQlUrl, Vestr:Username, Vestr:Password and Vestr:TotpSecret on every silo",
-                cancellationToken),
+                VestrNotConfigured, cancellationToken),
             SyncKeys.StepFeeSnapshots => await RefreshSnapshotsAsync(batch, cancellationToken),
             _ => throw new PermanentBatchException($"'{step}' is not a step of the integrated sync ({string.Join(", ", SyncKeys.Steps)})."),
         };
@@ -86,7 +87,7 @@ public sealed partial class IntegratedSyncJob(
     {
         if (!catalog.TryGet(job, out _, out _))
         {
-            throw new PermanentBatchException($"{step}: {notConfigured}.");
+            return NotConfigured(batch, step, notConfigured);
         }
 
         var ticket = await grains.GetGrain<IJobGrain>(JobKey.For(job))
@@ -101,10 +102,24 @@ public sealed partial class IntegratedSyncJob(
         LogStepEnded(logger, batch.RunId, step, child.Status);
         if (child.Status != RunStatus.Succeeded)
         {
-            throw new PermanentBatchException($"{step}: run {child.RunId} of {job} ended {child.Status.ToText()}: {child.Error ?? "no reason given"}");
+            var failed = job == SyncKeys.RelayJob && services.GetService<RelayStore>() is { } relay
+                ? await FailedAccountsAsync(relay, child.RunId, cancellationToken)
+                : [];
+            throw new PermanentBatchException($"{step}: run {child.RunId} of {job} ended {child.Status.ToText()}: {child.Error ?? "no reason given"}"
+                + (failed.Count == 0 ? string.Empty : $" Failed: {string.Join(", ", failed)}."));
         }
 
         return new BatchResult(child.ItemsProcessed, Details: new JsonObject { ["succeeded"] = 1 });
+    }
+
+    private const string VestrNotConfigured =
+        "Vestr is not configured: set Vestr:KeycloakUrl, Vestr:GraphQlUrl, Vestr:Username, Vestr:Password and Vestr:TotpSecret on every silo.";
+
+    /// <summary>A step whose domain this cluster does not have: committed as such, with the settings it needs, not failed.</summary>
+    private BatchResult NotConfigured(JobBatchContext batch, string step, string reason)
+    {
+        LogStep(logger, batch.RunId, step, "not configured");
+        return new BatchResult(0, Details: new JsonObject { ["not_configured"] = 1, ["reason"] = reason });
     }
 
     private async Task<JobRunRecord> WaitForEndAsync(Guid runId, CancellationToken cancellationToken)
@@ -124,8 +139,7 @@ public sealed partial class IntegratedSyncJob(
     {
         if (services.GetService<VestrFeeStore>() is not { } store)
         {
-            throw new PermanentBatchException(
-                $"{SyncKeys.StepFeeSnapshots}: Vestr is not configured: set Vestr:KeycloakUrl, Vestr:GraphQlUrl, Vestr:Username, Vestr:Password and Vestr:TotpSecret on every silo.");
+            return NotConfigured(batch, SyncKeys.StepFeeSnapshots, VestrNotConfigured);
         }
 
         var products = (await store.ProductTotalsAsync(cancellationToken)).Select(p => p.ProductIsin).Distinct(StringComparer.Ordinal).ToList();
@@ -134,6 +148,10 @@ public sealed partial class IntegratedSyncJob(
         LogSnapshots(logger, batch.RunId, products.Count);
         return new BatchResult(products.Count, Details: new JsonObject { ["succeeded"] = 1, ["products"] = products.Count });
     }
+
+    /// <summary>The selected files of a relay run that failed, in the seed's words ("Account 12345 - INTE100F").</summary>
+    private static async Task<IReadOnlyList<string>> FailedAccountsAsync(RelayStore relay, Guid relayRunId, CancellationToken cancellationToken) =>
+        [.. (await relay.GetUploadsAsync(relayRunId, cancellationToken)).Where(u => u.Status == FileUpload.Failed).Select(u => u.FailedAccount)];
 
     private static Dictionary<string, string> RelayParameters(RunRequest request)
     {

@@ -93,13 +93,48 @@ public sealed class Simulator : IAsyncDisposable
     public const string VestrTotpSecret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 
     /// <summary>Silo settings that point the Vestr fee sync here (its schedule stays paused: tests start syncs themselves).</summary>
-    public Dictionary<string, string> VestrSettings(string? password = null) => new()
+    public Dictionary<string, string> VestrSettings(string? password = null)
     {
-        ["Vestr:KeycloakUrl"] = new Uri(Address, "/keycloak/realms/vestr/").ToString(),
-        ["Vestr:GraphQlUrl"] = new Uri(Address, "/vestr/graphql").ToString(),
-        ["Vestr:Username"] = VestrUser,
-        ["Vestr:Password"] = password ?? VestrPassword,
-        ["Vestr:TotpSecret"] = VestrTotpSecret,
+        var settings = new Dictionary<string, string>(PausedIntegratedSync)
+        {
+            ["Vestr:KeycloakUrl"] = new Uri(Address, "/keycloak/realms/vestr/").ToString(),
+            ["Vestr:GraphQlUrl"] = new Uri(Address, "/vestr/graphql").ToString(),
+            ["Vestr:Username"] = VestrUser,
+            ["Vestr:Password"] = password ?? VestrPassword,
+            ["Vestr:TotpSecret"] = VestrTotpSecret,
+        };
+        return settings;
+    }
+
+    /// <summary>
+    /// The integrated sync's 17:10 schedule, paused: with Vestr or the relay configured the sync is on, and a test must
+    /// not meet a real 17:10 Zurich evening by chance.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> PausedIntegratedSync { get; } = new Dictionary<string, string>
+    {
+        ["Jobs:integrated_sync:Schedule:Cron"] = "10 17 * * *",
+        ["Jobs:integrated_sync:Schedule:TimeZone"] = "Europe/Zurich",
+        ["Jobs:integrated_sync:Schedule:Misfire"] = "once",
+        ["Jobs:integrated_sync:Schedule:Enabled"] = "false",
+    };
+
+    /// <summary>The simulators' dev-only Dropbox app (simulators/appsettings.json, <c>Simulators:Dropbox</c>).</summary>
+    public const string DropboxAppKey = "tributary-sim";
+
+    public const string DropboxAppSecret = "sim-dropbox-secret-dev-only";
+
+    public const string DropboxRefreshToken = "sim-dropbox-refresh-dev-only";
+
+    /// <summary>Silo settings that point the Dropbox client here.</summary>
+    public Dictionary<string, string> DropboxSettings() => new()
+    {
+        ["Dropbox:OAuthUrl"] = new Uri(Address, "dropbox").ToString(),
+        ["Dropbox:ApiUrl"] = new Uri(Address, "dropbox/api").ToString(),
+        ["Dropbox:ContentUrl"] = new Uri(Address, "dropbox/content/").ToString(),
+        ["Dropbox:AppKey"] = DropboxAppKey,
+        ["Dropbox:AppSecret"] = DropboxAppSecret,
+        ["Dropbox:RefreshToken"] = DropboxRefreshToken,
+        ["Dropbox:DeleteBatchPollInterval"] = "00:00:00.050",
     };
 
     /// <summary>The request log (<c>/_admin/requests</c>), of one route (e.g. <c>wealthx.alldossiers</c>) or all, in arrival order.</summary>
