@@ -31,7 +31,6 @@ namespace Tributary.Sync;
 public sealed partial class IntegratedSyncJob(
     IGrainFactory grains,
     JobRunStore runs,
-    JobCatalog catalog,
     IServiceProvider services,
     ILogger<IntegratedSyncJob> logger) : IJobDefinition
 {
@@ -85,7 +84,8 @@ public sealed partial class IntegratedSyncJob(
     private async Task<BatchResult> RunChildAsync(JobBatchContext batch, string step, string job, IReadOnlyDictionary<string, string> parameters,
         string notConfigured, CancellationToken cancellationToken)
     {
-        if (!catalog.TryGet(job, out _, out _))
+        // Resolved here, not injected: the catalog is made of the job definitions, this one included.
+        if (!services.GetRequiredService<JobCatalog>().TryGet(job, out _, out _))
         {
             return NotConfigured(batch, step, notConfigured);
         }

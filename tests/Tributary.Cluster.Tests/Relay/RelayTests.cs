@@ -174,7 +174,7 @@ public sealed class RelayTests
     public async Task A_host_key_other_than_the_pinned_one_fails_the_credinvest_step_with_the_fingerprint_sentence_and_touches_nothing()
     {
         var wrong = "SHA256:" + Convert.ToBase64String(new byte[32]).TrimEnd('=');
-        await using var relay = await RelaySync.StartAsync("relay_host_key", silo: new Dictionary<string, string> { ["Jobs:integrated_sync:MaxAttempts"] = "1" }, fingerprint: wrong);
+        await using var relay = await RelaySync.StartAsync("relay_host_key", fingerprint: wrong);
         var before = await relay.DropboxFilesAsync();
 
         var run = await relay.WaitForSyncAsync(await relay.StartSyncAsync(new { }));
@@ -183,6 +183,7 @@ public sealed class RelayTests
         var credinvest = RelaySync.Step(run, "credinvest");
         Assert.Equal("failed", credinvest.GetProperty("status").GetString());
         var error = credinvest.GetProperty("error").GetString()!;
+        Assert.True(error.Contains("presented the host key", StringComparison.Ordinal), $"{error}\n{relay.Cluster.Silos[0].Output}");
         Assert.Contains($"presented the host key {relay.Sftp.Fingerprint}, not the one pinned in Credinvest:HostKeyFingerprint ({wrong})", error, StringComparison.Ordinal);
         Assert.Contains($"Credinvest:HostKeyFingerprint={relay.Sftp.Fingerprint}", error, StringComparison.Ordinal);
         foreach (var step in new[] { "vestr_fees", "fee_snapshots" })
