@@ -32,11 +32,11 @@ public static class WealthXEndpoints
         group.MapPost("/{feed}/sessions", StartSessionAsync).WithName("StartWealthXSession").RetriedOnFailover()
             .AcceptsStartBody<SessionStartBody>()
             .WithSummary("Start a session now (or get the running one's id); optional maxBatches (1..1000), in the query or the JSON body, caps its calls. 202 with the run id.");
-        group.MapPost("/{feed}/check", CheckAsync).WithName("CheckWealthXConnection")
+        group.MapPost("/{feed}/check", CheckAsync).WithName("CheckWealthXConnection").AcceptsStartBody<NoParametersBody>()
             .WithSummary("Check the feed's login and limits: one call of 1 record (login, total, round trip), one of ApiBatchSize + 1 (refused?). Stores nothing, moves no cursor.");
-        group.MapPost("/{feed}/reset", ResetAsync).WithName("ResetWealthXPull").RequireAuthorization(ApiKeyScopes.Policies.Admin)
+        group.MapPost("/{feed}/reset", ResetAsync).WithName("ResetWealthXPull").RequireAuthorization(ApiKeyScopes.Policies.Admin).AcceptsStartBody<ResetBody>()
             .WithSummary("Admin: start the pull over from index 1 (needs confirm=true; refused while a session runs). Stored dossiers are kept.");
-        group.MapPost("/{feed}/cleanup", CleanupAsync).WithName("CleanupWealthXDuplicates").RequireAuthorization(ApiKeyScopes.Policies.Admin)
+        group.MapPost("/{feed}/cleanup", CleanupAsync).WithName("CleanupWealthXDuplicates").RequireAuthorization(ApiKeyScopes.Policies.Admin).AcceptsStartBody<NoParametersBody>()
             .WithSummary("Admin: remove all but the newest copy of every dossier ID stored more than once.");
         group.MapGet("/{feed}/projection", GetProjectionAsync).WithName("GetWealthXProjection")
             .WithSummary("What the settings and schedule add up to: calls per session, sessions and records per day, days to finish, safety buffer.");
@@ -111,8 +111,10 @@ public static class WealthXEndpoints
     }
 
     /// <remarks>Always 200 once the feed exists: a refused login is a finding of the check (<c>login_ok: false</c>), not an error of this request.</remarks>
-    private static async Task<Results<Ok<WealthXConnectionCheckView>, ProblemHttpResult, ValidationProblem>> CheckAsync(string feed, IClusterClient client)
+    private static async Task<Results<Ok<WealthXConnectionCheckView>, ProblemHttpResult, ValidationProblem>> CheckAsync(string feed, IClusterClient client, HttpContext http)
     {
+        // No parameters: a body may be {} or nothing, and any field in it is refused before anything is called.
+        await StartRequestBody.ReadAsync<NoParametersBody>(http);
         if (FeedErrors(feed) is { } invalid)
         {
             return invalid;
@@ -129,8 +131,14 @@ public static class WealthXEndpoints
     }
 
     private static async Task<Results<Ok<WealthXStatusView>, ProblemHttpResult, ValidationProblem>> ResetAsync(
-        string feed, IClusterClient client, WealthXStatusSource status, CancellationToken cancellationToken, string? confirm = null)
+        string feed, IClusterClient client, WealthXStatusSource status, HttpContext http, CancellationToken cancellationToken, string? confirm = null)
     {
+        // confirm in the query or the JSON body, like every route's parameters; any other field is refused.
+        if ((await StartRequestBody.ReadAsync<ResetBody>(http))?.Confirm is { } confirmed)
+        {
+            confirm = confirmed ? "true" : "false";
+        }
+
         var errors = new Dictionary<string, string[]>();
         AddFeedError(errors, feed);
         if (!string.Equals(confirm, "true", StringComparison.OrdinalIgnoreCase))
@@ -162,8 +170,9 @@ public static class WealthXEndpoints
     }
 
     private static async Task<Results<Ok<DuplicateCleanupView>, ProblemHttpResult, ValidationProblem>> CleanupAsync(
-        string feed, IClusterClient client, DossierStores stores, CancellationToken cancellationToken)
+        string feed, IClusterClient client, DossierStores stores, HttpContext http, CancellationToken cancellationToken)
     {
+        await StartRequestBody.ReadAsync<NoParametersBody>(http);
         if (FeedErrors(feed) is { } invalid)
         {
             return invalid;

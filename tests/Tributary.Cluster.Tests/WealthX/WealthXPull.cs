@@ -27,7 +27,7 @@ internal sealed class WealthXPull : IAsyncDisposable
     /// <param name="password">Another password than the simulator's (WealthX then answers 401).</param>
     public static async Task<WealthXPull> StartAsync(
         string purpose, IReadOnlyDictionary<string, string>? silo = null, IReadOnlyDictionary<string, string>? simulator = null,
-        int siloCount = 1, string? password = null, PostgresServer? server = null, Func<ClusterSettings, Task>? prepare = null, bool marketData = false, bool trueLayer = false, bool vestr = false)
+        int siloCount = 1, string? password = null, PostgresServer? server = null, Func<ClusterSettings, Task>? prepare = null, bool marketData = false, bool trueLayer = false, bool vestr = false, bool relay = false)
     {
         var sim = await Simulator.StartAsync(simulator);
         try
@@ -52,6 +52,26 @@ internal sealed class WealthXPull : IAsyncDisposable
             if (vestr)
             {
                 foreach (var (key, value) in sim.VestrSettings())
+                {
+                    settings[key] = value;
+                }
+            }
+
+            if (relay)
+            {
+                // The relay's routes on, its SFTP end at a closed loopback port: runs it starts fail, nothing leaves the machine.
+                foreach (var (key, value) in sim.DropboxSettings())
+                {
+                    settings[key] = value;
+                }
+
+                settings["Credinvest:Host"] = "127.0.0.1";
+                settings["Credinvest:Port"] = "9";
+                settings["Credinvest:Username"] = "nobody";
+                settings["Credinvest:Password"] = "unused-in-this-test";
+                settings["Credinvest:HostKeyFingerprint"] = "SHA256:" + Convert.ToBase64String(new byte[32]).TrimEnd('=');
+                settings["Relay:DownloadDirectory"] = Path.Combine(Path.GetTempPath(), $"tributary-relay-{Guid.NewGuid():N}");
+                foreach (var (key, value) in Simulator.PausedIntegratedSync)
                 {
                     settings[key] = value;
                 }

@@ -213,7 +213,8 @@ public sealed class WealthXPullTests
         Assert.Equal(3_001, (await pull.StatusAsync()).GetProperty("current_index").GetInt32());
         Assert.Equal(HttpStatusCode.NotFound, (await pull.Client.GetAsync("/api/wealthx/other/status")).StatusCode);
 
-        var reset = await pull.AdminClient.PostAsync("/api/wealthx/default/reset?confirm=true", null);
+        // confirm in the JSON body counts as in the query.
+        var reset = await pull.AdminClient.PostAsync("/api/wealthx/default/reset", JsonContent.Create(new { confirm = true }));
 
         Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
         var progress = await pull.StatusAsync();

@@ -79,6 +79,9 @@ public sealed partial class WealthXSeedCompatibilityTests
         await AssertRefusedAsync(pull, "/api/schedules/wealthx_default/trigger", """{"now":true}""", "now");
         await AssertRefusedAsync(pull, "/api/etl/dead-letters/1/replay", """{"force":true}""", "force");
         await AssertRefusedAsync(pull, "/api/etl/dead-letters/replay", """{"jobs":"wealthx_default"}""", "jobs");
+        await AssertRefusedAsync(pull, "/api/wealthx/default/check", """{"records":1}""", "records");
+        await AssertRefusedAsync(pull, "/api/wealthx/default/cleanup", """{"dryRun":true}""", "dryRun", pull.AdminClient);
+        await AssertRefusedAsync(pull, "/api/wealthx/default/reset", """{"confirm":true,"keepData":false}""", "keepData", pull.AdminClient);
         Assert.Equal(runs, await pull.ScalarAsync("SELECT count(*) FROM job_runs"));
         Assert.Equal(calls, (await pull.CallsAsync()).Count);
 
@@ -162,9 +165,9 @@ public sealed partial class WealthXSeedCompatibilityTests
         return progress;
     }
 
-    private static async Task AssertRefusedAsync(WealthXPull pull, string route, string body, string field)
+    private static async Task AssertRefusedAsync(WealthXPull pull, string route, string body, string field, HttpClient? client = null)
     {
-        var response = await pull.Client.PostAsync(route, new StringContent(body, Encoding.UTF8, "application/json"));
+        var response = await (client ?? pull.Client).PostAsync(route, new StringContent(body, Encoding.UTF8, "application/json"));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"POST {route} {body} answered {(int)response.StatusCode}: {text}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
