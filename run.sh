@@ -10,6 +10,7 @@
 #   TRIBUTARY_KEYRING_KEY  seals the key ring of stored secrets (default: generated once, kept in .data/keyring-key)
 #   TRIBUTARY_API_PORT   the gateway port (default 5080)
 #   TRIBUTARY_SIM_PORT   the simulators' port (default 5090)
+#   TRIBUTARY_CREDINVEST_HOST ...  a real Credinvest SFTP server instead of the private sshd (see below)
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
@@ -19,7 +20,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --silos) silos=${2:-}; shift 2 || { echo "--silos needs a number" >&2; exit 2; } ;;
     --silos=*) silos=${1#*=}; shift ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "Unknown option '$1'. Usage: ./run.sh [--silos N]" >&2; exit 2 ;;
   esac
 done
@@ -87,6 +88,7 @@ stop_all() {
     fi
     wait "$pid" 2>/dev/null || true
   done
+  if [ -n "${sftp_dir:-}" ]; then scripts/sshd.sh stop "$sftp_dir" || true; fi
   scripts/postgres.sh stop "$pg_dir"
   echo "Stopped. Data kept in $root/.data$([ "$pg_dir" = "$root/.data/pg" ] || echo " and $pg_dir")"
 }
@@ -140,6 +142,12 @@ run_silo() { # i
     TrueLayer__ClientSecret="$truelayer_client_secret" TrueLayer__RedirectUri="http://127.0.0.1:$api_port/api/truelayer/callback" \
     Vestr__KeycloakUrl="$vestr_keycloak_url" Vestr__GraphQlUrl="$vestr_graphql_url" Vestr__Username="$vestr_user" \
     Vestr__Password="$vestr_password" Vestr__TotpSecret="$vestr_totp_secret" \
+    Credinvest__Host="$credinvest_host" Credinvest__Port="$credinvest_port" Credinvest__Username="$credinvest_user" \
+    Credinvest__PrivateKeyPath="$credinvest_key" Credinvest__Password="$credinvest_password" \
+    Credinvest__HostKeyFingerprint="$credinvest_fingerprint" Credinvest__Directory="$credinvest_directory" \
+    Dropbox__OAuthUrl="$dropbox_oauth_url" Dropbox__ApiUrl="$dropbox_api_url" Dropbox__ContentUrl="$dropbox_content_url" \
+    Dropbox__AppKey="$dropbox_app_key" Dropbox__AppSecret="$dropbox_app_secret" Dropbox__RefreshToken="$dropbox_refresh_token" \
+    Relay__DownloadDirectory="$relay_downloads" \
     DataProtection__KeyRingKey="$keyring_key" \
     dotnet "$(bin silo Tributary.Silo)"
 }
@@ -197,6 +205,46 @@ vestr_graphql_url=${TRIBUTARY_VESTR_GRAPHQL_URL:-http://127.0.0.1:$sim_port/vest
 vestr_user=${TRIBUTARY_VESTR_USERNAME:-tributary-sim}
 vestr_password=${TRIBUTARY_VESTR_PASSWORD:-sim-vestr-password-dev-only}
 vestr_totp_secret=${TRIBUTARY_VESTR_TOTP_SECRET:-JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP}
+# Credinvest: a private OpenSSH SFTP server on a loopback port (scripts/sshd.sh), seeded once with INTE files of
+# today and the days before, logged in with its own key and pinned by its host key; a real server comes from the
+# environment (TRIBUTARY_CREDINVEST_HOST with its login and fingerprint).
+if [ -n "${TRIBUTARY_CREDINVEST_HOST:-}" ]; then
+  credinvest_host=$TRIBUTARY_CREDINVEST_HOST
+  credinvest_port=${TRIBUTARY_CREDINVEST_PORT:-22}
+  credinvest_user=${TRIBUTARY_CREDINVEST_USERNAME:?set TRIBUTARY_CREDINVEST_USERNAME with TRIBUTARY_CREDINVEST_HOST}
+  credinvest_key=${TRIBUTARY_CREDINVEST_PRIVATE_KEY_PATH:-}
+  credinvest_password=${TRIBUTARY_CREDINVEST_PASSWORD:-}
+  credinvest_fingerprint=${TRIBUTARY_CREDINVEST_HOST_KEY_FINGERPRINT:?set TRIBUTARY_CREDINVEST_HOST_KEY_FINGERPRINT (SHA256:...) with TRIBUTARY_CREDINVEST_HOST}
+  credinvest_directory=${TRIBUTARY_CREDINVEST_DIRECTORY:-.}
+else
+  sftp_dir=$root/.data/sftp
+  scripts/sshd.sh install
+  credinvest_port=$(scripts/sshd.sh start "$sftp_dir")
+  credinvest_host=127.0.0.1
+  credinvest_user=$(id -un)
+  credinvest_key=$sftp_dir/client_ed25519
+  credinvest_password=
+  credinvest_fingerprint=$(scripts/sshd.sh fingerprint "$sftp_dir")
+  credinvest_directory=.
+  if [ -z "$(ls -A "$sftp_dir/files")" ]; then
+    for account in 10001 10002 10003 10004 10005; do
+      for day in 0 1 4; do
+        stamp=$(date -d "-$day day" +%Y%m%d)170000
+        head -c $((20000 + account % 7 * 1000)) /dev/urandom >"$sftp_dir/files/$account-$stamp-INTE100F.xlsx"
+        head -c $((15000 + account % 5 * 1000)) /dev/urandom >"$sftp_dir/files/$account-$stamp-INTE400F.xlsx"
+      done
+    done
+    echo "readme" >"$sftp_dir/files/README.txt"
+  fi
+fi
+# Dropbox: the simulators' API with their dev-only app; a real app's refresh token comes from the environment.
+dropbox_oauth_url=${TRIBUTARY_DROPBOX_OAUTH_URL:-http://127.0.0.1:$sim_port/dropbox}
+dropbox_api_url=${TRIBUTARY_DROPBOX_API_URL:-http://127.0.0.1:$sim_port/dropbox/api}
+dropbox_content_url=${TRIBUTARY_DROPBOX_CONTENT_URL:-http://127.0.0.1:$sim_port/dropbox/content/}
+dropbox_app_key=${TRIBUTARY_DROPBOX_APP_KEY:-tributary-sim}
+dropbox_app_secret=${TRIBUTARY_DROPBOX_APP_SECRET:-sim-dropbox-secret-dev-only}
+dropbox_refresh_token=${TRIBUTARY_DROPBOX_REFRESH_TOKEN:-sim-dropbox-refresh-dev-only}
+relay_downloads=$root/.data/credinvest
 for i in $(seq 1 "$silos"); do
   start "silo-$i"
 done
@@ -265,6 +313,7 @@ Tributary is running ($silos silo(s)).
   Health       http://127.0.0.1:$api_port/health   (and /alive; /metrics with the admin key)
   Silo probes  http://127.0.0.1:18081/health, /alive, /metrics   (silo i on port 18080+i)
   Simulators   http://127.0.0.1:$sim_port
+  Credinvest   sftp://$credinvest_host:$credinvest_port   (the relay downloads to $relay_downloads)
   PostgreSQL   psql -h 127.0.0.1 -p $pg_port -U postgres tributary
   Admin key    $admin_key
   Logs         $root/.data/logs/
