@@ -51,7 +51,7 @@ internal sealed class RelaySync : IAsyncDisposable
     /// <summary>The silos' <c>Relay:DownloadDirectory</c>.</summary>
     public string Downloads { get; }
 
-    public static async Task<RelaySync> StartAsync(string purpose, bool vestr = false, string? fingerprint = null, IReadOnlyDictionary<string, string>? silo = null)
+    public static async Task<RelaySync> StartAsync(string purpose, bool vestr = false, string? fingerprint = null, IReadOnlyDictionary<string, string>? silo = null, int siloCount = 1)
     {
         var simulator = await Simulator.StartAsync(new Dictionary<string, string> { ["Simulators:Vestr:Products"] = "4", ["Simulators:Vestr:Days"] = "20" });
         var sftp = await SftpServer.StartAsync();
@@ -85,7 +85,7 @@ internal sealed class RelaySync : IAsyncDisposable
                 settings[key] = value;
             }
 
-            var relay = new RelaySync(simulator, sftp, await RunningCluster.StartAsync(purpose, 1, settings), downloads);
+            var relay = new RelaySync(simulator, sftp, await RunningCluster.StartAsync(purpose, siloCount, settings), downloads);
             foreach (var path in InDropboxBefore)
             {
                 using var seeded = await simulator.Admin.PutAsJsonAsync("/_admin/dropbox/files", new { path, content = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"old {path}")) });
