@@ -6,6 +6,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
+using Tributary.Api.Analysis;
 using Tributary.Api.Auth;
 using Tributary.Api.Endpoints;
 using Tributary.Api.Errors;
@@ -17,6 +18,7 @@ using Tributary.Api.Vestr;
 using Tributary.Api.WealthX;
 using Tributary.ServiceDefaults;
 using Tributary.Storage;
+using Tributary.Storage.Analysis;
 using Tributary.Storage.Configuration;
 using Tributary.Storage.Dossiers;
 using Tributary.Storage.Events;
@@ -88,6 +90,7 @@ public static partial class GatewayApp
         builder.Services.AddSingleton<EnrichmentStore>();
         builder.Services.AddVestrFeeStore();
         builder.Services.AddRelayStore();
+        builder.Services.AddAnalysisTaskStore();
         builder.Services.AddSingleton<KnownJobs>();
         builder.Services.AddSingleton<PortfolioImporter>();
         builder.Services.AddOptions<ImportOptions>().Bind(configuration.GetSection(ImportOptions.Section)).ValidateOnStart();
@@ -179,6 +182,7 @@ public static partial class GatewayApp
         app.MapTrueLayerEndpoints();
         app.MapVestrEndpoints();
         app.MapSyncEndpoints();
+        app.MapTaskEndpoints();
         return app;
     }
 }

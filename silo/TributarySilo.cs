@@ -3,10 +3,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Npgsql;
+using Tributary.Analysis;
 using Tributary.Diagnostics;
 using Tributary.FinTrack;
 using Tributary.Jobs;
-using Tributary.Relay;
+using Tributary.FileRelay;
 using Tributary.Scheduling;
 using Tributary.Sync;
 using Tributary.TrueLayer;
@@ -75,6 +76,7 @@ public static class TributarySilo
         silo.AddVestrDomain(configuration);
         silo.AddRelayDomain(configuration);
         silo.AddSyncDomain(configuration);
+        silo.AddAnalysisDomain(configuration);
         return silo;
     }
 

@@ -32,13 +32,22 @@ public static partial class SystemEndpoints
     }
 
     private static async Task<Results<Ok<PingReply>, JsonHttpResult<PingReply>>> PingAsync(
-        IClusterClient client, Npgsql.NpgsqlDataSource dataSource, ILoggerFactory loggers, CancellationToken cancellationToken)
+        IClusterClient client, Npgsql.NpgsqlDataSource dataSource, Storage.Analysis.AnalysisTaskStore tasks, IConfiguration configuration,
+        ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         // The two are asked at once and reported apart: silos go on (and answer) while our database is down.
         var silos = SilosAsync(client, loggers.CreateLogger(typeof(SystemEndpoints).FullName!), cancellationToken);
         var database = DatabaseAsync(dataSource, cancellationToken);
         var (active, reachable) = (await silos, await database);
-        var reply = new PingReply(active > 0 ? "ok" : "unavailable", active, Version, reachable ? "ok" : "unreachable");
+        var load = reachable ? await TaskLoadAsync(tasks, cancellationToken) : null;
+        var reply = new PingReply(active > 0 ? "ok" : "unavailable", active, Version, reachable ? "ok" : "unreachable")
+        {
+            Workers = active * configuration.GetValue("Tasks:WorkersPerSilo", 10),
+            WorkersStarted = load?.SectionsRunning,
+            QueueSize = load?.SectionsQueued,
+            TotalTasks = load?.TotalTasks,
+            Storage = new PingStorage(load is null ? "unreachable" : "ok"),
+        };
         return active > 0 ? TypedResults.Ok(reply) : TypedResults.Json(reply, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
@@ -72,6 +81,20 @@ public static partial class SystemEndpoints
         }
     }
 
+    private static async Task<Storage.Analysis.TaskLoad?> TaskLoadAsync(Storage.Analysis.AnalysisTaskStore tasks, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            return await tasks.LoadAsync(timeout.Token);
+        }
+        catch (Exception exception) when (exception is Npgsql.NpgsqlException or OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "/ping could not ask the cluster for its silos")]
     private static partial void LogNoSilos(ILogger logger, Exception exception);
 
@@ -100,4 +123,28 @@ public static partial class SystemEndpoints
 /// <param name="Status"><c>ok</c> when at least one silo is active.</param>
 /// <param name="SilosActive">Active silos, as the cluster's membership knows them.</param>
 /// <param name="Database"><c>ok</c> or <c>unreachable</c>: our PostgreSQL, on its own.</param>
-public sealed record PingReply(string Status, int SilosActive, string Version, string Database);
+public sealed record PingReply(string Status, int SilosActive, string Version, string Database)
+{
+    /// <summary>The seed's task service fields: section workers of the cluster (<c>Tasks:WorkersPerSilo</c> x active silos).</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("workers")]
+    public int Workers { get; init; }
+
+    /// <summary>Sections being analysed now.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("workers_started")]
+    public long? WorkersStarted { get; init; }
+
+    /// <summary>Sections of unfinished tasks waiting for a worker.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("queue_size")]
+    public long? QueueSize { get; init; }
+
+    /// <summary>Analysis tasks kept (until <c>Tasks:RetentionDays</c>).</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("total_tasks")]
+    public long? TotalTasks { get; init; }
+
+    /// <summary>Where tasks are kept, and whether it answers: <c>{"status": "ok" | "unreachable"}</c>.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("storage")]
+    public PingStorage Storage { get; init; } = new("ok");
+}
+
+/// <summary>The task storage's state in <see cref="PingReply"/>.</summary>
+public sealed record PingStorage([property: System.Text.Json.Serialization.JsonPropertyName("status")] string Status);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Tributary.Jobs;
-using Tributary.Relay;
+using Tributary.FileRelay;
 using Tributary.Scheduling;
 
 namespace Tributary.Sync;

@@ -1,4 +1,4 @@
-namespace Tributary.Relay;
+namespace Tributary.FileRelay;
 
 /// <summary>The Credinvest -> Dropbox relay. Section <c>Relay</c>.</summary>
 public sealed class RelayOptions

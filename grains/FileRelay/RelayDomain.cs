@@ -7,7 +7,7 @@ using Tributary.Connectors.Dropbox;
 using Tributary.Jobs;
 using Tributary.Storage.Relay;
 
-namespace Tributary.Relay;
+namespace Tributary.FileRelay;
 
 /// <summary>Registers the Credinvest -> Dropbox relay: both connectors, its store, its options and the job.</summary>
 public static class RelayDomain

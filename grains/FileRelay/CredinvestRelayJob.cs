@@ -8,7 +8,7 @@ using Tributary.Jobs;
 using Tributary.Storage.Relay;
 using Tributary.Sync;
 
-namespace Tributary.Relay;
+namespace Tributary.FileRelay;
 
 /// <summary>
 /// The Credinvest -> Dropbox relay as a job of the runtime (<c>credinvest_relay</c>). The plan lists Credinvest's SFTP

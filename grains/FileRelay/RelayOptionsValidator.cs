@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Tributary.Relay;
+namespace Tributary.FileRelay;
 
 /// <summary>Checks <see cref="RelayOptions"/> at start-up, each problem a sentence naming its setting.</summary>
 public sealed class RelayOptionsValidator : IValidateOptions<RelayOptions>

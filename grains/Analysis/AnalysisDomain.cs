@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Tributary.Jobs;
+using Tributary.Scheduling;
+using Tributary.Storage.Analysis;
+
+namespace Tributary.Analysis;
+
+/// <summary>Registers the analysis tasks: their store, provider, workers, the section job, its recovery and the daily retention.</summary>
+public static class AnalysisDomain
+{
+    /// <summary>Always on: the built-in provider needs no upstream (<c>Tasks:Provider=platform</c> needs <c>AiPlatform:*</c>).</summary>
+    public static ISiloBuilder AddAnalysisDomain(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var services = silo.Services;
+        services.AddAnalysisTaskStore();
+        services.AddOptions<TaskOptions>().Bind(configuration.GetSection(TaskOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TaskOptions>, TaskOptionsValidator>());
+        services.TryAddSingleton<TaskWorkers>();
+        services.TryAddSingleton<IAnalysisProvider, BuiltinAnalysisProvider>();
+        services.AddJob<AnalysisTaskJob>();
+        services.AddJob<AnalysisRetentionJob>();
+        services.AddJobScheduleDefault(new JobScheduleDefault(AnalysisKeys.RetentionJobName,
+            new ScheduleChange(AnalysisRetentionJob.DefaultCron, "UTC", MisfirePolicy.Once, null, Enabled: true)));
+        services.AddHostedService<AnalysisTaskRecovery>();
+        return silo;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Tributary.Jobs;
+using Tributary.Storage.Analysis;
+using Tributary.Storage.Jobs;
+
+namespace Tributary.Analysis;
+
+/// <summary>
+/// A task's sections as a job of the runtime (<c>analysis_task</c>, run key: the task id, so tasks run side by side):
+/// one section per batch, every section of a task at once, each waiting for one of the silo's workers
+/// (<c>Tasks:WorkersPerSilo</c>). A failing section is retried by the runtime, then dead-lettered, while the others
+/// finish; the run's end tells the task, which takes its status from its sections. A silo that dies mid-task leaves the
+/// run to another; a section completed once is never analysed or counted again.
+/// </summary>
+public sealed partial class AnalysisTaskJob(
+    AnalysisTaskStore store,
+    IGrainFactory grains,
+    IAnalysisProvider provider,
+    TaskWorkers workers,
+    JobRunStore runs,
+    Microsoft.Extensions.Options.IOptions<TaskOptions> options,
+    ILogger<AnalysisTaskJob> logger) : IJobDefinition
+{
+    /// <summary>The run parameter naming the task.</summary>
+    public const string TaskIdParameter = "task_id";
+
+    public string Name => AnalysisKeys.JobName;
+
+    public string ItemsName => "Sections";
+
+    public JobSettings Defaults { get; } = new() { BatchSize = 1, MaxParallelBatches = 4, MaxAttempts = 3, RetryBaseDelay = TimeSpan.FromSeconds(1), Upstream = provider.Upstream };
+
+    public bool ReportsCounts => true;
+
+    /// <summary>One section per batch, all of a task's sections at once (at most 16).</summary>
+    public JobSettings SettingsFor(JobSettings configured, RunRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(configured);
+        ArgumentNullException.ThrowIfNull(request);
+        var settings = configured.Clone();
+        settings.BatchSize = 1;
+        settings.DynamicBatchSizing = false;
+        if (request.Parameters?.GetValueOrDefault(AnalysisKeys.SectionsParameter) is { } text && int.TryParse(text, out var sections))
+        {
+            settings.MaxParallelBatches = Math.Clamp(sections, 1, 16);
+        }
+
+        return settings;
+    }
+
+    /// <summary>The task's sections not completed yet, in order.</summary>
+    public async Task<IReadOnlyList<string>> PlanAsync(JobPlanContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var sections = await store.GetSectionsAsync(TaskIdOf(context.Request), cancellationToken);
+        return [.. sections.Where(s => s.Status != SectionStatuses.Completed).Select(s => s.Section)];
+    }
+
+    public async Task<BatchResult> ExecuteBatchAsync(JobBatchContext batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var taskId = TaskIdOf(batch.Request);
+        var task = grains.GetGrain<IAnalysisTaskGrain>(taskId);
+        var analysed = 0;
+        foreach (var section in batch.Items)
+        {
+            // Queued until a worker of this silo is free: a section shows as running only while it is analysed.
+            using var worker = await workers.AcquireAsync(cancellationToken);
+            if (!await task.StartSection(section))
+            {
+                continue; // completed by an earlier attempt whose checkpoint was lost: not analysed or counted again
+            }
+
+            try
+            {
+                var record = await store.GetAsync(taskId, cancellationToken)
+                    ?? throw new PermanentBatchException($"Task {taskId} no longer exists (deleted by retention?).");
+                var detected = SectionDetector.Detect((JsonArray)JsonNode.Parse(record.Data)!, options.Value.Rules).SingleOrDefault(s => s.Name == section)
+                    ?? throw new PermanentBatchException($"Section {section}: no item of the task's data holds its keys (Tasks:Sections changed since the submit?).");
+                var result = await provider.AnalyzeAsync(record, detected, cancellationToken);
+                await batch.UpstreamCallEnded();
+                await batch.StoreAsync(async _ =>
+                {
+                    await task.CompleteSection(section, result.ToJsonString());
+                    return true;
+                }, cancellationToken);
+                analysed++;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                await task.FailSection(section, exception.Message, final: RetryHint.IsPermanent(exception));
+                throw;
+            }
+        }
+
+        return new BatchResult(analysed, Details: new JsonObject { ["sections"] = analysed });
+    }
+
+    public async Task RunFinishedAsync(JobRunOutcome outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (await runs.GetRunAsync(outcome.RunId, cancellationToken) is not { } run)
+        {
+            return;
+        }
+
+        var status = await grains.GetGrain<IAnalysisTaskGrain>(TaskIdOf(new RunRequest(run.Trigger, Parameters: run.Parameters)))
+            .Finish(outcome.Error ?? "the section's run ended without it");
+        LogTaskEnded(logger, outcome.RunId, status);
+    }
+
+    private static Guid TaskIdOf(RunRequest request) =>
+        request.Parameters?.GetValueOrDefault(TaskIdParameter) is { } text && Guid.TryParse(text, out var id)
+            ? id
+            : throw new PermanentBatchException($"The run has no {TaskIdParameter}: analysis runs are started by their task.");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Analysis run {RunId} ended; its task is {Status}")]
+    private static partial void LogTaskEnded(ILogger logger, Guid runId, string status);
+}

@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Options;
+
+namespace Tributary.Analysis;
+
+/// <summary>Analysis tasks. Section <c>Tasks</c>.</summary>
+public sealed class TaskOptions
+{
+    public const string Section = "Tasks";
+    public const string BuiltinProvider = "builtin";
+    public const string PlatformProvider = "platform";
+
+    /// <summary><c>builtin</c> (deterministic analytics, no upstream) or <c>platform</c> (the AI platform, <c>AiPlatform:*</c>).</summary>
+    public string Provider { get; set; } = BuiltinProvider;
+
+    /// <summary>Sections one silo analyses at once; the rest wait in its queue.</summary>
+    public int WorkersPerSilo { get; set; } = 10;
+
+    /// <summary>Tasks older than this are deleted by the daily <c>prune_analysis_tasks</c> job.</summary>
+    public int RetentionDays { get; set; } = 30;
+
+    /// <summary>How often each silo looks for unfinished tasks no run drives (after a full restart).</summary>
+    public TimeSpan RecoveryPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Which keys make a section, in order: an item of <c>data</c> holding every key of a rule belongs to that rule's
+    /// section. A configured list replaces the default one.
+    /// </summary>
+    public List<SectionRule> Sections { get; set; } = [];
+
+    /// <summary>The seed's sections: summary, movers, allocation, performance.</summary>
+    public static IReadOnlyList<SectionRule> DefaultSections { get; } =
+    [
+        new() { Name = "summary", Keys = ["Market Value", "Top Asset"] },
+        new() { Name = "movers", Keys = ["top_movers_data"] },
+        new() { Name = "allocation", Keys = ["assets", "total_portfolio_mv"] },
+        new() { Name = "performance", Keys = ["performance"] },
+    ];
+
+    /// <summary>The rules in force: the configured ones, else <see cref="DefaultSections"/>.</summary>
+    public IReadOnlyList<SectionRule> Rules => Sections.Count > 0 ? Sections : DefaultSections;
+}
+
+/// <summary>One section rule: its name and the keys an item must hold.</summary>
+public sealed class SectionRule
+{
+    public string Name { get; set; } = string.Empty;
+
+    public List<string> Keys { get; set; } = [];
+}
+
+/// <summary>Checks <see cref="TaskOptions"/>, each problem a sentence naming its setting.</summary>
+public sealed class TaskOptionsValidator : IValidateOptions<TaskOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TaskOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        if (options.Provider is not (TaskOptions.BuiltinProvider or TaskOptions.PlatformProvider))
+        {
+            problems.Add($"Tasks:Provider must be 'builtin' or 'platform', was '{options.Provider}'.");
+        }
+
+        if (options.WorkersPerSilo is < 1 or > 256)
+        {
+            problems.Add($"Tasks:WorkersPerSilo must be 1..256, was {options.WorkersPerSilo}.");
+        }
+
+        if (options.RetentionDays is < 1 or > 3_650)
+        {
+            problems.Add($"Tasks:RetentionDays must be 1..3650, was {options.RetentionDays}.");
+        }
+
+        if (options.RecoveryPeriod < TimeSpan.FromSeconds(1))
+        {
+            problems.Add($"Tasks:RecoveryPeriod must be at least 00:00:01, was {options.RecoveryPeriod}.");
+        }
+
+        for (var i = 0; i < options.Sections.Count; i++)
+        {
+            var rule = options.Sections[i];
+            if (string.IsNullOrWhiteSpace(rule.Name) || !rule.Name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
+            {
+                problems.Add($"Tasks:Sections:{i}:Name must be lower-case letters, digits and _, was '{rule.Name}'.");
+            }
+
+            if (rule.Keys.Count == 0 || rule.Keys.Any(string.IsNullOrWhiteSpace))
+            {
+                problems.Add($"Tasks:Sections:{i}:Keys must list at least one key, none empty.");
+            }
+        }
+
+        if (options.Sections.GroupBy(r => r.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            problems.Add($"Tasks:Sections names '{twice.Key}' twice: each section is one rule.");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}
