@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Tributary.Simulators.AiPlatform;
 using Tributary.Simulators.Dropbox;
 using Tributary.Simulators.Faults;
 using Tributary.Simulators.Keycloak;
@@ -111,6 +112,7 @@ public static class SimulatorApp
         services.AddKeycloakSimulator(configuration);
         services.AddVestrSimulator(configuration);
         services.AddDropboxSimulator(configuration);
+        services.AddAiPlatformSimulator(configuration);
     }
 
     private static void MapSimulators(WebApplication app)
@@ -134,6 +136,7 @@ public static class SimulatorApp
         app.MapKeycloak();
         app.MapVestr();
         app.MapDropbox();
+        app.MapAiPlatform();
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {

@@ -12,6 +12,9 @@ public sealed class StartupValidationTests
     [InlineData("Simulators:TrueLayer:HistoryDays=0", "Simulators:TrueLayer:HistoryDays must be 1..3650, was 0.")]
     [InlineData("Simulators:TrueLayer:ClientSecret= ", "Simulators:TrueLayer:ClientSecret must be set: the client_secret the token endpoint accepts.")]
     [InlineData("Simulators:RequestLog:Capacity=0", "Simulators:RequestLog:Capacity must be 1..10000000, was 0.")]
+    [InlineData("Simulators:AiPlatform:ApiKey= ", "Simulators:AiPlatform:ApiKey must be set: the value clients send in the 'X-API-Key' header.")]
+    [InlineData("Simulators:AiPlatform:TokenSeconds=0", "Simulators:AiPlatform:TokenSeconds must be 1..86400, was 0.")]
+    [InlineData("Simulators:AiPlatform:LatencyMs=-1", "Simulators:AiPlatform:LatencyMs must be 0..600000, was -1.")]
     public async Task AnInvalidSettingFailsStartUp(string setting, string message)
     {
         await using var app = SimulatorInstance.Build(
@@ -36,7 +39,7 @@ public sealed class StartupValidationTests
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
         Assert.Contains(
-            "Simulators:Faults:0:Route must name a simulated route ('dropbox.delete', 'dropbox.delete_batch', 'dropbox.delete_batch_check', 'dropbox.list_folder', 'dropbox.list_folder_continue', 'dropbox.notfound', 'dropbox.token', 'dropbox.upload', 'dropbox.upload_session', 'keycloak.auth', 'keycloak.authenticate', 'keycloak.notfound', 'keycloak.token', 'marketdata.history', 'marketdata.indices', 'marketdata.notfound', 'marketdata.quotes', 'truelayer.account', 'truelayer.accounts', 'truelayer.dialog', 'truelayer.me', 'truelayer.notfound', 'truelayer.pending', 'truelayer.token', 'truelayer.transactions', 'vestr.graphql', 'wealthx.alldossiers', 'wealthx.notfound') or be '*'; was 'wealthx.nothing'.",
+            "Simulators:Faults:0:Route must name a simulated route ('aiplatform.analyses', 'aiplatform.login', 'dropbox.delete', 'dropbox.delete_batch', 'dropbox.delete_batch_check', 'dropbox.list_folder', 'dropbox.list_folder_continue', 'dropbox.notfound', 'dropbox.token', 'dropbox.upload', 'dropbox.upload_session', 'keycloak.auth', 'keycloak.authenticate', 'keycloak.notfound', 'keycloak.token', 'marketdata.history', 'marketdata.indices', 'marketdata.notfound', 'marketdata.quotes', 'truelayer.account', 'truelayer.accounts', 'truelayer.dialog', 'truelayer.me', 'truelayer.notfound', 'truelayer.pending', 'truelayer.token', 'truelayer.transactions', 'vestr.graphql', 'wealthx.alldossiers', 'wealthx.notfound') or be '*'; was 'wealthx.nothing'.",
             failure.Failures);
     }
 }
