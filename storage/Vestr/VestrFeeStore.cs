@@ -6,17 +6,20 @@ using static Tributary.Storage.CommandRows;
 namespace Tributary.Storage.Vestr;
 
 /// <summary>
-/// Vestr fees (migration <c>0040_vestr.sql</c>): fee records, the syncs that fetch them, and what is derived from the
-/// records: daily and monthly summaries per product, type and currency, lifetime totals per product and currency,
-/// and the latest fees of each product.
+/// Vestr fees (migrations <c>0040_vestr.sql</c>, <c>0041_vestr_aggregates_speed.sql</c>): fee records, the syncs that
+/// fetch them, and what is derived from the records: daily and monthly summaries per product, type and currency,
+/// lifetime totals per product and currency, and the latest fees of each product.
 /// </summary>
 /// <remarks>
 /// <para>
 /// A sync upserts records (<see cref="UpsertAsync"/>), which returns the (product, day) pairs it touched, then
-/// refreshes just those (<see cref="RefreshAggregatesAsync"/>, <see cref="RefreshSnapshotsAsync"/>). Every derived
-/// row is a pure function of the records, so a refresh that runs twice, or after a crash that lost the touched pairs,
-/// is repaired by running it again or by a full rebuild (<see cref="RebuildAllAggregatesAsync"/>,
-/// <see cref="RebuildAllSnapshotsAsync"/>).
+/// refreshes just those (<see cref="RefreshAggregatesAsync"/>,
+/// <see cref="RefreshSnapshotsAsync(IReadOnlyCollection{TouchedDay}, CancellationToken)"/>). A refresh recomputes the
+/// touched days from the records and carries the change into the months, totals and snapshots, which it assumes agree
+/// with the records on every day not touched (what every refresh and rebuild leaves behind). So a refresh that runs
+/// twice changes nothing the second time, one that a crash interrupted is rolled back whole, and one whose touched
+/// pairs were lost is repaired by refreshing those days later or by a full rebuild
+/// (<see cref="RebuildAllAggregatesAsync"/>, <see cref="RebuildAllSnapshotsAsync"/>).
 /// </para>
 /// <para>
 /// Sums are numeric in PostgreSQL, never floating point, and grouped by currency: no row adds two currencies.
@@ -244,13 +247,24 @@ public sealed class VestrFeeStore
     // ---- summaries and totals ----
 
     /// <summary>
-    /// Recomputes the daily summaries of exactly the <paramref name="touched"/> (product, day) pairs, the monthly
-    /// summaries of their (product, month) pairs and the totals of their products, set-based, in one transaction.
+    /// Brings the daily summaries of exactly the <paramref name="touched"/> (product, day) pairs up to date with the
+    /// records, and the monthly summaries of their months and the totals of their products with them, set-based, in one
+    /// statement and transaction.
     /// </summary>
     /// <remarks>
-    /// A pair with no records left loses its rows. Nothing outside the touched pairs, their months and their products
-    /// is written. Product totals are summed from the product's monthly rows, so they assume the months not touched
-    /// are up to date (which every refresh and rebuild leaves them). Running it twice gives the same rows.
+    /// <para>
+    /// The touched days' daily rows are recomputed from the records; what changed between their old and new rows (the
+    /// difference, per day, product, type and currency) is added to the months' rows and to the products' totals. So
+    /// the work is proportional to the touched days, not to the products' history, and it assumes what every refresh and
+    /// rebuild leaves behind: monthly rows and totals that agree with the daily rows. Then the result is the one a full
+    /// rebuild gives, to the digit (amounts are numeric; a type with no records left gets the same 0 as a sum over none).
+    /// </para>
+    /// <para>
+    /// A pair with no records left loses its daily rows, a month or product total left with no records loses its row.
+    /// Rows whose values do not change are not written. A total's first and last booking dates and its product name are
+    /// decided from the touched days where that is certain, and read from the records (one index probe) where not, e.g.
+    /// when the product's last record moved to an earlier day. Running it twice gives the same rows.
+    /// </para>
     /// </remarks>
     public async Task RefreshAggregatesAsync(IReadOnlyCollection<TouchedDay> touched, CancellationToken cancellationToken)
     {
@@ -261,9 +275,6 @@ public sealed class VestrFeeStore
         }
 
         var days = touched.Distinct().ToArray();
-        var months = days.Select(d => (d.ProductIsin, Month: new DateOnly(d.Day.Year, d.Day.Month, 1))).Distinct().ToArray();
-        var isins = days.Select(d => d.ProductIsin).Distinct(StringComparer.Ordinal).ToArray();
-
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection, transaction)
@@ -271,128 +282,365 @@ public sealed class VestrFeeStore
             BatchCommands =
             {
                 new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({AggregatesLockKey})"),
-                new NpgsqlBatchCommand(
-                    """
-                    DELETE FROM vestr_fee_daily_summaries d
-                    USING unnest(@day_isins::text[], @days::date[]) AS p(product_isin, day)
-                    WHERE d.product_isin = p.product_isin AND d.day = p.day
-                    """),
-                new NpgsqlBatchCommand(
-                    """
-                    INSERT INTO vestr_fee_daily_summaries (day, product_isin, fee_type, currency, total_amount, record_count, updated_at)
-                    SELECT r.booking_date, r.product_isin, r.fee_type, r.currency, sum(r.amount), count(*), now()
-                    FROM unnest(@day_isins::text[], @days::date[]) AS p(product_isin, day)
-                    JOIN vestr_fee_records r ON r.product_isin = p.product_isin AND r.booking_date = p.day
-                    GROUP BY r.booking_date, r.product_isin, r.fee_type, r.currency
-                    """),
-                new NpgsqlBatchCommand(
-                    """
-                    DELETE FROM vestr_fee_monthly_summaries m
-                    USING unnest(@month_isins::text[], @months::date[]) AS p(product_isin, month)
-                    WHERE m.product_isin = p.product_isin AND m.month = p.month
-                    """),
-                new NpgsqlBatchCommand(
-                    """
-                    INSERT INTO vestr_fee_monthly_summaries (month, product_isin, fee_type, currency, total_amount, record_count, updated_at)
-                    SELECT p.month, r.product_isin, r.fee_type, r.currency, sum(r.amount), count(*), now()
-                    FROM unnest(@month_isins::text[], @months::date[]) AS p(product_isin, month)
-                    JOIN vestr_fee_records r ON r.product_isin = p.product_isin
-                        AND r.booking_date >= p.month AND r.booking_date < (p.month + interval '1 month')::date
-                    GROUP BY p.month, r.product_isin, r.fee_type, r.currency
-                    """),
-                new NpgsqlBatchCommand("DELETE FROM vestr_fee_product_totals WHERE product_isin = ANY(@isins)"),
-                new NpgsqlBatchCommand(InsertTotalsSql("WHERE m.product_isin = ANY(@isins)")),
+                new NpgsqlBatchCommand(RefreshAggregatesSql)
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter("isins", days.Select(d => d.ProductIsin).ToArray()),
+                        new NpgsqlParameter("days", days.Select(d => d.Day).ToArray()),
+                        new NpgsqlParameter("distinct_days", days.Select(d => d.Day).Distinct().ToArray()),
+                        new NpgsqlParameter("distinct_months", days.Select(d => new DateOnly(d.Day.Year, d.Day.Month, 1)).Distinct().ToArray()),
+                    },
+                },
             },
         };
-        var parameters = new (string Name, object Value)[]
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The touched (product, day) pairs, distinct, as <c>touched</c>; their records as <c>fees</c>.</summary>
+    /// <remarks>
+    /// <c>booking_date = ANY(@distinct_days)</c> repeats what the join says, so that the planner can also read whole days
+    /// by the day index when the pairs are many products on few days (a daily sync: one range scan instead of a probe per
+    /// pair), while a few pairs of one product stay index probes.
+    /// </remarks>
+    private const string TouchedFeesSql =
+        """
+        touched AS (
+            SELECT t.product_isin, t.day FROM unnest(@isins::text[], @days::date[]) AS t(product_isin, day)
+        ),
+        fees AS MATERIALIZED (
+            SELECT r.product_isin, r.booking_date, r.id, r.fee_type, r.amount, r.currency, r.product_name, r.outstanding_quantity
+            FROM touched t
+            JOIN vestr_fee_records r ON r.product_isin = t.product_isin AND r.booking_date = t.day
+            WHERE r.booking_date = ANY(@distinct_days::date[])
+        )
+        """;
+
+    // Every data-modifying CTE below writes a set of keys no other one in the statement writes (deleted, updated and
+    // inserted rows are told apart by the rows read at the statement's start), so their order does not matter.
+    private const string RefreshAggregatesSql =
+        $"""
+        WITH {TouchedFeesSql},
+        old_daily AS MATERIALIZED (
+            SELECT d.day, d.product_isin, d.fee_type, d.currency, d.total_amount, d.record_count
+            FROM touched t
+            JOIN vestr_fee_daily_summaries d ON d.day = t.day AND d.product_isin = t.product_isin
+            WHERE d.day = ANY(@distinct_days::date[])
+        ),
+        new_daily AS MATERIALIZED (
+            SELECT f.booking_date AS day, f.product_isin, f.fee_type, f.currency, sum(f.amount) AS total_amount, count(*)::integer AS record_count
+            FROM fees f
+            GROUP BY f.booking_date, f.product_isin, f.fee_type, f.currency
+        ),
+        -- Each daily row that changes: its new values (NULL when it goes) and the difference to its old ones.
+        daily_changes AS MATERIALIZED (
+            SELECT coalesce(n.day, o.day) AS day, coalesce(n.product_isin, o.product_isin) AS product_isin,
+                coalesce(n.fee_type, o.fee_type) AS fee_type, coalesce(n.currency, o.currency) AS currency,
+                n.total_amount, n.record_count, o.day IS NOT NULL AS existed,
+                coalesce(n.total_amount, 0) - coalesce(o.total_amount, 0) AS delta_amount,
+                coalesce(n.record_count, 0) - coalesce(o.record_count, 0) AS delta_count
+            FROM new_daily n
+            FULL JOIN old_daily o ON o.day = n.day AND o.product_isin = n.product_isin AND o.fee_type = n.fee_type AND o.currency = n.currency
+            WHERE n.day IS NULL OR o.day IS NULL OR n.total_amount <> o.total_amount OR n.record_count <> o.record_count
+        ),
+        daily_deleted AS (
+            DELETE FROM vestr_fee_daily_summaries d
+            USING daily_changes c
+            WHERE c.record_count IS NULL
+              AND d.day = c.day AND d.product_isin = c.product_isin AND d.fee_type = c.fee_type AND d.currency = c.currency
+        ),
+        daily_updated AS (
+            UPDATE vestr_fee_daily_summaries d
+            SET total_amount = c.total_amount, record_count = c.record_count, updated_at = now()
+            FROM daily_changes c
+            WHERE c.existed AND c.record_count IS NOT NULL
+              AND d.day = c.day AND d.product_isin = c.product_isin AND d.fee_type = c.fee_type AND d.currency = c.currency
+        ),
+        daily_inserted AS (
+            INSERT INTO vestr_fee_daily_summaries (day, product_isin, fee_type, currency, total_amount, record_count, updated_at)
+            SELECT c.day, c.product_isin, c.fee_type, c.currency, c.total_amount, c.record_count, now()
+            FROM daily_changes c
+            WHERE NOT c.existed
+        ),
+        month_changes AS MATERIALIZED (
+            SELECT d.month, d.product_isin, d.fee_type, d.currency, m.month IS NOT NULL AS existed,
+                coalesce(m.total_amount, 0) + d.delta_amount AS total_amount, coalesce(m.record_count, 0) + d.delta_count AS record_count
+            FROM (
+                SELECT date_trunc('month', c.day::timestamp)::date AS month, c.product_isin, c.fee_type, c.currency,
+                    sum(c.delta_amount) AS delta_amount, sum(c.delta_count)::integer AS delta_count
+                FROM daily_changes c
+                GROUP BY 1, c.product_isin, c.fee_type, c.currency
+            ) d
+            LEFT JOIN vestr_fee_monthly_summaries m
+                ON m.month = d.month AND m.product_isin = d.product_isin AND m.fee_type = d.fee_type AND m.currency = d.currency
+                AND m.month = ANY(@distinct_months::date[])
+        ),
+        month_deleted AS (
+            DELETE FROM vestr_fee_monthly_summaries m
+            USING month_changes c
+            WHERE c.existed AND c.record_count = 0
+              AND m.month = c.month AND m.product_isin = c.product_isin AND m.fee_type = c.fee_type AND m.currency = c.currency
+        ),
+        month_updated AS (
+            UPDATE vestr_fee_monthly_summaries m
+            SET total_amount = c.total_amount, record_count = c.record_count, updated_at = now()
+            FROM month_changes c
+            WHERE c.existed AND c.record_count <> 0
+              AND m.month = c.month AND m.product_isin = c.product_isin AND m.fee_type = c.fee_type AND m.currency = c.currency
+        ),
+        month_inserted AS (
+            INSERT INTO vestr_fee_monthly_summaries (month, product_isin, fee_type, currency, total_amount, record_count, updated_at)
+            SELECT c.month, c.product_isin, c.fee_type, c.currency, c.total_amount, c.record_count, now()
+            FROM month_changes c
+            WHERE NOT c.existed
+        ),
+        products AS MATERIALIZED (
+            SELECT DISTINCT t.product_isin FROM touched t
+        ),
+        -- Every total row of the touched products is looked at (a changed name reaches all of them), the ones whose
+        -- sums changed with the difference.
+        old_totals AS MATERIALIZED (
+            SELECT t.* FROM products p JOIN vestr_fee_product_totals t ON t.product_isin = p.product_isin
+        ),
+        total_changes AS (
+            SELECT c.product_isin, c.currency, sum(c.delta_amount) AS total_amount, sum(c.delta_count)::integer AS record_count,
+                sum(c.delta_amount) FILTER (WHERE c.fee_type = 'MANAGEMENT') AS management_total,
+                sum(c.delta_amount) FILTER (WHERE c.fee_type = 'PERFORMANCE') AS performance_total,
+                sum(c.delta_amount) FILTER (WHERE c.fee_type = 'CUSTODY') AS custody_total,
+                coalesce(sum(c.delta_count) FILTER (WHERE c.fee_type = 'MANAGEMENT'), 0)::integer AS management_count,
+                coalesce(sum(c.delta_count) FILTER (WHERE c.fee_type = 'PERFORMANCE'), 0)::integer AS performance_count,
+                coalesce(sum(c.delta_count) FILTER (WHERE c.fee_type = 'CUSTODY'), 0)::integer AS custody_count
+            FROM daily_changes c
+            GROUP BY c.product_isin, c.currency
+        ),
+        -- The latest name on the touched days is the product's latest if it is later than every record the product had;
+        -- otherwise (or with no named record on those days but a name before) the records say.
+        names AS MATERIALIZED (
+            SELECT p.product_isin,
+                CASE WHEN o.product_isin IS NULL OR c.booking_date > o.last_booking_date THEN c.product_name
+                     ELSE (SELECT r.product_name FROM vestr_fee_records r
+                           WHERE r.product_isin = p.product_isin AND r.product_name IS NOT NULL ORDER BY r.booking_date DESC, r.id DESC LIMIT 1)
+                END AS product_name
+            FROM products p
+            LEFT JOIN (SELECT DISTINCT ON (f.product_isin) f.product_isin, f.booking_date, f.product_name
+                       FROM fees f WHERE f.product_name IS NOT NULL
+                       ORDER BY f.product_isin, f.booking_date DESC, f.id DESC) c ON c.product_isin = p.product_isin
+            LEFT JOIN (SELECT product_isin, max(last_booking_date) AS last_booking_date FROM old_totals GROUP BY product_isin) o
+                ON o.product_isin = p.product_isin
+        ),
+        currency_days AS (
+            SELECT n.product_isin, n.currency, min(n.day) AS first_day, max(n.day) AS last_day
+            FROM new_daily n
+            GROUP BY n.product_isin, n.currency
+        ),
+        -- First (last) booking date: the old one still holds, against the touched days that have records now, unless
+        -- its own day was touched; then the touched days decide if one of them is as early (late), else the records.
+        total_rows AS MATERIALIZED (
+            SELECT k.product_isin, k.currency, o.product_isin IS NOT NULL AS existed, nm.product_name,
+                coalesce(o.total_amount, 0) + coalesce(c.total_amount, 0) AS total_amount,
+                CASE WHEN coalesce(o.management_count, 0) + coalesce(c.management_count, 0) = 0 THEN 0
+                     ELSE coalesce(o.management_total, 0) + coalesce(c.management_total, 0) END AS management_total,
+                CASE WHEN coalesce(o.performance_count, 0) + coalesce(c.performance_count, 0) = 0 THEN 0
+                     ELSE coalesce(o.performance_total, 0) + coalesce(c.performance_total, 0) END AS performance_total,
+                CASE WHEN coalesce(o.custody_count, 0) + coalesce(c.custody_count, 0) = 0 THEN 0
+                     ELSE coalesce(o.custody_total, 0) + coalesce(c.custody_total, 0) END AS custody_total,
+                coalesce(o.record_count, 0) + coalesce(c.record_count, 0) AS record_count,
+                coalesce(o.management_count, 0) + coalesce(c.management_count, 0) AS management_count,
+                coalesce(o.performance_count, 0) + coalesce(c.performance_count, 0) AS performance_count,
+                coalesce(o.custody_count, 0) + coalesce(c.custody_count, 0) AS custody_count,
+                CASE WHEN o.product_isin IS NULL THEN d.first_day
+                     WHEN tf.day IS NULL THEN least(o.first_booking_date, d.first_day)
+                     WHEN d.first_day <= o.first_booking_date THEN d.first_day
+                     ELSE (SELECT min(r.booking_date) FROM vestr_fee_records r WHERE r.product_isin = k.product_isin AND r.currency = k.currency)
+                END AS first_booking_date,
+                CASE WHEN o.product_isin IS NULL THEN d.last_day
+                     WHEN tl.day IS NULL THEN greatest(o.last_booking_date, d.last_day)
+                     WHEN d.last_day >= o.last_booking_date THEN d.last_day
+                     ELSE (SELECT max(r.booking_date) FROM vestr_fee_records r WHERE r.product_isin = k.product_isin AND r.currency = k.currency)
+                END AS last_booking_date
+            FROM (SELECT product_isin, currency FROM old_totals UNION SELECT product_isin, currency FROM total_changes) k
+            JOIN names nm ON nm.product_isin = k.product_isin
+            LEFT JOIN old_totals o ON o.product_isin = k.product_isin AND o.currency = k.currency
+            LEFT JOIN total_changes c ON c.product_isin = k.product_isin AND c.currency = k.currency
+            LEFT JOIN currency_days d ON d.product_isin = k.product_isin AND d.currency = k.currency
+            LEFT JOIN touched tf ON tf.product_isin = k.product_isin AND tf.day = o.first_booking_date
+            LEFT JOIN touched tl ON tl.product_isin = k.product_isin AND tl.day = o.last_booking_date
+        ),
+        totals_deleted AS (
+            DELETE FROM vestr_fee_product_totals t
+            USING total_rows n
+            WHERE n.existed AND n.record_count = 0 AND t.product_isin = n.product_isin AND t.currency = n.currency
+        ),
+        totals_updated AS (
+            UPDATE vestr_fee_product_totals t
+            SET product_name = n.product_name, total_amount = n.total_amount, management_total = n.management_total,
+                performance_total = n.performance_total, custody_total = n.custody_total, record_count = n.record_count,
+                management_count = n.management_count, performance_count = n.performance_count, custody_count = n.custody_count,
+                first_booking_date = n.first_booking_date, last_booking_date = n.last_booking_date, updated_at = now()
+            FROM total_rows n
+            WHERE n.existed AND n.record_count <> 0 AND t.product_isin = n.product_isin AND t.currency = n.currency
+              -- The counts tell a 0 of no records from a 0.0000 of records that cancel out, which compare equal.
+              AND (t.product_name, t.total_amount, t.management_total, t.performance_total, t.custody_total, t.record_count,
+                   t.management_count, t.performance_count, t.custody_count, t.first_booking_date, t.last_booking_date)
+                  IS DISTINCT FROM
+                  (n.product_name, n.total_amount, n.management_total, n.performance_total, n.custody_total, n.record_count,
+                   n.management_count, n.performance_count, n.custody_count, n.first_booking_date, n.last_booking_date)
+        )
+        INSERT INTO vestr_fee_product_totals ({TotalColumns}, management_count, performance_count, custody_count, updated_at)
+        SELECT n.product_isin, n.currency, n.product_name, n.total_amount, n.management_total, n.performance_total, n.custody_total,
+            n.record_count, n.first_booking_date, n.last_booking_date, n.management_count, n.performance_count, n.custody_count, now()
+        FROM total_rows n
+        WHERE NOT n.existed AND n.record_count <> 0
+        """;
+
+    /// <summary>
+    /// Rebuilds every daily and monthly summary and every product total from <c>vestr_fee_records</c>, in one
+    /// transaction.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// The three tables are built anew beside the old ones (<c>CREATE TABLE AS</c>, which writes in bulk; their keys
+    /// indexed once the rows are in, by sorting) and swapped in for them at the end, in the same transaction: readers
+    /// keep reading the old tables while the rebuild runs, wait only for the swap, and never see a table half-built.
+    /// The new tables are declared exactly as the migrations declare them (<see cref="RebuildTableSql"/>; a test
+    /// compares the two).
+    /// </para>
+    /// <para>
+    /// Daily groups are about as many as records, far more than the planner guesses, so they are summed as they stream
+    /// from a covering index (<c>vestr_fee_records_day_group</c>) in key order rather than hashed. Monthly rows are summed
+    /// from the new daily rows a month at a time (a small hash each), totals from the monthly rows: the same numbers as
+    /// from the records, from fewer rows. The transaction raises <c>work_mem</c> and <c>maintenance_work_mem</c> for
+    /// itself so its sorts and hashes stay in memory, turns JIT compilation off (it costs more than it saves here) and
+    /// does not wait for its commit to reach the disk (a crash before that loses only the rebuild, not the old tables).
+    /// </para>
+    /// </remarks>
+    public async Task RebuildAllAggregatesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var sql in RebuildAggregatesSql)
         {
-            ("day_isins", days.Select(d => d.ProductIsin).ToArray()),
-            ("days", days.Select(d => d.Day).ToArray()),
-            ("month_isins", months.Select(m => m.ProductIsin).ToArray()),
-            ("months", months.Select(m => m.Month).ToArray()),
-            ("isins", isins),
-        };
-        foreach (NpgsqlBatchCommand command in batch.BatchCommands)
-        {
-            foreach (var (name, value) in parameters.Where(p => command.CommandText.Contains($"@{p.Name}:", StringComparison.Ordinal)
-                                                               || command.CommandText.Contains($"@{p.Name})", StringComparison.Ordinal)))
-            {
-                command.Parameters.AddWithValue(name, value);
-            }
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Rebuilds every daily and monthly summary and every product total from <c>vestr_fee_records</c>, in one transaction.</summary>
-    /// <remarks>
-    /// The three tables are truncated and refilled: readers of them wait for the rebuild (TRUNCATE takes an
-    /// exclusive lock), and never see them half-built. The transaction raises <c>work_mem</c> for itself (256 MB) so
-    /// that its sorts and hashes stay in memory. Monthly rows are summed from the daily ones, totals from the
-    /// monthly ones: the same numbers as from the records, with numeric sums, from far fewer rows.
-    /// </remarks>
-    public async Task RebuildAllAggregatesAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction)
-        {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({AggregatesLockKey})"),
-                new NpgsqlBatchCommand("TRUNCATE vestr_fee_daily_summaries, vestr_fee_monthly_summaries, vestr_fee_product_totals"),
-                // Daily groups are about as many as records, far more than the planner guesses: a hash of them would spill
-                // to disk. Streamed from the covering index (vestr_fee_records_day_group) in key order instead, and
-                // inserted in key order, so every primary-key insert appends to the index's right edge.
-                new NpgsqlBatchCommand("SET LOCAL work_mem = '256MB'"),
-                new NpgsqlBatchCommand("SET LOCAL enable_hashagg = off"),
-                new NpgsqlBatchCommand(
-                    """
-                    INSERT INTO vestr_fee_daily_summaries (day, product_isin, fee_type, currency, total_amount, record_count, updated_at)
-                    SELECT booking_date, product_isin, fee_type, currency, sum(amount), count(*), now()
-                    FROM vestr_fee_records
-                    GROUP BY booking_date, product_isin, fee_type, currency
-                    ORDER BY booking_date, product_isin, fee_type, currency
-                    """),
-                new NpgsqlBatchCommand("SET LOCAL enable_hashagg = on"),
-                new NpgsqlBatchCommand(
-                    """
-                    INSERT INTO vestr_fee_monthly_summaries (month, product_isin, fee_type, currency, total_amount, record_count, updated_at)
-                    SELECT date_trunc('month', day)::date, product_isin, fee_type, currency, sum(total_amount), sum(record_count), now()
-                    FROM vestr_fee_daily_summaries
-                    GROUP BY 1, product_isin, fee_type, currency
-                    ORDER BY 1, product_isin, fee_type, currency
-                    """),
-                new NpgsqlBatchCommand(InsertTotalsSql("")),
-            },
-        };
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
+    /// <summary>The suffix of the tables a rebuild builds before they replace the live ones.</summary>
+    private const string RebuildSuffix = "_rebuild";
 
-    /// <summary>Product totals from the monthly rows matching <paramref name="where"/>; first and last dates and the name are index probes into the records.</summary>
-    private static string InsertTotalsSql(string where) =>
+    private static readonly string[] RebuiltTables = ["vestr_fee_daily_summaries", "vestr_fee_monthly_summaries", "vestr_fee_product_totals"];
+
+    private static readonly string[] RebuildAggregatesSql =
+    [
+        $"SELECT pg_advisory_xact_lock({AggregatesLockKey})",
+        "SET LOCAL work_mem = '256MB'",
+        "SET LOCAL maintenance_work_mem = '256MB'",
+        "SET LOCAL jit = off",
+        "SET LOCAL synchronous_commit = off",
+        // Left over only by a rebuild whose transaction never committed, which leaves nothing behind; but cheap to be sure.
+        $"DROP TABLE IF EXISTS {string.Join(", ", RebuiltTables.Select(t => t + RebuildSuffix))}",
+        "SET LOCAL enable_hashagg = off",
         $"""
-        INSERT INTO vestr_fee_product_totals ({TotalColumns}, updated_at)
+        CREATE TABLE vestr_fee_daily_summaries{RebuildSuffix} AS
+        SELECT booking_date AS day, product_isin, fee_type, currency, sum(amount) AS total_amount, count(*)::integer AS record_count,
+            now() AS updated_at
+        FROM vestr_fee_records
+        GROUP BY booking_date, product_isin, fee_type, currency
+        ORDER BY booking_date, product_isin, fee_type, currency
+        """,
+        "SET LOCAL enable_hashagg = on",
+        RebuildTableSql("vestr_fee_daily_summaries"),
+        $"""
+        CREATE TABLE vestr_fee_monthly_summaries{RebuildSuffix} AS
+        SELECT m.month::date AS month, d.product_isin, d.fee_type, d.currency, d.total_amount, d.record_count, now() AS updated_at
+        FROM generate_series(
+                (SELECT date_trunc('month', min(day)::timestamp) FROM vestr_fee_daily_summaries{RebuildSuffix}),
+                (SELECT max(day)::timestamp FROM vestr_fee_daily_summaries{RebuildSuffix}),
+                interval '1 month') AS m(month)
+        CROSS JOIN LATERAL (
+            SELECT s.product_isin, s.fee_type, s.currency, sum(s.total_amount) AS total_amount, sum(s.record_count)::integer AS record_count
+            FROM vestr_fee_daily_summaries{RebuildSuffix} s
+            WHERE s.day >= m.month AND s.day < m.month + interval '1 month'
+            GROUP BY s.product_isin, s.fee_type, s.currency
+        ) d
+        """,
+        RebuildTableSql("vestr_fee_monthly_summaries"),
+        $"""
+        CREATE TABLE vestr_fee_product_totals{RebuildSuffix} AS
         SELECT t.product_isin, t.currency,
             (SELECT r.product_name FROM vestr_fee_records r
-             WHERE r.product_isin = t.product_isin AND r.product_name IS NOT NULL ORDER BY r.booking_date DESC, r.id DESC LIMIT 1),
+             WHERE r.product_isin = t.product_isin AND r.product_name IS NOT NULL ORDER BY r.booking_date DESC, r.id DESC LIMIT 1) AS product_name,
             t.total_amount, t.management_total, t.performance_total, t.custody_total, t.record_count,
-            (SELECT min(r.booking_date) FROM vestr_fee_records r WHERE r.product_isin = t.product_isin AND r.currency = t.currency),
-            (SELECT max(r.booking_date) FROM vestr_fee_records r WHERE r.product_isin = t.product_isin AND r.currency = t.currency),
-            now()
+            (SELECT min(r.booking_date) FROM vestr_fee_records r WHERE r.product_isin = t.product_isin AND r.currency = t.currency) AS first_booking_date,
+            (SELECT max(r.booking_date) FROM vestr_fee_records r WHERE r.product_isin = t.product_isin AND r.currency = t.currency) AS last_booking_date,
+            now() AS updated_at, t.management_count, t.performance_count, t.custody_count
         FROM (
             SELECT m.product_isin, m.currency, sum(m.total_amount) AS total_amount,
                 coalesce(sum(m.total_amount) FILTER (WHERE m.fee_type = 'MANAGEMENT'), 0) AS management_total,
                 coalesce(sum(m.total_amount) FILTER (WHERE m.fee_type = 'PERFORMANCE'), 0) AS performance_total,
                 coalesce(sum(m.total_amount) FILTER (WHERE m.fee_type = 'CUSTODY'), 0) AS custody_total,
-                sum(m.record_count)::integer AS record_count
-            FROM vestr_fee_monthly_summaries m
-            {where}
+                sum(m.record_count)::integer AS record_count,
+                coalesce(sum(m.record_count) FILTER (WHERE m.fee_type = 'MANAGEMENT'), 0)::integer AS management_count,
+                coalesce(sum(m.record_count) FILTER (WHERE m.fee_type = 'PERFORMANCE'), 0)::integer AS performance_count,
+                coalesce(sum(m.record_count) FILTER (WHERE m.fee_type = 'CUSTODY'), 0)::integer AS custody_count
+            FROM vestr_fee_monthly_summaries{RebuildSuffix} m
             GROUP BY m.product_isin, m.currency
         ) t
-        """;
+        """,
+        RebuildTableSql("vestr_fee_product_totals"),
+        $"DROP TABLE {string.Join(", ", RebuiltTables)}",
+        .. RebuiltTables.SelectMany(SwapInSql),
+    ];
+
+    /// <summary>
+    /// What <c>CREATE TABLE AS</c> leaves out of a rebuilt table's declaration in the migrations (0040, 0041): NOT NULL,
+    /// defaults, checks and the primary key, named as they will be named after the swap plus the suffix. The column
+    /// types and order come from the <c>CREATE TABLE AS</c> statements.
+    /// </summary>
+    private static string RebuildTableSql(string table) =>
+        table switch
+        {
+            "vestr_fee_daily_summaries" =>
+                $"""
+                ALTER TABLE vestr_fee_daily_summaries{RebuildSuffix}
+                    ALTER total_amount SET NOT NULL, ALTER record_count SET NOT NULL, ALTER updated_at SET NOT NULL, ALTER updated_at SET DEFAULT now(),
+                    ADD CONSTRAINT vestr_fee_daily_summaries{RebuildSuffix}_pkey PRIMARY KEY (day, product_isin, fee_type, currency)
+                """,
+            "vestr_fee_monthly_summaries" =>
+                $"""
+                ALTER TABLE vestr_fee_monthly_summaries{RebuildSuffix}
+                    ALTER total_amount SET NOT NULL, ALTER record_count SET NOT NULL, ALTER updated_at SET NOT NULL, ALTER updated_at SET DEFAULT now(),
+                    ADD CONSTRAINT vestr_fee_monthly_summaries{RebuildSuffix}_month_check CHECK (extract(day FROM month) = 1),
+                    ADD CONSTRAINT vestr_fee_monthly_summaries{RebuildSuffix}_pkey PRIMARY KEY (month, product_isin, fee_type, currency)
+                """,
+            "vestr_fee_product_totals" =>
+                $"""
+                ALTER TABLE vestr_fee_product_totals{RebuildSuffix}
+                    ALTER total_amount SET NOT NULL, ALTER management_total SET NOT NULL, ALTER performance_total SET NOT NULL,
+                    ALTER custody_total SET NOT NULL, ALTER record_count SET NOT NULL, ALTER first_booking_date SET NOT NULL,
+                    ALTER last_booking_date SET NOT NULL, ALTER updated_at SET NOT NULL, ALTER updated_at SET DEFAULT now(),
+                    ALTER management_count SET NOT NULL, ALTER management_count SET DEFAULT 0,
+                    ALTER performance_count SET NOT NULL, ALTER performance_count SET DEFAULT 0,
+                    ALTER custody_count SET NOT NULL, ALTER custody_count SET DEFAULT 0,
+                    ADD CONSTRAINT vestr_fee_product_totals{RebuildSuffix}_pkey PRIMARY KEY (product_isin, currency)
+                """,
+            _ => throw new ArgumentOutOfRangeException(nameof(table), table, "Not a table the aggregates rebuild builds."),
+        };
+
+    /// <summary>Gives a rebuilt table, its primary key and its checks the live names (the old table is dropped by then).</summary>
+    private static IEnumerable<string> SwapInSql(string table)
+    {
+        yield return $"ALTER TABLE {table}{RebuildSuffix} RENAME TO {table}";
+        yield return $"ALTER INDEX {table}{RebuildSuffix}_pkey RENAME TO {table}_pkey";
+        if (table == "vestr_fee_monthly_summaries")
+        {
+            yield return $"ALTER TABLE {table} RENAME CONSTRAINT {table}{RebuildSuffix}_month_check TO {table}_month_check";
+        }
+    }
 
     /// <summary>Monthly summaries (one row per month, product, type and currency) of months from the month of <paramref name="from"/> to <paramref name="to"/>.</summary>
     public Task<IReadOnlyList<FeeSummary>> MonthlySummariesAsync(string? isin, DateOnly? from, DateOnly? to, CancellationToken cancellationToken) =>
@@ -432,7 +680,7 @@ public sealed class VestrFeeStore
 
     // ---- snapshots ----
 
-    /// <summary>Rebuilds the <c>fee_latest_snapshot</c> rows of <paramref name="isins"/>, set-based; a product with no records left loses its row.</summary>
+    /// <summary>Rebuilds the <c>fee_latest_snapshot</c> rows of <paramref name="isins"/> from all their records, set-based; a product with no records left loses its row.</summary>
     public async Task RefreshSnapshotsAsync(IReadOnlyCollection<string> isins, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(isins);
@@ -442,77 +690,246 @@ public sealed class VestrFeeStore
         }
 
         await WriteSnapshotsAsync(
-            "DELETE FROM fee_latest_snapshot WHERE product_isin = ANY(@isins)",
-            "SELECT DISTINCT i AS product_isin FROM unnest(@isins::text[]) AS i",
-            isins.Distinct(StringComparer.Ordinal).ToArray(),
+            $"""
+            WITH targets AS MATERIALIZED (
+                SELECT i.product_isin, s.product_isin IS NOT NULL AS existed
+                FROM (SELECT DISTINCT unnest(@isins::text[]) AS product_isin) i
+                LEFT JOIN fee_latest_snapshot s ON s.product_isin = i.product_isin
+            ),
+            computed AS MATERIALIZED ({LatestFeesSql("targets")}),
+            {WriteSnapshotRowsSql}
+            """,
+            [new NpgsqlParameter("isins", isins.Distinct(StringComparer.Ordinal).ToArray())],
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Brings the <c>fee_latest_snapshot</c> rows of the <paramref name="touched"/> products up to date, given that their
+    /// records changed on the touched days only since their rows were last refreshed or rebuilt (what
+    /// <see cref="UpsertAsync"/> returns), set-based; a product with no records left loses its row.
+    /// </summary>
+    /// <remarks>
+    /// Instead of six index probes per product into its whole history, the touched days' records are read and set
+    /// against the product's row: records on days not touched are the ones the row was made from, so an old latest fee
+    /// whose day was not touched is still the latest of those, and a touched day's record later than every record the
+    /// product had is the latest of all. Where neither settles a value (an old latest fee on a touched day that no later
+    /// record outdoes, a product without a row), the product's row is computed from all its records, as
+    /// <see cref="RefreshSnapshotsAsync(IReadOnlyCollection{string}, CancellationToken)"/> does. The result is the row a
+    /// rebuild gives. Running it twice gives the same rows.
+    /// </remarks>
+    public async Task RefreshSnapshotsAsync(IReadOnlyCollection<TouchedDay> touched, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(touched);
+        if (touched.Count == 0)
+        {
+            return;
+        }
+
+        var days = touched.Distinct().ToArray();
+        await WriteSnapshotsAsync(
+            RefreshTouchedSnapshotsSql,
+            [
+                new NpgsqlParameter("isins", days.Select(d => d.ProductIsin).ToArray()),
+                new NpgsqlParameter("days", days.Select(d => d.Day).ToArray()),
+                new NpgsqlParameter("distinct_days", days.Select(d => d.Day).Distinct().ToArray()),
+            ],
             cancellationToken);
     }
 
     /// <summary>Rebuilds every <c>fee_latest_snapshot</c> row from <c>vestr_fee_records</c>, in one transaction.</summary>
     public Task RebuildAllSnapshotsAsync(CancellationToken cancellationToken) =>
         WriteSnapshotsAsync(
-            "TRUNCATE fee_latest_snapshot",
             // The distinct products by a loose index scan: one probe per product instead of reading every record.
-            """
-            WITH RECURSIVE products AS (
+            $"""
+            WITH RECURSIVE walk AS (
                 SELECT min(product_isin) AS product_isin FROM vestr_fee_records
                 UNION ALL
-                SELECT (SELECT min(r.product_isin) FROM vestr_fee_records r WHERE r.product_isin > p.product_isin)
-                FROM products p WHERE p.product_isin IS NOT NULL
-            )
-            SELECT product_isin FROM products WHERE product_isin IS NOT NULL
-            """,
-            null,
-            cancellationToken);
-
-    private async Task WriteSnapshotsAsync(string clear, string products, string[]? isins, CancellationToken cancellationToken)
-    {
-        // Each "latest" is one index probe per product and type (the indexes of 0040_vestr.sql), whatever the history's length.
-        var insert =
-            $"""
-            WITH products AS ({products})
+                SELECT (SELECT min(r.product_isin) FROM vestr_fee_records r WHERE r.product_isin > w.product_isin)
+                FROM walk w WHERE w.product_isin IS NOT NULL
+            ),
+            products AS (SELECT product_isin FROM walk WHERE product_isin IS NOT NULL)
             INSERT INTO fee_latest_snapshot ({SnapshotColumns})
-            SELECT p.product_isin, n.product_name, m.booking_date, m.amount, m.currency, f.booking_date, f.amount, f.currency,
-                c.booking_date, c.amount, c.currency, a.booking_date, a.fee_type, a.amount, a.currency,
-                q.outstanding_quantity, q.booking_date, now()
-            FROM products p
-            CROSS JOIN LATERAL (SELECT r.booking_date, r.fee_type, r.amount, r.currency FROM vestr_fee_records r
-                                WHERE r.product_isin = p.product_isin ORDER BY r.booking_date DESC, r.id DESC LIMIT 1) a
-            LEFT JOIN LATERAL ({LatestOfType("MANAGEMENT")}) m ON true
-            LEFT JOIN LATERAL ({LatestOfType("PERFORMANCE")}) f ON true
-            LEFT JOIN LATERAL ({LatestOfType("CUSTODY")}) c ON true
-            LEFT JOIN LATERAL (SELECT r.outstanding_quantity, r.booking_date FROM vestr_fee_records r
-                               WHERE r.product_isin = p.product_isin AND r.outstanding_quantity IS NOT NULL
-                               ORDER BY r.booking_date DESC, r.id DESC LIMIT 1) q ON true
-            LEFT JOIN LATERAL (SELECT r.product_name FROM vestr_fee_records r
-                               WHERE r.product_isin = p.product_isin AND r.product_name IS NOT NULL
-                               ORDER BY r.booking_date DESC, r.id DESC LIMIT 1) n ON true
-            """;
+            SELECT l.*, now() FROM ({LatestFeesSql("products")}) l
+            """,
+            [],
+            cancellationToken,
+            truncateFirst: true);
+
+    private async Task WriteSnapshotsAsync(string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken, bool truncateFirst = false)
+    {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction)
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({SnapshotsLockKey})"));
+        if (truncateFirst)
         {
-            BatchCommands =
-            {
-                new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({SnapshotsLockKey})"),
-                new NpgsqlBatchCommand(clear),
-                new NpgsqlBatchCommand(insert),
-            },
-        };
-        if (isins is not null)
-        {
-            batch.BatchCommands[1].Parameters.AddWithValue("isins", isins);
-            batch.BatchCommands[2].Parameters.AddWithValue("isins", isins);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("TRUNCATE fee_latest_snapshot"));
         }
 
+        var write = new NpgsqlBatchCommand(sql);
+        write.Parameters.AddRange(parameters);
+        batch.BatchCommands.Add(write);
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>The snapshot columns but the key and <c>updated_at</c>.</summary>
+    private const string SnapshotValueColumns =
+        "product_name, management_fee_date, management_fee_amount, management_fee_currency, " +
+        "performance_fee_date, performance_fee_amount, performance_fee_currency, custody_fee_date, custody_fee_amount, custody_fee_currency, " +
+        "latest_fee_date, latest_fee_type, latest_fee_amount, latest_fee_currency, outstanding_quantity, outstanding_quantity_date";
+
+    /// <summary>
+    /// The snapshot values (<c>product_isin</c>, then <see cref="SnapshotValueColumns"/>) of each product of the relation
+    /// <paramref name="products"/> that has records, from all its records: each "latest" is one index probe per product and
+    /// type (the indexes of 0040_vestr.sql), whatever the history's length.
+    /// </summary>
+    private static string LatestFeesSql(string products) =>
+        $"""
+        SELECT p.product_isin, n.product_name, m.booking_date AS management_fee_date, m.amount AS management_fee_amount,
+            m.currency AS management_fee_currency, f.booking_date AS performance_fee_date, f.amount AS performance_fee_amount,
+            f.currency AS performance_fee_currency, c.booking_date AS custody_fee_date, c.amount AS custody_fee_amount,
+            c.currency AS custody_fee_currency, a.booking_date AS latest_fee_date, a.fee_type AS latest_fee_type, a.amount AS latest_fee_amount,
+            a.currency AS latest_fee_currency, q.outstanding_quantity, q.booking_date AS outstanding_quantity_date
+        FROM {products} p
+        CROSS JOIN LATERAL (SELECT r.booking_date, r.fee_type, r.amount, r.currency FROM vestr_fee_records r
+                            WHERE r.product_isin = p.product_isin ORDER BY r.booking_date DESC, r.id DESC LIMIT 1) a
+        LEFT JOIN LATERAL ({LatestOfType("MANAGEMENT")}) m ON true
+        LEFT JOIN LATERAL ({LatestOfType("PERFORMANCE")}) f ON true
+        LEFT JOIN LATERAL ({LatestOfType("CUSTODY")}) c ON true
+        LEFT JOIN LATERAL (SELECT r.outstanding_quantity, r.booking_date FROM vestr_fee_records r
+                           WHERE r.product_isin = p.product_isin AND r.outstanding_quantity IS NOT NULL
+                           ORDER BY r.booking_date DESC, r.id DESC LIMIT 1) q ON true
+        LEFT JOIN LATERAL (SELECT r.product_name FROM vestr_fee_records r
+                           WHERE r.product_isin = p.product_isin AND r.product_name IS NOT NULL
+                           ORDER BY r.booking_date DESC, r.id DESC LIMIT 1) n ON true
+        """;
 
     private static string LatestOfType(string feeType) =>
         $"""
         SELECT r.booking_date, r.amount, r.currency FROM vestr_fee_records r
         WHERE r.product_isin = p.product_isin AND r.fee_type = '{feeType}' ORDER BY r.booking_date DESC, r.id DESC LIMIT 1
+        """;
+
+    /// <summary>
+    /// Writes the rows of <c>computed</c> (<c>product_isin</c> and <see cref="SnapshotValueColumns"/>) for the products of
+    /// <c>targets</c> (<c>product_isin</c>, <c>existed</c>: whether it had a row): updates the rows that change, inserts the
+    /// new ones, deletes those of products <c>computed</c> has no row for. Each CTE writes other keys, so their order does
+    /// not matter.
+    /// </summary>
+    private const string WriteSnapshotRowsSql =
+        $"""
+        snapshots_deleted AS (
+            DELETE FROM fee_latest_snapshot s
+            USING targets t
+            WHERE t.existed AND s.product_isin = t.product_isin AND NOT EXISTS (SELECT 1 FROM computed c WHERE c.product_isin = t.product_isin)
+        ),
+        snapshots_updated AS (
+            UPDATE fee_latest_snapshot s
+            SET ({SnapshotValueColumns}, updated_at) = (
+                c.product_name, c.management_fee_date, c.management_fee_amount, c.management_fee_currency,
+                c.performance_fee_date, c.performance_fee_amount, c.performance_fee_currency, c.custody_fee_date, c.custody_fee_amount,
+                c.custody_fee_currency, c.latest_fee_date, c.latest_fee_type, c.latest_fee_amount, c.latest_fee_currency,
+                c.outstanding_quantity, c.outstanding_quantity_date, now())
+            FROM computed c
+            JOIN targets t ON t.product_isin = c.product_isin AND t.existed
+            WHERE s.product_isin = c.product_isin
+              AND (s.product_name, s.management_fee_date, s.management_fee_amount, s.management_fee_currency,
+                   s.performance_fee_date, s.performance_fee_amount, s.performance_fee_currency, s.custody_fee_date, s.custody_fee_amount,
+                   s.custody_fee_currency, s.latest_fee_date, s.latest_fee_type, s.latest_fee_amount, s.latest_fee_currency,
+                   s.outstanding_quantity, s.outstanding_quantity_date)
+                  IS DISTINCT FROM
+                  (c.product_name, c.management_fee_date, c.management_fee_amount, c.management_fee_currency,
+                   c.performance_fee_date, c.performance_fee_amount, c.performance_fee_currency, c.custody_fee_date, c.custody_fee_amount,
+                   c.custody_fee_currency, c.latest_fee_date, c.latest_fee_type, c.latest_fee_amount, c.latest_fee_currency,
+                   c.outstanding_quantity, c.outstanding_quantity_date)
+        )
+        INSERT INTO fee_latest_snapshot ({SnapshotColumns})
+        SELECT c.*, now()
+        FROM computed c
+        JOIN targets t ON t.product_isin = c.product_isin AND NOT t.existed
+        """;
+
+    private static readonly string RefreshTouchedSnapshotsSql =
+        $"""
+        WITH {TouchedFeesSql},
+        latest_any AS (
+            SELECT DISTINCT ON (f.product_isin) f.product_isin, f.booking_date, f.fee_type, f.amount, f.currency
+            FROM fees f ORDER BY f.product_isin, f.booking_date DESC, f.id DESC
+        ),
+        latest_of_type AS (
+            SELECT l.product_isin,
+                max(l.booking_date) FILTER (WHERE l.fee_type = 'MANAGEMENT') AS m_date, min(l.amount) FILTER (WHERE l.fee_type = 'MANAGEMENT') AS m_amount,
+                min(l.currency) FILTER (WHERE l.fee_type = 'MANAGEMENT') AS m_currency,
+                max(l.booking_date) FILTER (WHERE l.fee_type = 'PERFORMANCE') AS p_date, min(l.amount) FILTER (WHERE l.fee_type = 'PERFORMANCE') AS p_amount,
+                min(l.currency) FILTER (WHERE l.fee_type = 'PERFORMANCE') AS p_currency,
+                max(l.booking_date) FILTER (WHERE l.fee_type = 'CUSTODY') AS c_date, min(l.amount) FILTER (WHERE l.fee_type = 'CUSTODY') AS c_amount,
+                min(l.currency) FILTER (WHERE l.fee_type = 'CUSTODY') AS c_currency
+            FROM (SELECT DISTINCT ON (f.product_isin, f.fee_type) f.product_isin, f.fee_type, f.booking_date, f.amount, f.currency
+                  FROM fees f ORDER BY f.product_isin, f.fee_type, f.booking_date DESC, f.id DESC) l
+            GROUP BY l.product_isin
+        ),
+        latest_quantity AS (
+            SELECT DISTINCT ON (f.product_isin) f.product_isin, f.booking_date, f.outstanding_quantity
+            FROM fees f WHERE f.outstanding_quantity IS NOT NULL ORDER BY f.product_isin, f.booking_date DESC, f.id DESC
+        ),
+        latest_name AS (
+            SELECT DISTINCT ON (f.product_isin) f.product_isin, f.booking_date, f.product_name
+            FROM fees f WHERE f.product_name IS NOT NULL ORDER BY f.product_isin, f.booking_date DESC, f.id DESC
+        ),
+        -- Each product's row set against the latest of its touched days' records (a, t, q, n). A value is settled when the
+        -- touched days' candidate is later than the product's old latest fee of any type, or when the old value's day
+        -- (ta, tm, tp, tc, tq: that day among the touched ones) was not touched; a name has no day, so only the first.
+        merged AS MATERIALIZED (
+            SELECT p.product_isin, s.product_isin IS NOT NULL AS existed,
+                s.product_isin IS NULL
+                OR (ta.day IS NOT NULL AND NOT coalesce(a.booking_date > s.latest_fee_date, false))
+                OR (tm.day IS NOT NULL AND NOT coalesce(t.m_date > s.latest_fee_date, false))
+                OR (tp.day IS NOT NULL AND NOT coalesce(t.p_date > s.latest_fee_date, false))
+                OR (tc.day IS NOT NULL AND NOT coalesce(t.c_date > s.latest_fee_date, false))
+                OR (tq.day IS NOT NULL AND NOT coalesce(q.booking_date > s.latest_fee_date, false))
+                OR (s.product_name IS NOT NULL AND NOT coalesce(n.booking_date > s.latest_fee_date, false)) AS from_all_records,
+                CASE WHEN s.product_name IS NULL OR n.booking_date > s.latest_fee_date THEN n.product_name ELSE s.product_name END AS product_name,
+                CASE WHEN s.management_fee_date IS NULL OR t.m_date > s.management_fee_date THEN t.m_date ELSE s.management_fee_date END AS management_fee_date,
+                CASE WHEN s.management_fee_date IS NULL OR t.m_date > s.management_fee_date THEN t.m_amount ELSE s.management_fee_amount END AS management_fee_amount,
+                CASE WHEN s.management_fee_date IS NULL OR t.m_date > s.management_fee_date THEN t.m_currency ELSE s.management_fee_currency END AS management_fee_currency,
+                CASE WHEN s.performance_fee_date IS NULL OR t.p_date > s.performance_fee_date THEN t.p_date ELSE s.performance_fee_date END AS performance_fee_date,
+                CASE WHEN s.performance_fee_date IS NULL OR t.p_date > s.performance_fee_date THEN t.p_amount ELSE s.performance_fee_amount END AS performance_fee_amount,
+                CASE WHEN s.performance_fee_date IS NULL OR t.p_date > s.performance_fee_date THEN t.p_currency ELSE s.performance_fee_currency END AS performance_fee_currency,
+                CASE WHEN s.custody_fee_date IS NULL OR t.c_date > s.custody_fee_date THEN t.c_date ELSE s.custody_fee_date END AS custody_fee_date,
+                CASE WHEN s.custody_fee_date IS NULL OR t.c_date > s.custody_fee_date THEN t.c_amount ELSE s.custody_fee_amount END AS custody_fee_amount,
+                CASE WHEN s.custody_fee_date IS NULL OR t.c_date > s.custody_fee_date THEN t.c_currency ELSE s.custody_fee_currency END AS custody_fee_currency,
+                CASE WHEN a.booking_date > s.latest_fee_date THEN a.booking_date ELSE s.latest_fee_date END AS latest_fee_date,
+                CASE WHEN a.booking_date > s.latest_fee_date THEN a.fee_type ELSE s.latest_fee_type END AS latest_fee_type,
+                CASE WHEN a.booking_date > s.latest_fee_date THEN a.amount ELSE s.latest_fee_amount END AS latest_fee_amount,
+                CASE WHEN a.booking_date > s.latest_fee_date THEN a.currency ELSE s.latest_fee_currency END AS latest_fee_currency,
+                CASE WHEN s.outstanding_quantity_date IS NULL OR q.booking_date > s.outstanding_quantity_date
+                     THEN q.outstanding_quantity ELSE s.outstanding_quantity END AS outstanding_quantity,
+                CASE WHEN s.outstanding_quantity_date IS NULL OR q.booking_date > s.outstanding_quantity_date
+                     THEN q.booking_date ELSE s.outstanding_quantity_date END AS outstanding_quantity_date
+            FROM (SELECT DISTINCT t.product_isin FROM touched t) p
+            LEFT JOIN fee_latest_snapshot s ON s.product_isin = p.product_isin
+            LEFT JOIN latest_any a ON a.product_isin = p.product_isin
+            LEFT JOIN latest_of_type t ON t.product_isin = p.product_isin
+            LEFT JOIN latest_quantity q ON q.product_isin = p.product_isin
+            LEFT JOIN latest_name n ON n.product_isin = p.product_isin
+            LEFT JOIN touched ta ON ta.product_isin = p.product_isin AND ta.day = s.latest_fee_date
+            LEFT JOIN touched tm ON tm.product_isin = p.product_isin AND tm.day = s.management_fee_date
+            LEFT JOIN touched tp ON tp.product_isin = p.product_isin AND tp.day = s.performance_fee_date
+            LEFT JOIN touched tc ON tc.product_isin = p.product_isin AND tc.day = s.custody_fee_date
+            LEFT JOIN touched tq ON tq.product_isin = p.product_isin AND tq.day = s.outstanding_quantity_date
+        ),
+        targets AS (
+            SELECT m.product_isin, m.existed FROM merged m
+        ),
+        computed AS (
+            SELECT m.product_isin, {SnapshotValueColumns}
+            FROM merged m
+            WHERE NOT m.from_all_records
+            UNION ALL
+            SELECT * FROM ({LatestFeesSql("(SELECT m.product_isin FROM merged m WHERE m.from_all_records)")}) l
+        ),
+        {WriteSnapshotRowsSql}
         """;
 
     /// <summary>The latest fees of a product, or null when it has no snapshot.</summary>

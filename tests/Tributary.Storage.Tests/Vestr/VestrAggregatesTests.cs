@@ -14,8 +14,10 @@ public sealed class VestrAggregatesTests
     private static readonly string[] Currencies = ["CHF", "EUR", "USD"];
     private static readonly DateOnly Start = new(2024, 1, 20);
 
-    [Fact]
-    public async Task Refreshing_the_touched_days_after_random_batches_equals_a_full_rebuild_and_a_linq_computation()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Refreshing_the_touched_days_after_random_batches_equals_a_full_rebuild_and_a_linq_computation(bool snapshotsFromTouchedDays)
     {
         await using var db = await CreateAsync("vestr_refresh_equals_rebuild");
         var random = new Random(20_240_313);
@@ -53,7 +55,14 @@ public sealed class VestrAggregatesTests
             }
 
             await db.Store.RefreshAggregatesAsync(upsert.Touched, None);
-            await db.Store.RefreshSnapshotsAsync([.. upsert.Touched.Select(t => t.ProductIsin).Distinct()], None);
+            if (snapshotsFromTouchedDays)
+            {
+                await db.Store.RefreshSnapshotsAsync(upsert.Touched, None);
+            }
+            else
+            {
+                await db.Store.RefreshSnapshotsAsync([.. upsert.Touched.Select(t => t.ProductIsin).Distinct()], None);
+            }
         }
 
         var refreshed = await db.DerivedRowsAsync();
@@ -124,6 +133,90 @@ public sealed class VestrAggregatesTests
         Assert.Equal([(new DateOnly(2024, 5, 31), 1.5m), (new DateOnly(2024, 6, 1), 2.25m)],
             (await db.Store.DailySummariesAsync(null, null, null, None)).Select(s => (s.Period, s.TotalAmount)));
         await AssertEqualsLinqAsync(db.Store, [Fee("a", new DateOnly(2024, 5, 31), 1.5m), Fee("b", new DateOnly(2024, 6, 1), 2.25m)]);
+    }
+
+    [Fact]
+    public async Task A_refresh_by_difference_gives_what_a_rebuild_gives_when_a_type_empties_and_the_first_and_last_days_move()
+    {
+        await using var db = await CreateAsync("vestr_difference_edges");
+        DateOnly Day(int d) => new(2024, 5, d);
+        var first = await db.Store.UpsertAsync(SyncId,
+        [
+            Fee("a", Day(1), 10.0001m), Fee("b", Day(10), 5m, type: FeeTypes.Performance), Fee("c", Day(20), -5m, type: FeeTypes.Performance),
+            Fee("d", Day(31), 1m, name: "Beta"), Fee("e", Day(15), 2m, currency: "EUR", name: null),
+        ], None);
+        await db.Store.RefreshAggregatesAsync(first.Touched, None);
+        await db.Store.RefreshSnapshotsAsync(first.Touched, None);
+
+        // The performance fees go (one to another type, one to another product), the first and the last record move
+        // inwards, the latest named record loses its name: nothing of that can be told from the touched days alone.
+        var second = await db.Store.UpsertAsync(SyncId,
+        [
+            Fee("a", Day(5), 10.0001m), Fee("b", Day(10), 5m, type: FeeTypes.Custody), Fee("c", Day(20), -5m, type: FeeTypes.Performance, isin: "CH0000000002"),
+            Fee("d", Day(12), 1m, name: null),
+        ], None);
+        await db.Store.RefreshAggregatesAsync(second.Touched, None);
+        await db.Store.RefreshSnapshotsAsync(second.Touched, None);
+        var refreshed = await db.DerivedRowsAsync();
+        await db.Store.RebuildAllAggregatesAsync(None);
+        await db.Store.RebuildAllSnapshotsAsync(None);
+
+        Assert.Equal(await db.DerivedRowsAsync(), refreshed);
+        Assert.Contains("(CH0000000001,CHF,\"Alpha AMC\",16.0001,11.0001,0,5.0000,3,2024-05-05,2024-05-12)", refreshed[2]);
+    }
+
+    [Fact]
+    public async Task A_rebuild_leaves_the_tables_declared_as_the_migrations_declare_them()
+    {
+        await using var db = await CreateAsync("vestr_rebuild_schema");
+        await db.Store.UpsertAsync(SyncId, [Fee("a", new DateOnly(2024, 5, 1), 1m)], None);
+        const string Declaration =
+            """
+            SELECT c.relname, 'column ' || a.attnum || ' ' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' '
+                || a.attnotnull || ' ' || coalesce(pg_get_expr(d.adbin, d.adrelid), '') || ' ' || coalesce(co.collname, '')
+            FROM pg_class c
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+            LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+            LEFT JOIN pg_collation co ON co.oid = a.attcollation
+            WHERE c.relname = ANY(@tables)
+            UNION ALL
+            SELECT c.relname, 'constraint ' || k.conname || ' ' || pg_get_constraintdef(k.oid)
+            FROM pg_class c JOIN pg_constraint k ON k.conrelid = c.oid WHERE c.relname = ANY(@tables)
+            UNION ALL
+            SELECT c.relname, 'index ' || pg_get_indexdef(i.indexrelid)
+            FROM pg_class c JOIN pg_index i ON i.indrelid = c.oid WHERE c.relname = ANY(@tables)
+            UNION ALL
+            SELECT c.relname, 'table ' || c.relkind::text || ' ' || c.relpersistence::text || ' ' || coalesce(array_to_string(c.reloptions, ','), '')
+                || ' ' || c.relnamespace::regnamespace || ' ' || pg_get_userbyid(c.relowner) || ' ' || coalesce(c.relacl::text, '')
+            FROM pg_class c WHERE c.relname = ANY(@tables)
+            ORDER BY 1, 2
+            """;
+        string[] tables = ["vestr_fee_daily_summaries", "vestr_fee_monthly_summaries", "vestr_fee_product_totals"];
+
+        var migrated = await DeclarationAsync(db, Declaration, tables);
+        await db.Store.RebuildAllAggregatesAsync(None);
+        var rebuilt = await DeclarationAsync(db, Declaration, tables);
+        await db.Store.RebuildAllAggregatesAsync(None);
+
+        Assert.Equal(3, migrated.Count(line => line.Contains(": table ", StringComparison.Ordinal)));
+        Assert.Equal(migrated, rebuilt);
+        Assert.Equal(migrated, await DeclarationAsync(db, Declaration, tables));
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM pg_class WHERE relname LIKE 'vestr_fee%rebuild%'"));
+        Assert.Single(await db.Store.DailySummariesAsync(null, null, null, None));
+    }
+
+    private static async Task<List<string>> DeclarationAsync(VestrDatabase db, string sql, string[] tables)
+    {
+        await using var command = db.DataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("tables", tables);
+        await using var reader = await command.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            lines.Add($"{reader.GetString(0)}: {reader.GetString(1)}");
+        }
+
+        return lines;
     }
 
     private static FeeRecordRow RandomRow(Random random, string id) =>

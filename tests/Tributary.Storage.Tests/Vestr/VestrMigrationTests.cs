@@ -23,7 +23,8 @@ public sealed class VestrMigrationTests
         var sql = Migration.LoadEmbedded().Single(m => m.Name == "0040_vestr.sql").Sql;
         await MigratedDatabase.ExecuteAsync(connectionString, sql);
 
-        Assert.Equal("0040_vestr.sql", first.Applied[^1]);
+        Assert.Contains("0040_vestr.sql", first.Applied);
+        Assert.Equal("0041_vestr_aggregates_speed.sql", first.Applied[^1]);
         Assert.Empty(second.Applied);
         Assert.Equal(1L, await MigratedDatabase.ScalarAsync<long>(connectionString, "SELECT count(*) FROM schema_migrations WHERE version = 40"));
         foreach (var table in Tables)
