@@ -2,9 +2,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Tributary.Connectors.AiPlatform;
 using Tributary.Jobs;
 using Tributary.Scheduling;
 using Tributary.Storage.Analysis;
+using Tributary.Storage.Secrets;
 
 namespace Tributary.Analysis;
 
@@ -21,7 +23,18 @@ public static class AnalysisDomain
         services.AddOptions<TaskOptions>().Bind(configuration.GetSection(TaskOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TaskOptions>, TaskOptionsValidator>());
         services.TryAddSingleton<TaskWorkers>();
-        services.TryAddSingleton<IAnalysisProvider, BuiltinAnalysisProvider>();
+        if (string.Equals(configuration[$"{TaskOptions.Section}:{nameof(TaskOptions.Provider)}"], TaskOptions.PlatformProvider, StringComparison.Ordinal))
+        {
+            // AiPlatform:* is checked at start like every connector's settings; tokens are kept with the one secret mechanism.
+            services.AddAiPlatformClient(configuration);
+            services.AddSecretProtection(configuration);
+            services.TryAddSingleton<IAnalysisProvider, PlatformAnalysisProvider>();
+        }
+        else
+        {
+            services.TryAddSingleton<IAnalysisProvider, BuiltinAnalysisProvider>();
+        }
+
         services.AddJob<AnalysisTaskJob>();
         services.AddJob<AnalysisRetentionJob>();
         services.AddJobScheduleDefault(new JobScheduleDefault(AnalysisKeys.RetentionJobName,

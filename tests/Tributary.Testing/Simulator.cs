@@ -118,6 +118,23 @@ public sealed class Simulator : IAsyncDisposable
         ["Jobs:integrated_sync:Schedule:Enabled"] = "false",
     };
 
+    /// <summary>The simulators' dev-only AI platform user (simulators/appsettings.json, <c>Simulators:AiPlatform</c>).</summary>
+    public const string AiPlatformUser = "tributary-sim";
+
+    public const string AiPlatformPassword = "sim-ai-password-dev-only";
+
+    public const string AiPlatformApiKey = "sim-ai-key-dev-only";
+
+    /// <summary>Silo settings that make the AI platform here the analysis tasks' provider.</summary>
+    public Dictionary<string, string> AiPlatformSettings() => new()
+    {
+        ["Tasks:Provider"] = "platform",
+        ["AiPlatform:BaseUrl"] = new Uri(Address, "/aiplatform/").ToString(),
+        ["AiPlatform:ApiKey"] = AiPlatformApiKey,
+        ["AiPlatform:TenantId"] = "tributary",
+        ["DataProtection:KeyRingKey"] = GatewayHost.KeyRingKey,
+    };
+
     /// <summary>The simulators' dev-only Dropbox app (simulators/appsettings.json, <c>Simulators:Dropbox</c>).</summary>
     public const string DropboxAppKey = "tributary-sim";
 
