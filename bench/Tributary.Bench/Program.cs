@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, (string Summary, Func<string[], Task<int
     ["wealthx-status"] = ("The WealthX status a monitor polls, at 420,000 stored dossiers, against /api/etl/jobs: 50 concurrent clients", WealthXStatusBenchmark.RunAsync),
     ["vestr-aggregates"] = ("Vestr fee summaries, totals and snapshots: full rebuild and one day's refresh over 1,000,000 records, against a naive per-product loop", VestrAggregatesBenchmark.RunAsync),
     ["failover"] = ("Ten kills of the silo running a WealthX session: kill to next committed batch, against the gaps without kills", FailoverBenchmark.RunAsync),
+    ["analysis-tasks"] = ("1,000 analysis tasks x 4 sections at 200 ms per analysis on 2 silos: sections per second against the ideal, submit latency", AnalysisTasksBenchmark.RunAsync),
     ["truelayer-import"] = ("A bank import of 50 accounts x 2,000 transactions at 100 ms per call, against its ideal and the seed's sequential loop", TrueLayerImportBenchmark.RunAsync),
 };
 

@@ -57,8 +57,12 @@ public sealed partial class AnalysisTaskGrain(
         await store.CreateAsync(new AnalysisTaskRecord(TaskId, submission.Owner, TaskStatuses.Pending, provider.Name, data.ToJsonString(), token, null,
             time.GetUtcNow(), null, null), [.. sections.Select(s => s.Name)], CancellationToken.None);
         LogSubmitted(logger, TaskId, submission.Owner, sections.Count, provider.Name);
-        await StartRunAsync(sections.Count);
-        return new TaskSubmitted(TaskId, TaskStatuses.Running, true, submission.Owner);
+
+        // The task is stored: the submit is answered now and the run starts beside it (a run that fails to start is
+        // started by the recovery sweep, Tasks:RecoveryPeriod). The caller waits for the task, not for its scheduling.
+        var count = sections.Count;
+        _ = StartBesideAsync(count);
+        return new TaskSubmitted(TaskId, TaskStatuses.Pending, true, submission.Owner);
     }
 
     public async Task EnsureStarted()
@@ -105,11 +109,26 @@ public sealed partial class AnalysisTaskGrain(
         await store.MarkRunningAsync(TaskId, time.GetUtcNow(), CancellationToken.None);
     }
 
+    private async Task StartBesideAsync(int sections)
+    {
+        try
+        {
+            await StartRunAsync(sections);
+        }
+        catch (Exception exception)
+        {
+            LogStartDeferred(logger, TaskId, exception.Message);
+        }
+    }
+
     private TaskSubmitted Invalid(TaskSubmission submission, string field, string reason) =>
         new(TaskId, TaskStatuses.Failed, false, submission.Owner, InvalidField: field, Invalid: reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Analysis task {TaskId} of {Owner}: {Sections} sections for the {Provider} provider")]
     private static partial void LogSubmitted(ILogger logger, Guid taskId, string owner, int sections, string provider);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Analysis task {TaskId}: its run did not start ({Reason}); the recovery sweep starts it")]
+    private static partial void LogStartDeferred(ILogger logger, Guid taskId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Analysis task {TaskId} ended {Status}")]
     private static partial void LogFinished(ILogger logger, Guid taskId, string status);

@@ -65,20 +65,24 @@ public sealed partial class AnalysisTaskJob(
         var analysed = 0;
         foreach (var section in batch.Items)
         {
-            // Queued until a worker of this silo is free: a section shows as running only while it is analysed.
-            using var worker = await workers.AcquireAsync(cancellationToken);
-            if (!await task.StartSection(section))
-            {
-                continue; // completed by an earlier attempt whose checkpoint was lost: not analysed or counted again
-            }
-
             try
             {
                 var record = await store.GetAsync(taskId, cancellationToken)
                     ?? throw new PermanentBatchException($"Task {taskId} no longer exists (deleted by retention?).");
                 var detected = SectionDetector.Detect((JsonArray)JsonNode.Parse(record.Data)!, options.Value.Rules).SingleOrDefault(s => s.Name == section)
                     ?? throw new PermanentBatchException($"Section {section}: no item of the task's data holds its keys (Tasks:Sections changed since the submit?).");
-                var result = await provider.AnalyzeAsync(record, detected, cancellationToken);
+                JsonObject result;
+                // A worker of this silo is held for the analysis only: queued sections show as pending, analysed ones as running.
+                using (await workers.AcquireAsync(cancellationToken))
+                {
+                    if (!await task.StartSection(section))
+                    {
+                        continue; // completed by an earlier attempt whose checkpoint was lost: not analysed or counted again
+                    }
+
+                    result = await provider.AnalyzeAsync(record, detected, cancellationToken);
+                }
+
                 await batch.UpstreamCallEnded();
                 await batch.StoreAsync(async _ =>
                 {
