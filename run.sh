@@ -148,6 +148,7 @@ run_silo() { # i
     Dropbox__OAuthUrl="$dropbox_oauth_url" Dropbox__ApiUrl="$dropbox_api_url" Dropbox__ContentUrl="$dropbox_content_url" \
     Dropbox__AppKey="$dropbox_app_key" Dropbox__AppSecret="$dropbox_app_secret" Dropbox__RefreshToken="$dropbox_refresh_token" \
     Relay__DownloadDirectory="$relay_downloads" \
+    Tasks__Provider="$tasks_provider" AiPlatform__BaseUrl="$ai_url" AiPlatform__ApiKey="$ai_api_key" AiPlatform__TenantId="$ai_tenant" \
     DataProtection__KeyRingKey="$keyring_key" \
     dotnet "$(bin silo Tributary.Silo)"
 }
@@ -245,6 +246,12 @@ dropbox_app_key=${TRIBUTARY_DROPBOX_APP_KEY:-tributary-sim}
 dropbox_app_secret=${TRIBUTARY_DROPBOX_APP_SECRET:-sim-dropbox-secret-dev-only}
 dropbox_refresh_token=${TRIBUTARY_DROPBOX_REFRESH_TOKEN:-sim-dropbox-refresh-dev-only}
 relay_downloads=$root/.data/credinvest
+# Analysis tasks: the built-in analytics by default; TRIBUTARY_TASKS_PROVIDER=platform uses the AI platform (the
+# simulators' unless TRIBUTARY_AI_URL / _API_KEY / _TENANT_ID name a real one).
+tasks_provider=${TRIBUTARY_TASKS_PROVIDER:-builtin}
+ai_url=${TRIBUTARY_AI_URL:-http://127.0.0.1:$sim_port/aiplatform/}
+ai_api_key=${TRIBUTARY_AI_API_KEY:-sim-ai-key-dev-only}
+ai_tenant=${TRIBUTARY_AI_TENANT_ID:-tributary}
 for i in $(seq 1 "$silos"); do
   start "silo-$i"
 done
