@@ -61,6 +61,6 @@ public sealed class EventStreamTests
         var listed = await client.GetFromJsonAsync<JsonElement>("/api/etl/runs?job=test_counting&status=succeeded");
         Assert.Equal(runId.ToString(), Assert.Single(listed.EnumerateArray()).GetProperty("runId").GetString());
         var jobs = await client.GetFromJsonAsync<JsonElement>("/api/etl/jobs");
-        Assert.Equal(["process_transactions_to_holdings", "process_transactions_to_holdings_monthly", "prune_retention", "test_counting", "test_cursor", "test_gated", "test_stepped"], jobs.EnumerateArray().Select(j => j.GetProperty("name").GetString()));
+        Assert.Equal(["analysis_task", "process_transactions_to_holdings", "process_transactions_to_holdings_monthly", "prune_analysis_tasks", "prune_retention", "test_counting", "test_cursor", "test_gated", "test_stepped"], jobs.EnumerateArray().Select(j => j.GetProperty("name").GetString()));
     }
 }

@@ -148,6 +148,6 @@ public sealed class RunTests
         Assert.Equal((Guid.Empty, false), (ticket.RunId, ticket.Started));
         Assert.Equal("There is no job named 'no_such_job'. GET /api/etl/jobs lists the jobs.", ticket.NotFound);
         var jobs = await cluster.Grains.GetGrain<IJobCatalogGrain>(0).List();
-        Assert.Equal(["process_transactions_to_holdings", "process_transactions_to_holdings_monthly", "prune_retention", "test_counting", "test_cursor", "test_gated", "test_stepped"], jobs.Select(j => j.Name));
+        Assert.Equal(["analysis_task", "process_transactions_to_holdings", "process_transactions_to_holdings_monthly", "prune_analysis_tasks", "prune_retention", "test_counting", "test_cursor", "test_gated", "test_stepped"], jobs.Select(j => j.Name));
     }
 }

@@ -65,12 +65,13 @@ public sealed class SharedRateLimitTests
         // sends at or after its slot, so one that wakes late (a loaded 2-core machine: up to ~100 ms) can land next to
         // the following slot. Hence: any k+1 calls span at least k intervals, less one late wake-up.
         var interval = TimeSpan.FromSeconds(1 / PermitsPerSecond);
+        var calls = string.Join("\n", log.Select((r, i) => $"  {i}: {r.Time:HH:mm:ss.fff} {r.Status} ({r.Duration:0} ms)"));
         for (var i = 0; i < log.Count; i++)
         {
             for (var k = 1; i + k < log.Count; k++)
             {
                 Assert.True(log[i + k].Time - log[i].Time >= interval * k - jitter,
-                    $"calls {i} and {i + k} were {(log[i + k].Time - log[i].Time).TotalMilliseconds:0} ms apart; the limit allows no less than {(interval * k).TotalMilliseconds:0} ms");
+                    $"calls {i} and {i + k} were {(log[i + k].Time - log[i].Time).TotalMilliseconds:0} ms apart; the limit allows no less than {(interval * k).TotalMilliseconds:0} ms. The calls:\n{calls}");
             }
         }
     }

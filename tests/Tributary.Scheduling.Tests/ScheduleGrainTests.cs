@@ -221,7 +221,7 @@ public sealed class ScheduleGrainTests
             var followed = await cluster.Schedule(DigestJob.JobName).Get();
             Assert.Equal(("0 9 * * *", "UTC", ScheduleSources.Configuration), (followed.Cron, followed.TimeZone, followed.ChangedBy));
             Assert.Equal(
-                [DigestJob.JobName, ReportJob.JobName],
+                ["prune_analysis_tasks", DigestJob.JobName, ReportJob.JobName], // the analysis domain's daily retention is on in every cluster
                 await cluster.Grains.GetGrain<IScheduleDirectoryGrain>(IScheduleDirectoryGrain.Key).List());
             Assert.Equal(0, await cluster.HeartbeatsAsync(ReportJob.JobName));
             Assert.Equal(1, await cluster.HeartbeatsAsync(DigestJob.JobName));

@@ -24,7 +24,7 @@ public sealed class VestrMigrationTests
         await MigratedDatabase.ExecuteAsync(connectionString, sql);
 
         Assert.Contains("0040_vestr.sql", first.Applied);
-        Assert.Equal("0041_vestr_aggregates_speed.sql", first.Applied[^1]);
+        Assert.Contains("0041_vestr_aggregates_speed.sql", first.Applied);
         Assert.Empty(second.Applied);
         Assert.Equal(1L, await MigratedDatabase.ScalarAsync<long>(connectionString, "SELECT count(*) FROM schema_migrations WHERE version = 40"));
         foreach (var table in Tables)
