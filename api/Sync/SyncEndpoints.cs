@@ -136,14 +136,7 @@ public static class SyncEndpoints
                 _ => null,
             };
             var child = job is null || skipped ? null : await runs.FindByIdempotencyKeyAsync(job, SyncKeys.StepRunKey(run.RunId, step), cancellationToken);
-            var counts = new JsonObject();
-            if (child is not null)
-            {
-                foreach (var (key, value) in Sums(await runs.GetBatchesAsync(child.RunId, cancellationToken)))
-                {
-                    counts[key] = value;
-                }
-            }
+            var counts = child is not null ? JobBatchRecord.SumCounts(await runs.GetBatchesAsync(child.RunId, cancellationToken)) : new JsonObject();
             var own = batch?.Details is { } details ? JsonNode.Parse(details) as JsonObject : null;
             if (child is null && own is not null)
             {
@@ -157,7 +150,7 @@ public static class SyncEndpoints
             }
 
             var failedAccounts = step == SyncKeys.StepCredinvest && child is not null
-                ? await FailedAccountsAsync(relay, child.RunId, cancellationToken)
+                ? await relay.FailedAccountsAsync(child.RunId, cancellationToken)
                 : [];
             var status = skipped ? "skipped" : batch?.Status switch
             {
@@ -175,26 +168,5 @@ public static class SyncEndpoints
             .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         return new SyncRunView(run.RunId, run.Status.ToText(), run.Trigger.ToText(), run.ScheduledFor, run.CreatedAt, run.StartedAt, run.FinishedAt,
             options, steps, [.. steps.SelectMany(s => s.FailedAccounts)], run.Error);
-    }
-
-    /// <summary>The files of a relay run whose last attempt failed, in the seed's words ("Account 12345 - INTE100F").</summary>
-    private static async Task<IReadOnlyList<string>> FailedAccountsAsync(RelayStore relay, Guid relayRunId, CancellationToken cancellationToken) =>
-        [.. (await relay.GetUploadsAsync(relayRunId, cancellationToken)).Where(u => u.Status == FileUpload.Failed).Select(u => u.FailedAccount)];
-
-    private static SortedDictionary<string, long> Sums(IEnumerable<JobBatchRecord> batches)
-    {
-        var sums = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var details in batches.Where(b => b.Status == JobBatchRecord.Succeeded && b.Details is not null).Select(b => JsonNode.Parse(b.Details!)))
-        {
-            foreach (var (key, value) in details!.AsObject())
-            {
-                if (value is JsonValue number && number.TryGetValue<long>(out var count))
-                {
-                    sums[key] = sums.GetValueOrDefault(key) + count;
-                }
-            }
-        }
-
-        return sums;
     }
 }

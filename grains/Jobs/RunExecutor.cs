@@ -94,7 +94,7 @@ public sealed partial class RunExecutor(
         }
 
         var finished = await database.RideOutAsync($"finishing run {run.RunId}",
-            t => store.FinishRunAsync(run.RunId, status, error, r => CompletionEvent(r, definition, definition.ReportsCounts ? Counts(final) : null), t), cancellationToken);
+            t => store.FinishRunAsync(run.RunId, status, error, r => CompletionEvent(r, definition, definition.ReportsCounts ? JobBatchRecord.SumCounts(final) : null), t), cancellationToken);
         crash.Reached(CrashPoints.RunFinished);
         JobsTelemetry.RunFinished(run.Job, finished.Status);
         var finishedAs = finished.Status.ToText();
@@ -258,30 +258,6 @@ public sealed partial class RunExecutor(
         }
 
         return new OutboxEvent(type, $"/jobs/{run.Job}", run.RunId.ToString(), run.Job, time.GetUtcNow(), data);
-    }
-
-    /// <summary>Each numeric field of the committed batches' details, summed.</summary>
-    private static JsonObject Counts(IEnumerable<JobBatchRecord> batches)
-    {
-        var sums = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var details in batches.Where(b => b.Status == JobBatchRecord.Succeeded && b.Details is not null).Select(b => JsonNode.Parse(b.Details!)))
-        {
-            foreach (var (key, value) in details!.AsObject())
-            {
-                if (value is JsonValue number && number.TryGetValue<long>(out var count))
-                {
-                    sums[key] = sums.GetValueOrDefault(key) + count;
-                }
-            }
-        }
-
-        var counts = new JsonObject();
-        foreach (var (key, sum) in sums)
-        {
-            counts[key] = sum;
-        }
-
-        return counts;
     }
 
     private OutboxEvent CompletionEvent(JobRunRecord run, IJobDefinition definition, JsonObject? counts)

@@ -103,7 +103,7 @@ public sealed partial class IntegratedSyncJob(
         if (child.Status != RunStatus.Succeeded)
         {
             var failed = job == SyncKeys.RelayJob && services.GetService<RelayStore>() is { } relay
-                ? await FailedAccountsAsync(relay, child.RunId, cancellationToken)
+                ? await relay.FailedAccountsAsync(child.RunId, cancellationToken)
                 : [];
             throw new PermanentBatchException($"{step}: run {child.RunId} of {job} ended {child.Status.ToText()}: {child.Error ?? "no reason given"}"
                 + (failed.Count == 0 ? string.Empty : $" Failed: {string.Join(", ", failed)}."));
@@ -148,10 +148,6 @@ public sealed partial class IntegratedSyncJob(
         LogSnapshots(logger, batch.RunId, products.Count);
         return new BatchResult(products.Count, Details: new JsonObject { ["succeeded"] = 1, ["products"] = products.Count });
     }
-
-    /// <summary>The selected files of a relay run that failed, in the seed's words ("Account 12345 - INTE100F").</summary>
-    private static async Task<IReadOnlyList<string>> FailedAccountsAsync(RelayStore relay, Guid relayRunId, CancellationToken cancellationToken) =>
-        [.. (await relay.GetUploadsAsync(relayRunId, cancellationToken)).Where(u => u.Status == FileUpload.Failed).Select(u => u.FailedAccount)];
 
     private static Dictionary<string, string> RelayParameters(RunRequest request)
     {

@@ -41,6 +41,31 @@ public sealed record JobBatchRecord(
     public const string DeadLettered = "dead_lettered";
 
     public int End => ItemOffset + ItemCount;
+
+    /// <summary>Each numeric field of the committed batches' details, summed (a run's <c>counts</c>), keys in ordinal order.</summary>
+    public static System.Text.Json.Nodes.JsonObject SumCounts(IEnumerable<JobBatchRecord> batches)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        var sums = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var details in batches.Where(b => b.Status == Succeeded && b.Details is not null).Select(b => System.Text.Json.Nodes.JsonNode.Parse(b.Details!)))
+        {
+            foreach (var (key, value) in details!.AsObject())
+            {
+                if (value is System.Text.Json.Nodes.JsonValue number && number.TryGetValue<long>(out var count))
+                {
+                    sums[key] = sums.GetValueOrDefault(key) + count;
+                }
+            }
+        }
+
+        var counts = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (key, sum) in sums)
+        {
+            counts[key] = sum;
+        }
+
+        return counts;
+    }
 }
 
 /// <summary>A dead-lettered batch, replayable as a new run.</summary>

@@ -116,6 +116,10 @@ public sealed class RelayStore
         return await ReadAllAsync(command, ReadUpload, cancellationToken);
     }
 
+    /// <summary>The files of a run whose last attempt failed, in the seed's words ("Account 12345 - INTE100F").</summary>
+    public async Task<IReadOnlyList<string>> FailedAccountsAsync(Guid runId, CancellationToken cancellationToken) =>
+        [.. (await GetUploadsAsync(runId, cancellationToken)).Where(u => u.Status == FileUpload.Failed).Select(u => u.FailedAccount)];
+
     private static ListedFile ReadListed(NpgsqlDataReader r) => new(
         r.GetGuid(0), r.GetString(1), r.GetInt64(2), r.GetFieldValue<DateTimeOffset>(3),
         r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetDateTime(6),
