@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Tributary.Simulators.Faults;
 using Tributary.Simulators.RequestLog;
 
@@ -47,7 +48,29 @@ public sealed class SimulatorInstance : IAsyncDisposable
     /// <summary>Starts an instance with only <paramref name="settings"/> on top of appsettings.json.</summary>
     public static async Task<SimulatorInstance> StartRawAsync(params string[] settings)
     {
-        var app = Build(settings);
+        var (app, address) = await StartOnLoopbackAsync(settings);
+        return new SimulatorInstance(app, address);
+    }
+
+    /// <summary>
+    /// Builds the simulators on a free loopback port; <paramref name="settings"/> are <c>Key=Value</c> overrides, and
+    /// <paramref name="clock"/>, when given, is their clock.
+    /// </summary>
+    public static WebApplication Build(IEnumerable<string> settings, TimeProvider? clock = null) =>
+        SimulatorApp.Build(
+            [
+                "--urls=http://127.0.0.1:0",
+                "--Logging:LogLevel:Default=Warning",
+                .. settings.Select(setting => $"--{setting}"),
+            ],
+            clock is null ? null : builder => builder.Services.AddSingleton(clock));
+
+    public static WebApplication Build(params string[] settings) => Build(settings, clock: null);
+
+    /// <summary>Builds (<see cref="Build(IEnumerable{string}, TimeProvider?)"/>) and starts the simulators; their app and address.</summary>
+    public static async Task<(WebApplication App, Uri Address)> StartOnLoopbackAsync(IEnumerable<string> settings, TimeProvider? clock = null)
+    {
+        var app = Build(settings, clock);
         try
         {
             await app.StartAsync();
@@ -58,16 +81,8 @@ public sealed class SimulatorInstance : IAsyncDisposable
             throw;
         }
 
-        return new SimulatorInstance(app, SimulatorApp.ListeningAddresses(app).Single());
+        return (app, SimulatorApp.ListeningAddresses(app).Single());
     }
-
-    public static WebApplication Build(params string[] settings) =>
-        SimulatorApp.Build(
-        [
-            "--urls=http://127.0.0.1:0",
-            "--Logging:LogLevel:Default=Warning",
-            .. settings.Select(setting => $"--{setting}"),
-        ]);
 
     /// <summary>GET alldossiers with the test credentials (or the given ones; null leaves a header out).</summary>
     public Task<HttpResponseMessage> GetDossiersAsync(string query, string? username = Username, string? password = Password, string? apiKey = null)

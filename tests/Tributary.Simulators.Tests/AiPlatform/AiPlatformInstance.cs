@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Tributary.Simulators.RequestLog;
 
 namespace Tributary.Simulators.Tests.AiPlatform;
@@ -42,24 +41,8 @@ public sealed class AiPlatformInstance : IAsyncDisposable
     public static async Task<AiPlatformInstance> StartAsync(params string[] settings)
     {
         var clock = new TimerClock(Start);
-        var app = SimulatorApp.Build(
-            [
-                "--urls=http://127.0.0.1:0",
-                "--Logging:LogLevel:Default=Warning",
-                .. settings.Select(setting => $"--{setting}"),
-            ],
-            builder => builder.Services.AddSingleton<TimeProvider>(clock));
-        try
-        {
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-
-        return new AiPlatformInstance(app, SimulatorApp.ListeningAddresses(app).Single(), clock);
+        var (app, address) = await SimulatorInstance.StartOnLoopbackAsync(settings, clock);
+        return new AiPlatformInstance(app, address, clock);
     }
 
     /// <summary><c>POST /aiplatform/auth/login</c> with <paramref name="body"/> as sent; a null header is left out.</summary>

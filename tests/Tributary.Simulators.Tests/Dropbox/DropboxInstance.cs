@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Tributary.Simulators.Tests.TrueLayer;
 using Tributary.Testing;
 
@@ -35,24 +34,8 @@ public sealed class DropboxInstance : IAsyncDisposable
     public static async Task<DropboxInstance> StartAsync(params string[] settings)
     {
         var clock = new ManualClock(Start);
-        var app = SimulatorApp.Build(
-            [
-                "--urls=http://127.0.0.1:0",
-                "--Logging:LogLevel:Default=Warning",
-                .. settings.Select(setting => $"--{setting}"),
-            ],
-            builder => builder.Services.AddSingleton<TimeProvider>(clock));
-        try
-        {
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-
-        return new DropboxInstance(app, SimulatorApp.ListeningAddresses(app).Single(), clock);
+        var (app, address) = await SimulatorInstance.StartOnLoopbackAsync(settings, clock);
+        return new DropboxInstance(app, address, clock);
     }
 
     public Task<HttpResponseMessage> TokenAsync(string refreshToken = RefreshToken, string secret = AppSecret) =>

@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Tributary.Simulators.Faults;
 using Tributary.Simulators.RequestLog;
 
@@ -53,13 +52,7 @@ public sealed class MarketDataInstance : IAsyncDisposable
     }
 
     public static WebApplication Build(DateTimeOffset now, params string[] settings) =>
-        SimulatorApp.Build(
-            [
-                "--urls=http://127.0.0.1:0",
-                "--Logging:LogLevel:Default=Warning",
-                .. settings.Select(setting => $"--{setting}"),
-            ],
-            builder => builder.Services.AddSingleton<TimeProvider>(new FixedClock(now)));
+        SimulatorInstance.Build(settings, new FixedClock(now));
 
     /// <summary>GET a feed path (such as <c>quotes?symbols=AAPL</c>) with the given key; null leaves the header out.</summary>
     public Task<HttpResponseMessage> GetAsync(string pathAndQuery, string? apiKey = ApiKey)

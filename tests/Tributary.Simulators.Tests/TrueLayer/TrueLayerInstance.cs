@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Tributary.Simulators.Faults;
 
 namespace Tributary.Simulators.Tests.TrueLayer;
@@ -40,24 +39,8 @@ public sealed class TrueLayerInstance : IAsyncDisposable
     public static async Task<TrueLayerInstance> StartAsync(params string[] settings)
     {
         var clock = new ManualClock(Start);
-        var app = SimulatorApp.Build(
-            [
-                "--urls=http://127.0.0.1:0",
-                "--Logging:LogLevel:Default=Warning",
-                .. settings.Select(setting => $"--{setting}"),
-            ],
-            builder => builder.Services.AddSingleton<TimeProvider>(clock));
-        try
-        {
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-
-        return new TrueLayerInstance(app, SimulatorApp.ListeningAddresses(app).Single(), clock);
+        var (app, address) = await SimulatorInstance.StartOnLoopbackAsync(settings, clock);
+        return new TrueLayerInstance(app, address, clock);
     }
 
     /// <summary><c>POST /_admin/truelayer/consents</c> expecting 201, parsed.</summary>

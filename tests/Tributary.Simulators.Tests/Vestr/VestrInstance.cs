@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Tributary.Simulators.Keycloak;
 using Tributary.Simulators.Tests.TrueLayer;
 
@@ -61,24 +60,8 @@ public sealed partial class VestrInstance : IAsyncDisposable
     public static async Task<VestrInstance> StartAsync(params string[] settings)
     {
         var clock = new ManualClock(Start);
-        var app = SimulatorApp.Build(
-            [
-                "--urls=http://127.0.0.1:0",
-                "--Logging:LogLevel:Default=Warning",
-                .. settings.Select(setting => $"--{setting}"),
-            ],
-            builder => builder.Services.AddSingleton<TimeProvider>(clock));
-        try
-        {
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-
-        return new VestrInstance(app, SimulatorApp.ListeningAddresses(app).Single(), clock);
+        var (app, address) = await SimulatorInstance.StartOnLoopbackAsync(settings, clock);
+        return new VestrInstance(app, address, clock);
     }
 
     /// <summary>The TOTP code by the test's clock (not the realm's), shifted by <paramref name="offset"/>.</summary>
