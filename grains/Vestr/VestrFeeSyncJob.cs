@@ -58,6 +58,7 @@ public sealed class VestrFeeSyncJob(VestrFeeClient client, VestrFeeStore store, 
     {
         ArgumentNullException.ThrowIfNull(batch);
         var read = new List<FeeDeduction>();
+        var left = new List<TouchedDay>();
         var (inserted, updated, unchanged) = (0, 0, 0);
         foreach (var window in batch.Items)
         {
@@ -70,16 +71,16 @@ public sealed class VestrFeeSyncJob(VestrFeeClient client, VestrFeeStore store, 
                 var upsert = await batch.StoreAsync(
                     t => store.UpsertAsync(batch.RunId, [.. page.Items.Select(RowOf)], t), cancellationToken);
                 (inserted, updated, unchanged) = (inserted + upsert.Inserted, updated + upsert.Updated, unchanged + upsert.Unchanged);
+                left.AddRange(upsert.Touched);
                 read.AddRange(page.Items);
                 cursor = page.HasMore ? page.NextCursor : null;
             }
             while (cursor is not null);
         }
 
-        // Every product read is told every day it read, changed or not (see VestrFeeGrain): one call per product.
-        await Task.WhenAll(read.GroupBy(f => f.ProductIsin, StringComparer.Ordinal).Select(product =>
-            grains.GetGrain<IVestrFeeGrain>(VestrKeys.Product(product.Key)).Touched(
-                new FeeTouch(batch.RunId, [.. product.Select(f => f.BookingDate).Distinct().Order()], product.Max(f => f.BookingDate)))));
+        // Every product read is told every day it read, changed or not (see VestrFeeGrain), and every product a record
+        // left is told the day it left (see VestrFeeStore.MovedDaysAsync): one call per product.
+        await TouchAsync(batch.RunId, [.. read.Select(f => new TouchedDay(f.ProductIsin, f.BookingDate)), .. left]);
         return new BatchResult(read.Count, Details: new JsonObject
         {
             ["inserted"] = inserted,
@@ -94,8 +95,16 @@ public sealed class VestrFeeSyncJob(VestrFeeClient client, VestrFeeStore store, 
     public async Task RunFinishedAsync(JobRunOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcome);
+        // Days records left in a batch that crashed before telling their product, and whose retry read them unchanged.
+        await TouchAsync(outcome.RunId, await store.MovedDaysAsync(cancellationToken));
         await store.FinishSyncAsync(outcome.RunId, outcome.Status == RunStatus.Succeeded ? "succeeded" : "failed", outcome.Error, time.GetUtcNow(), cancellationToken);
     }
+
+    /// <summary>Tells each product the days of it to refresh, one call per product.</summary>
+    private Task TouchAsync(Guid runId, IReadOnlyCollection<TouchedDay> days) =>
+        Task.WhenAll(days.GroupBy(d => d.ProductIsin, StringComparer.Ordinal).Select(product =>
+            grains.GetGrain<IVestrFeeGrain>(VestrKeys.Product(product.Key)).Touched(
+                new FeeTouch(runId, [.. product.Select(d => d.Day).Distinct().Order()], product.Max(d => d.Day)))));
 
     /// <summary>The run's range: the last <c>days</c> up to today, or everything since <c>Vestr:FullSyncFrom</c>.</summary>
     private (DateOnly From, DateOnly To, bool Full) RangeOf(RunRequest request)

@@ -36,6 +36,7 @@ public sealed class FeeLedger
     private readonly TimeProvider _time;
     private readonly ulong _seed;
     private readonly Dictionary<string, decimal> _corrections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FeeProduct> _rebookings = new(StringComparer.Ordinal);
     private int _correctionRounds;
     private int _rateLimitedRemaining;
     private int _rateLimitRetryAfterSeconds = 1;
@@ -99,16 +100,18 @@ public sealed class FeeLedger
     /// Changes the amount of <paramref name="count"/> deductions booked in the last 30 days that were not corrected
     /// before (chosen deterministically from the seed and the number of earlier rounds) and records the new amounts.
     /// </summary>
+    /// <param name="count">How many deductions to correct.</param>
+    /// <param name="rebook">Move each to another product (same id, day, amount and currency) instead of changing its amount.</param>
     /// <returns>The corrections, or null when fewer than <paramref name="count"/> deductions are left to correct.</returns>
-    public IReadOnlyList<FeeCorrection>? Correct(int count)
+    public IReadOnlyList<FeeCorrection>? Correct(int count, bool rebook = false)
     {
         var today = Today;
         lock (_gate)
         {
             var candidates = Deductions(today.AddDays(1 - VestrRoutes.CorrectionWindowDays), today)
-                .Where(deduction => !_corrections.ContainsKey(deduction.Id))
+                .Where(deduction => !_corrections.ContainsKey(deduction.Id) && !_rebookings.ContainsKey(deduction.Id))
                 .ToList();
-            if (candidates.Count < count)
+            if (candidates.Count < count || (rebook && Products.Count < 2))
             {
                 return null;
             }
@@ -117,6 +120,15 @@ public sealed class FeeLedger
             var corrections = new List<FeeCorrection>(count);
             foreach (var deduction in random.PickDistinct(candidates, count))
             {
+                if (rebook)
+                {
+                    var from = Products.Single(p => p.Isin == deduction.ProductIsin);
+                    var to = Products[(from.Index + 1 + random.Next(0, Products.Count - 1)) % Products.Count];
+                    _rebookings[deduction.Id] = to;
+                    corrections.Add(new FeeCorrection(deduction.Id, deduction.BookingDate, deduction.Amount, deduction.Amount, from.Isin, to.Isin));
+                    continue;
+                }
+
                 var cents = ToCents(deduction.Amount);
                 var factor = (random.Chance(0.5) ? 0.85 : 1.05) + random.NextDouble() * 0.1;
                 var corrected = Math.Max(1, (long)Math.Round(cents * factor));
@@ -140,7 +152,7 @@ public sealed class FeeLedger
         {
             lock (_gate)
             {
-                return _corrections.Count;
+                return _corrections.Count + _rebookings.Count;
             }
         }
     }
@@ -187,6 +199,7 @@ public sealed class FeeLedger
         lock (_gate)
         {
             _corrections.Clear();
+            _rebookings.Clear();
             _correctionRounds = 0;
             _rateLimitedRemaining = 0;
             _rateLimitRetryAfterSeconds = 1;
@@ -236,7 +249,8 @@ public sealed class FeeLedger
         lock (_gate)
         {
             var amount = _corrections.TryGetValue(id, out var corrected) ? corrected : Money(Math.Max(1, cents));
-            return new FeeDeduction(id, day, amount, product.Currency, type, product.Isin, product.Name, Quantity(product, day));
+            var bookedTo = _rebookings.GetValueOrDefault(id) ?? product;
+            return new FeeDeduction(id, day, amount, product.Currency, type, bookedTo.Isin, bookedTo.Name, Quantity(product, day));
         }
     }
 

@@ -63,7 +63,7 @@ public static class VestrAdminEndpoints
                 return AdminBody.Invalid("count", $"count must be 1..10000; was {count}.");
             }
 
-            return ledger.Correct(count) is { } corrections
+            return ledger.Correct(count, body.Value.Rebook ?? false) is { } corrections
                 ? TypedResults.Json(new FeeCorrectionsReply(corrections), VestrJsonContext.Default.FeeCorrectionsReply)
                 : AdminBody.Invalid("count", $"count must be at most the number of deductions of the last {VestrRoutes.CorrectionWindowDays} days not corrected yet; {count} is too many.");
         });
@@ -108,8 +108,8 @@ public static class VestrAdminEndpoints
     private static VestrSnapshot Snapshot(FeeLedger ledger) =>
         new(ledger.Products.Count, ledger.FirstDay, ledger.Today, ledger.CorrectionCount, ledger.RateLimitedRemaining);
 
-    /// <summary>Body of <c>POST /_admin/vestr/corrections</c>.</summary>
-    public sealed record CorrectionsRequest(int? Count);
+    /// <summary>Body of <c>POST /_admin/vestr/corrections</c>; with <c>rebook</c> the deductions move to another product instead of changing their amount.</summary>
+    public sealed record CorrectionsRequest(int? Count, bool? Rebook);
 
     /// <summary>Body of <c>PUT /_admin/vestr/rate-limited</c>; <c>retryAfterSeconds</c> defaults to 1.</summary>
     public sealed record RateLimitedRequest(int? Count, int? RetryAfterSeconds);

@@ -176,6 +176,14 @@ public sealed class VestrFeeStore
                 (SELECT count(*) FROM upserted u WHERE EXISTS (SELECT 1 FROM prior p WHERE p.id = u.id))::integer AS updated,
                 (SELECT count(*) FROM incoming)::integer AS records
         ),
+        moved AS (
+            -- Executed although nothing reads it (PostgreSQL runs every data-modifying WITH to completion).
+            INSERT INTO vestr_fee_moved_days (product_isin, booking_date)
+            SELECT DISTINCT p.product_isin, p.booking_date
+            FROM prior p JOIN upserted u ON u.id = p.id
+            WHERE (p.product_isin, p.booking_date) IS DISTINCT FROM (u.product_isin, u.booking_date)
+            ON CONFLICT (product_isin, booking_date) DO NOTHING
+        ),
         sync AS (
             UPDATE fee_sync_status s
             SET records = s.records + c.records, inserted = s.inserted + c.inserted, updated = s.updated + c.updated,
@@ -292,10 +300,38 @@ public sealed class VestrFeeStore
                         new NpgsqlParameter("distinct_months", days.Select(d => new DateOnly(d.Day.Year, d.Day.Month, 1)).Distinct().ToArray()),
                     },
                 },
+                // A day a record left is up to date once refreshed: it is no longer owed a refresh.
+                new NpgsqlBatchCommand(
+                    "DELETE FROM vestr_fee_moved_days m USING unnest(@isins::text[], @days::date[]) AS t(product_isin, day) " +
+                    "WHERE m.product_isin = t.product_isin AND m.booking_date = t.day")
+                {
+                    Parameters =
+                    {
+                        new NpgsqlParameter("isins", days.Select(d => d.ProductIsin).ToArray()),
+                        new NpgsqlParameter("days", days.Select(d => d.Day).ToArray()),
+                    },
+                },
             },
         };
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The (product, day) pairs records left when an upsert moved them to another product or day, and that no refresh
+    /// or rebuild has recomputed since: a sync that crashed between its upsert and its refresh left these behind.
+    /// </summary>
+    public async Task<IReadOnlyList<TouchedDay>> MovedDaysAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT product_isin, booking_date FROM vestr_fee_moved_days ORDER BY product_isin, booking_date");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var days = new List<TouchedDay>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            days.Add(new TouchedDay(reader.GetString(0), reader.GetFieldValue<DateOnly>(1)));
+        }
+
+        return days;
     }
 
     /// <summary>The touched (product, day) pairs, distinct, as <c>touched</c>; their records as <c>fees</c>.</summary>
@@ -594,6 +630,8 @@ public sealed class VestrFeeStore
         RebuildTableSql("vestr_fee_product_totals"),
         $"DROP TABLE {string.Join(", ", RebuiltTables)}",
         .. RebuiltTables.SelectMany(SwapInSql),
+        // Every day is recomputed from the records: none is owed a refresh any more.
+        "DELETE FROM vestr_fee_moved_days",
     ];
 
     /// <summary>

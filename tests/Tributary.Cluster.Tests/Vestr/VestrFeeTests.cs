@@ -40,6 +40,23 @@ public sealed class VestrFeeTests
 
         await AssertAggregatesAsync(vestr, history);
 
+        // Rebookings move records to another product: the days they left are refreshed too, not only the days read.
+        var rebookings = await (await vestr.Simulator.Admin.PostAsJsonAsync("/_admin/vestr/corrections", new { count = 2, rebook = true })).Content.ReadFromJsonAsync<JsonElement>();
+        var rebooked = rebookings.GetProperty("corrections").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!, c => c.GetProperty("productIsin").GetString()!);
+        Assert.Equal(2, rebooked.Count);
+        Assert.All(rebookings.GetProperty("corrections").EnumerateArray(),
+            c => Assert.NotEqual(c.GetProperty("previousProductIsin").GetString(), c.GetProperty("productIsin").GetString()));
+        Assert.Equal("succeeded", (await vestr.SyncAsync(new { days = 30 })).Status);
+        Assert.Equal(2, (await vestr.GetAsync("/api/vestr/syncs?limit=1"))[0].GetProperty("updated").GetInt32());
+        history = await vestr.DeductionsAsync();
+        foreach (var (id, isin) in rebooked)
+        {
+            Assert.Equal(isin, history.Single(d => d.Id == id).ProductIsin);
+        }
+
+        await AssertAggregatesAsync(vestr, history);
+        Assert.Equal(0, await vestr.ScalarAsync("SELECT count(*) FROM vestr_fee_moved_days"));
+
         // The same sync again changes no aggregate.
         var settled = await vestr.AggregatesAsync();
         Assert.NotEqual(before, settled);

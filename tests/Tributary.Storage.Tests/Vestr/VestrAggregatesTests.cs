@@ -166,6 +166,45 @@ public sealed class VestrAggregatesTests
     }
 
     [Fact]
+    public async Task The_day_a_record_left_is_owed_a_refresh_until_a_refresh_or_a_rebuild_recomputes_it()
+    {
+        await using var db = await CreateAsync("vestr_moved_days");
+        DateOnly Day(int d) => new(2024, 5, d);
+        var first = await db.Store.UpsertAsync(SyncId, [Fee("a", Day(1), 1m), Fee("b", Day(2), 2m), Fee("c", Day(3), 3m)], None);
+        await db.Store.RefreshAggregatesAsync(first.Touched, None);
+        Assert.Empty(await db.Store.MovedDaysAsync(None));
+
+        // "a" moves to another product, "b" to another day, "c" changes its amount only: two days are left, one is not.
+        await db.Store.UpsertAsync(SyncId, [Fee("a", Day(1), 1m, isin: "CH0000000002"), Fee("b", Day(4), 2m), Fee("c", Day(3), 3.5m)], None);
+        Assert.Equal([new TouchedDay("CH0000000001", Day(1)), new TouchedDay("CH0000000001", Day(2))], await db.Store.MovedDaysAsync(None));
+
+        // A retried batch reads the rows unchanged: it reports nothing touched, and the days left are still owed.
+        var retried = await db.Store.UpsertAsync(SyncId, [Fee("a", Day(1), 1m, isin: "CH0000000002"), Fee("b", Day(4), 2m), Fee("c", Day(3), 3.5m)], None);
+        Assert.Equal((0, 0, 3), (retried.Inserted, retried.Updated, retried.Unchanged));
+        Assert.Empty(retried.Touched);
+        Assert.Equal(2, (await db.Store.MovedDaysAsync(None)).Count);
+
+        // Refreshing what the batch read plus what is owed gives what a rebuild gives, and clears what it refreshed.
+        await db.Store.RefreshAggregatesAsync(
+            [new TouchedDay("CH0000000002", Day(1)), new TouchedDay("CH0000000001", Day(4)), new TouchedDay("CH0000000001", Day(3)),
+             new TouchedDay("CH0000000001", Day(1))], None);
+        Assert.Equal([new TouchedDay("CH0000000001", Day(2))], await db.Store.MovedDaysAsync(None));
+        await db.Store.RefreshAggregatesAsync(await db.Store.MovedDaysAsync(None), None);
+        Assert.Empty(await db.Store.MovedDaysAsync(None));
+        var refreshed = await db.DerivedRowsAsync();
+        await db.Store.RebuildAllAggregatesAsync(None);
+        Assert.Equal((await db.DerivedRowsAsync()).Take(3), refreshed.Take(3));
+        Assert.Equal([(Day(1), "CH0000000002", 1m), (Day(3), "CH0000000001", 3.5m), (Day(4), "CH0000000001", 2m)],
+            (await db.Store.DailySummariesAsync(null, null, null, None)).Select(s => (s.Period, s.ProductIsin, s.TotalAmount)));
+
+        // A rebuild recomputes every day, so it clears what is owed too.
+        await db.Store.UpsertAsync(SyncId, [Fee("c", Day(5), 3.5m)], None);
+        Assert.Equal([new TouchedDay("CH0000000001", Day(3))], await db.Store.MovedDaysAsync(None));
+        await db.Store.RebuildAllAggregatesAsync(None);
+        Assert.Empty(await db.Store.MovedDaysAsync(None));
+    }
+
+    [Fact]
     public async Task A_rebuild_leaves_the_tables_declared_as_the_migrations_declare_them()
     {
         await using var db = await CreateAsync("vestr_rebuild_schema");
