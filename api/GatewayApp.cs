@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
@@ -77,7 +76,7 @@ public static partial class GatewayApp
         });
 
         builder.AddServiceDefaults("tributary-gateway");
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton(_ => TributaryDataSource.Create(connectionString));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<JobRunStore>();
         builder.Services.AddDossierStore(builder.Configuration);

@@ -55,7 +55,7 @@ public static partial class SiloProgram
         // because the ports are needed before the host is built).
         builder.Services.AddOptions<SiloHostOptions>().Bind(builder.Configuration.GetSection(SiloHostOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SiloHostOptions>, SiloHostOptionsValidator>();
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddSingleton(_ => TributaryDataSource.Create(connectionString));
         builder.Services.AddSingleton<DatabaseMigrator>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = hostOptions.ShutdownTimeout);
         if (command == "run")

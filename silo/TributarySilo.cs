@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Dashboard;
-using Npgsql;
+using Tributary.Storage;
 using Tributary.Analysis;
 using Tributary.Diagnostics;
 using Tributary.FinTrack;
@@ -64,7 +64,7 @@ public static class TributarySilo
         // The dashboard's grain service must run on every silo or the gateway's dashboard breaks.
         silo.AddDashboard();
         silo.Services.TryAddSingleton(TimeProvider.System);
-        silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        silo.Services.TryAddSingleton(_ => TributaryDataSource.Create(connectionString));
 
         // One line per domain: each domain owns its registrations.
         silo.AddDiagnosticsDomain();
