@@ -66,6 +66,11 @@ public sealed class CommandFailedException : Exception
             text.Append(CultureInfo.InvariantCulture, $"{method} {path} answered {code} {reason}.");
         }
 
+        if (status == HttpStatusCode.Unauthorized && problem is not null)
+        {
+            text.Append("\nThe key comes from --api-key, else TRIBUTARY_API_KEY, else ./run.sh's .data/admin-key.");
+        }
+
         return new CommandFailedException(text.ToString()) { Status = status };
     }
 

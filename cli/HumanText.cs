@@ -79,6 +79,7 @@ public static class HumanText
     private static string Scalar(JsonNode? node) => node switch
     {
         null => "-",
+        JsonObject { Count: 0 } or JsonArray { Count: 0 } => "(none)",
         JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
         JsonArray array when array.All(i => i is JsonValue) => string.Join(", ", array.Select(Scalar)),
         _ => node.ToJsonString(),
