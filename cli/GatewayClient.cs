@@ -30,10 +30,14 @@ public sealed class GatewayClient : IDisposable
 
     public Task<JsonNode?> PutAsync(string path, JsonNode? body, CancellationToken cancellationToken) => SendAsync(HttpMethod.Put, path, body, cancellationToken);
 
-    /// <summary>Opens <c>/api/events</c> (Server-Sent Events) with the given query; the caller reads and disposes the answer.</summary>
+    /// <summary>
+    /// Opens <c>/api/events</c> (Server-Sent Events) with the given query, from the next event on (<c>after=latest</c>:
+    /// the work followed was just started, and its status is read besides); the caller reads and disposes the answer.
+    /// </summary>
     public async Task<HttpResponseMessage> OpenEventsAsync(string query, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/events" + query);
+        ArgumentNullException.ThrowIfNull(query);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/events" + query + (query.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "after=latest");
         request.Headers.Accept.Clear();
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);

@@ -16,19 +16,27 @@ public static class EventEndpoints
     {
         app.MapGet("/api/events", StreamAsync)
             .WithTags("Events")
-            .WithSummary("Server-Sent Events of job progress and completion (CloudEvents JSON). Filters: type, job (comma-separated). Resume with Last-Event-ID or ?after=.");
+            .WithSummary("Server-Sent Events of job progress and completion (CloudEvents JSON). Filters: type, job (comma-separated). Resume with Last-Event-ID or ?after=; ?after=latest starts at what comes next.");
         return app;
     }
+
+    /// <summary>The cursor that starts the stream after the newest event stored.</summary>
+    private const string Latest = "latest";
 
     private static async Task StreamAsync(HttpContext context, Outbox outbox, OutboxNotifier notifier, string? type = null, string? job = null, string? after = null)
     {
         var cursorText = context.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? after;
         long cursor = 0;
-        if (cursorText is not null && (!long.TryParse(cursorText, NumberStyles.None, CultureInfo.InvariantCulture, out cursor)))
+        if (cursorText == Latest)
+        {
+            // Only what happens from now on: a client following one piece of work need not read the whole history.
+            cursor = await outbox.LatestSequenceAsync(context.RequestAborted);
+        }
+        else if (cursorText is not null && (!long.TryParse(cursorText, NumberStyles.None, CultureInfo.InvariantCulture, out cursor)))
         {
             await TypedResults.ValidationProblem(new Dictionary<string, string[]>
             {
-                ["Last-Event-ID"] = [$"An event id from this stream (a whole number); was '{cursorText}'."],
+                ["Last-Event-ID"] = [$"An event id from this stream (a whole number), or '{Latest}' for only what comes next; was '{cursorText}'."],
             }).ExecuteAsync(context);
             return;
         }

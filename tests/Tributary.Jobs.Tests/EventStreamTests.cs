@@ -30,6 +30,20 @@ public sealed class EventStreamTests
         using var resumed = await SseReader.OpenAsync(client, "/api/events?job=test_counting", lastEventId: events[1].Id);
         var rest = await resumed.ReadUntilAsync(e => e.Type == "tributary.job.run.completed");
         Assert.Equal(events.Skip(2).Select(e => e.Id), rest.Select(e => e.Id));
+
+        // A client that asks for only what comes next sees the next run's events and none of the first's.
+        using var latest = await SseReader.OpenAsync(client, "/api/events?job=test_counting&after=latest");
+        var second = await client.PostAsync("/api/etl/test_counting/runs", null);
+        var secondRunId = (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString();
+        var next = await latest.ReadUntilAsync(e => e.Type == "tributary.job.run.completed");
+        Assert.Equal(6, next.Count);
+        Assert.All(next, e => Assert.Equal(secondRunId, e.Data.GetProperty("subject").GetString()));
+        Assert.True(next[0].Id > events[^1].Id,
+            $"the stream after=latest began at event {next[0].Id}, not after the first run's last event {events[^1].Id}");
+
+        var bad = await client.GetAsync("/api/events?after=soon");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("'latest'", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("Last-Event-ID")[0].GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
