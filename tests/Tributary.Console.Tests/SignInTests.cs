@@ -21,7 +21,7 @@ public sealed class SignInTests(ConsoleSystem system)
         await page.GetByTestId("api-key").FillAsync(GatewayHost.OperatorKey);
         await page.GetByTestId("sign-in").ClickAsync();
         // Back where the browser was sent from.
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Runs" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Runs", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByTestId("who")).ToHaveTextAsync($"{GatewayHost.OperatorUser} (operator)");
 
         // The cookie opens the console, never the API: /api/* still wants a key.
