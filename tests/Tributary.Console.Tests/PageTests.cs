@@ -63,6 +63,7 @@ public sealed class PageTests(ConsoleSystem system)
 
         var admin = await system.SignInAsync(GatewayHost.AdminKey);
         await admin.GotoAsync("/console/wealthx");
+        await Expect(admin.GetByTestId("records")).ToHaveTextAsync("Records 1000 / 3000");
         await Expect(admin.GetByTestId("reset")).ToBeVisibleAsync();
         await ConsoleSystem.ScreenshotAsync(admin, "wealthx-admin");
     }
