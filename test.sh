@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./test.sh [FILTER]  — installs what the tests need (PostgreSQL, OpenSSH's server), starts a throwaway PostgreSQL, builds, runs every test
+# ./test.sh [FILTER]  — installs what the tests need (PostgreSQL, OpenSSH's server, Chromium), starts a throwaway PostgreSQL, builds, runs every test
 # project (or only those whose name contains FILTER), and ends with the line "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,6 +13,9 @@ fi
 scripts/postgres.sh install
 # The Credinvest tests talk to a real OpenSSH SFTP server (Debian's openssh-server, started per test on loopback).
 scripts/sshd.sh install
+# The web console's tests drive Debian's Chromium with Playwright (never a downloaded browser).
+scripts/chromium.sh install
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 work=$(mktemp -d /tmp/tributary-test.XXXXXX)
 chmod 755 "$work"   # initdb runs as the postgres user when we are root: it must enter this folder
@@ -32,6 +35,8 @@ dotnet build Cluster.sln -c Release -nologo -clp:ErrorsOnly
 
 status=0
 results="$work/results"
+# The console tests' screenshots, kept after the run (the results folder goes with $work).
+export TRIBUTARY_SCREENSHOTS="$root/tests/Tributary.Console.Tests/TestResults/screenshots"
 for project in tests/*.Tests/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   if [ -n "$filter" ] && [[ "$name" != *"$filter"* ]]; then continue; fi

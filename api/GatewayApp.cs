@@ -15,6 +15,7 @@ using Tributary.Api.Sync;
 using Tributary.Api.TrueLayer;
 using Tributary.Api.Vestr;
 using Tributary.Api.WealthX;
+using Tributary.Api.WebConsole;
 using Tributary.ServiceDefaults;
 using Tributary.Storage;
 using Tributary.Storage.Analysis;
@@ -42,7 +43,16 @@ public static partial class GatewayApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         // Settings sit beside the assembly: the gateway reads the same appsettings.json from any working directory.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // The application is the gateway wherever it is hosted (a test process too): the console's static assets are found by its name.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            ApplicationName = typeof(GatewayApp).Assembly.GetName().Name,
+        });
+        // A build's output serves the console's assets (blazor.web.js, console.css) from where the build keeps them, in any
+        // environment; a published gateway has them in wwwroot and no manifest, and this does nothing.
+        builder.WebHost.UseStaticWebAssets();
         configure?.Invoke(builder);
         var configuration = builder.Configuration;
 
@@ -119,13 +129,17 @@ public static partial class GatewayApp
         builder.Services.AddSingleton<IValidateOptions<GatewayAuthOptions>, GatewayAuthOptionsValidator>();
         builder.Services.AddSingleton<ApiKeyRegistry>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            // The web console's cookie: never the default scheme, named only by the console's own endpoints.
+            .AddWebConsoleCookie();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ApiKeyScopes.Policies.Operator, p => p.RequireClaim(ApiKeyScopes.ClaimType, ApiKeyScopes.Operator))
             .AddPolicy(ApiKeyScopes.Policies.Admin, p => p.RequireClaim(ApiKeyScopes.ClaimType, ApiKeyScopes.Admin))
+            .AddPolicy(WebConsoleSetup.Policy, p => p.AddAuthenticationSchemes(WebConsoleSetup.Scheme).RequireClaim(ApiKeyScopes.ClaimType, ApiKeyScopes.Operator))
             // Every endpoint needs a key unless it says AllowAnonymous (the probes).
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireClaim(ApiKeyScopes.ClaimType, ApiKeyScopes.Operator).Build());
 
+        builder.Services.AddWebConsole();
         builder.Services.AddRequestProblems();
         builder.Services.AddRequestRateLimits(configuration);
         builder.Services.AddOptions<FailoverOptions>().Bind(configuration.GetSection(FailoverOptions.Section)).ValidateOnStart();
@@ -154,6 +168,8 @@ public static partial class GatewayApp
         // requests without a valid key are limited (by address) too.
         app.UseRateLimiter();
         app.UseAuthorization();
+        // The console's forms (sign-in) carry an antiforgery token; API routes bind no forms and are not affected.
+        app.UseAntiforgery();
         // Inside the exception handler, around every endpoint: a silo's death or a database outage is retried or a 503.
         app.UseMiddleware<ClusterFailover>();
 
@@ -182,6 +198,7 @@ public static partial class GatewayApp
         app.MapVestrEndpoints();
         app.MapSyncEndpoints();
         app.MapTaskEndpoints();
+        app.MapWebConsole();
         return app;
     }
 }

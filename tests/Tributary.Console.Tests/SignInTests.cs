@@ -1,0 +1,50 @@
+namespace Tributary.Console.Tests;
+
+/// <summary>Signing in with an API key, and the overview it opens on.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class SignInTests(ConsoleSystem system)
+{
+    [Fact]
+    public async Task A_wrong_key_is_refused_with_the_APIs_message_and_a_right_one_opens_the_overview()
+    {
+        var context = await system.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = system.Gateway.Address.ToString() });
+        var page = await context.NewPageAsync();
+
+        // Without a session every console page sends the browser to the sign-in page.
+        await page.GotoAsync("/console/runs");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/signin\\?ReturnUrl=%2Fconsole%2Fruns$"));
+
+        await page.GetByTestId("api-key").FillAsync("not-a-key-of-this-gateway");
+        await page.GetByTestId("sign-in").ClickAsync();
+        await Expect(page.GetByTestId("problem")).ToHaveTextAsync("The API key is not valid.");
+
+        await page.GetByTestId("api-key").FillAsync(GatewayHost.OperatorKey);
+        await page.GetByTestId("sign-in").ClickAsync();
+        // Back where the browser was sent from.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Runs", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("who")).ToHaveTextAsync($"{GatewayHost.OperatorUser} (operator)");
+
+        // The cookie opens the console, never the API: /api/* still wants a key.
+        var api = await page.APIRequest.GetAsync("/api/me");
+        Assert.Equal(401, api.Status);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/signin$"));
+        await context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_overview_shows_the_silos_jobs_dead_letters_and_live_events()
+    {
+        var page = await system.SignInAsync(GatewayHost.OperatorKey);
+
+        await Expect(page.GetByTestId("silos").Locator("tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.GetByTestId("silos").Locator("tbody tr td").Nth(3)).ToHaveTextAsync("Active");
+        var wealthx = page.GetByTestId("jobs").Locator("tr[data-job='wealthx_default']");
+        await Expect(wealthx.Locator("td").Nth(2)).ToHaveTextAsync("succeeded");
+        await Expect(wealthx.Locator("td").Nth(3)).ToHaveTextAsync("paused");
+        await Expect(page.GetByTestId("dead-letters")).ToContainTextAsync("0 waiting");
+
+        await ConsoleSystem.ScreenshotAsync(page, "overview");
+    }
+}
