@@ -108,6 +108,8 @@ internal static class AnalysisTasksBenchmark
             await WaitAsync(connectionString,
                 $"SELECT count(*) FROM analysis_task_sections s JOIN analysis_tasks t USING (task_id) WHERE t.task_id <> '{warm.TaskId}' AND s.status = 'completed'",
                 sections, TimeSpan.FromSeconds(Math.Max(300, sections * latencyMs / 1000.0 / (workers * silos) * 10)));
+            // A task takes its status from its sections when its run ends, a moment after its last section.
+            await WaitAsync(connectionString, "SELECT count(*) FROM analysis_tasks WHERE status IN ('pending', 'running')", 0, TimeSpan.FromSeconds(60));
             await using var dataSource = NpgsqlDataSource.Create(connectionString);
             await using var last = dataSource.CreateCommand($"SELECT max(finished_at) FROM analysis_task_sections WHERE task_id <> '{warm.TaskId}'");
             var finishedAt = new DateTimeOffset(DateTime.SpecifyKind((DateTime)(await last.ExecuteScalarAsync())!, DateTimeKind.Utc));
