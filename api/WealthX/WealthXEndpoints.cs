@@ -20,6 +20,8 @@ public static class WealthXEndpoints
 {
     private const int MaxTextLength = 200;
     private const int MaxSessionBatches = 1_000;
+    private const int DefaultDays = 30;
+    private const int MaxDays = 366;
 
     private const string ResetConfirmation =
         "Must be true: a reset starts the pull over from index 1 and forgets its counters; the stored dossiers are kept.";
@@ -40,6 +42,8 @@ public static class WealthXEndpoints
             .WithSummary("Admin: remove all but the newest copy of every dossier ID stored more than once.");
         group.MapGet("/{feed}/projection", GetProjectionAsync).WithName("GetWealthXProjection")
             .WithSummary("What the settings and schedule add up to: calls per session, sessions and records per day, days to finish, safety buffer.");
+        group.MapGet("/{feed}/daily", GetDailyAsync).WithName("GetWealthXDaily")
+            .WithSummary("Records per day: for each of the last N UTC days (days=1..366, default 30; today last), the dossiers the sessions' pages stored and how many sessions stored them.");
         group.MapGet("/{feed}/dossiers/{id}", GetDossierAsync).WithName("GetWealthXDossier")
             .WithSummary("One stored dossier: the JSON WealthX sent, with its store times and content hash.");
         group.MapGet("/{feed}/dossiers", SearchDossiersAsync).WithName("SearchWealthXDossiers")
@@ -207,6 +211,41 @@ public static class WealthXEndpoints
         {
             return UnknownFeed(exception);
         }
+    }
+
+    /// <remarks>
+    /// A page's records count on the day the page finished (its batch in <c>job_run_batches</c>), so a session that runs
+    /// over midnight counts on both days; every day of the window is listed, with zeros where nothing was stored.
+    /// </remarks>
+    private static async Task<Results<Ok<IReadOnlyList<WealthXDayView>>, ProblemHttpResult, ValidationProblem>> GetDailyAsync(
+        string feed, IClusterClient client, JobRunStore runs, TimeProvider time, CancellationToken cancellationToken, string? days = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        AddFeedError(errors, feed);
+        var count = DefaultDays;
+        if (days is not null && (!int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > MaxDays))
+        {
+            errors["days"] = [$"A whole number from 1 to {MaxDays}; was '{days}'."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (await FeedMissingAsync(client, feed) is { } missing)
+        {
+            return missing;
+        }
+
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var first = today.AddDays(1 - count);
+        var stored = (await runs.ItemsPerDayAsync(WealthXFeed.JobName(feed), first, cancellationToken)).ToDictionary(d => d.Day);
+        IReadOnlyList<WealthXDayView> view = Enumerable.Range(0, count)
+            .Select(i => first.AddDays(i))
+            .Select(day => stored.TryGetValue(day, out var d) ? new WealthXDayView(day, d.Items, d.Runs) : new WealthXDayView(day, 0, 0))
+            .ToList();
+        return TypedResults.Ok(view);
     }
 
     private static async Task<Results<Ok<DossierView>, ProblemHttpResult, ValidationProblem>> GetDossierAsync(

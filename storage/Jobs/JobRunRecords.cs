@@ -68,6 +68,9 @@ public sealed record JobBatchRecord(
     }
 }
 
+/// <summary>One UTC day of a job's work: the items its succeeded batches processed that day, in how many runs.</summary>
+public sealed record JobDayRecord(DateOnly Day, long Items, int Runs);
+
 /// <summary>A dead-lettered batch, replayable as a new run.</summary>
 public sealed record DeadLetterRecord(
     long DeadLetterId,

@@ -128,6 +128,26 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
         return await ReadAllAsync(command, ReadBatch, cancellationToken);
     }
 
+    /// <summary>
+    /// What <paramref name="job"/>'s runs got done per UTC day from <paramref name="fromDay"/> on: the items its succeeded
+    /// batches processed, counted on the day each batch finished, and how many runs those batches belong to. Days
+    /// without a succeeded batch are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<JobDayRecord>> ItemsPerDayAsync(string job, DateOnly fromDay, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT (b.finished_at AT TIME ZONE 'UTC')::date AS day, sum(b.items_processed)::bigint, count(DISTINCT b.run_id)::int
+            FROM job_run_batches b JOIN job_runs r ON r.run_id = b.run_id
+            WHERE r.job = @job AND b.status = 'succeeded' AND b.finished_at >= @from
+            GROUP BY day
+            ORDER BY day
+            """);
+        command.Parameters.AddWithValue("job", job);
+        command.Parameters.AddWithValue("from", new DateTimeOffset(fromDay.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        return await ReadAllAsync(command, r => new JobDayRecord(r.GetFieldValue<DateOnly>(0), r.GetInt64(1), r.GetInt32(2)), cancellationToken);
+    }
+
     /// <summary>Records that a batch (a slice of the run's items) is being processed: the checkpoint before the work.</summary>
     public async Task ClaimBatchAsync(Guid runId, int batchIndex, int itemOffset, int itemCount, CancellationToken cancellationToken)
     {

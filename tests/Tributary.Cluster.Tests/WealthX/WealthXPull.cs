@@ -134,6 +134,13 @@ internal sealed class WealthXPull : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(Cluster.Settings.ConnectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public async Task<string?> TextAsync(string sql)
     {
         await using var dataSource = NpgsqlDataSource.Create(Cluster.Settings.ConnectionString);

@@ -231,6 +231,49 @@ public sealed class WealthXPullTests
     }
 
     [Fact]
+    public async Task Daily_counts_the_records_each_days_pages_stored_and_the_sessions_that_stored_them()
+    {
+        await using var pull = await WealthXPull.StartAsync("wealthx_daily", new Dictionary<string, string>(FastCalls) { ["WealthX:SessionSize"] = "1500" });
+        var (early, _) = await pull.RunSessionAsync(maxBatches: 2);
+        Assert.Equal("succeeded", (await pull.RunSessionAsync()).Status);
+        // The first session's pages as if they had landed two days ago, one of them three days ago.
+        await pull.ExecuteAsync($"UPDATE job_run_batches SET finished_at = finished_at - interval '2 days' WHERE run_id = '{early}'");
+        await pull.ExecuteAsync($"UPDATE job_run_batches SET finished_at = finished_at - interval '1 day' WHERE run_id = '{early}' AND batch_index = 0");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+        var daily = await pull.Client.GetFromJsonAsync<JsonElement>("/api/wealthx/default/daily?days=4");
+
+        Assert.Equal(
+            [(Day(today, -3), 500L, 1), (Day(today, -2), 500L, 1), (Day(today, -1), 0L, 0), (Day(today, 0), 1_500L, 1)],
+            daily.EnumerateArray().Select(d => (d.GetProperty("day").GetString()!, d.GetProperty("records").GetInt64(), d.GetProperty("sessions").GetInt32())));
+        Assert.Equal(30, (await pull.Client.GetFromJsonAsync<JsonElement>("/api/wealthx/default/daily")).GetArrayLength());
+        var lastDay = await pull.Client.GetFromJsonAsync<JsonElement>("/api/wealthx/default/daily?days=1");
+        Assert.Equal((Day(today, 0), 1_500L), (lastDay[0].GetProperty("day").GetString()!, lastDay[0].GetProperty("records").GetInt64()));
+
+        foreach (var (query, field, message) in new[]
+        {
+            ("days=0", "days", "A whole number from 1 to 366; was '0'."),
+            ("days=367", "days", "A whole number from 1 to 366; was '367'."),
+            ("days=week", "days", "A whole number from 1 to 366; was 'week'."),
+        })
+        {
+            var refused = await pull.Client.GetAsync($"/api/wealthx/default/daily?{query}");
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.Equal([message], (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty(field).EnumerateArray().Select(m => m.GetString()));
+        }
+
+        var badFeed = await pull.Client.GetAsync("/api/wealthx/Bad%20Feed/daily");
+        Assert.Equal(HttpStatusCode.BadRequest, badFeed.StatusCode);
+        Assert.True((await badFeed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("feed", out _));
+        var unknown = await pull.Client.GetAsync("/api/wealthx/other/daily");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static string Day(DateOnly today, int offset) => today.AddDays(offset).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
     public async Task Rejected_credentials_stop_the_session_after_one_call_with_credentials_rejected()
     {
         await using var pull = await WealthXPull.StartAsync("wealthx_401", FastCalls, password: "not-the-password");
