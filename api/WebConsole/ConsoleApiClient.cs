@@ -29,10 +29,14 @@ public sealed class ConsoleApiClient(IHttpClientFactory clients, GatewayLoopback
     public async Task<bool> IsAdminAsync() =>
         (await authentication.GetAuthenticationStateAsync()).User.HasClaim(ApiKeyScopes.ClaimType, ApiKeyScopes.Admin);
 
-    /// <summary>The events of <c>/api/events</c> as they come (type and data), until cancelled.</summary>
-    public async IAsyncEnumerable<(string Type, string Data)> EventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The events of <c>/api/events</c> from the next one on (<c>after=latest</c>) as they come (type and data), until
+    /// cancelled; <paramref name="opened"/> runs once the API has accepted the stream, so nothing after it is missed.
+    /// </summary>
+    public async IAsyncEnumerable<(string Type, string Data)> EventsAsync(Func<Task> opened, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(loopback.Address, "/api/events"));
+        ArgumentNullException.ThrowIfNull(opened);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(loopback.Address, "/api/events?after=latest"));
         request.Headers.Add(ApiKeyAuthenticationHandler.HeaderName, await KeyAsync());
         using var client = clients.CreateClient(HttpClientName);
         client.Timeout = Timeout.InfiniteTimeSpan;
@@ -44,6 +48,7 @@ public sealed class ConsoleApiClient(IHttpClientFactory clients, GatewayLoopback
         }
 
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        await opened();
         string? type = null;
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {

@@ -45,6 +45,15 @@ public sealed class SignInTests(ConsoleSystem system)
         await Expect(wealthx.Locator("td").Nth(3)).ToHaveTextAsync("paused");
         await Expect(page.GetByTestId("dead-letters")).ToContainTextAsync("0 waiting");
 
+        // Live: a run started while the page is open arrives in the feed, and its job's last run follows.
+        await Expect(page.GetByTestId("feed-state")).ToHaveTextAsync("Following the event stream: new events appear here as they happen.");
+        var runId = (await ConsoleSystem.PostAsync(system.Operator, "/api/etl/fetch_market_data/runs", new { }, HttpStatusCode.Accepted)).GetProperty("runId").GetString()!;
+        var completed = page.GetByTestId("feed").Locator("div").Filter(new() { HasText = "tributary.job.run.completed" }).Filter(new() { HasText = runId });
+        await Expect(completed).ToHaveCountAsync(1, new() { Timeout = 60_000 });
+        await Expect(page.GetByTestId("feed").Locator("div").Filter(new() { HasText = "tributary.job.batch.completed" }).Filter(new() { HasText = runId }))
+            .ToHaveCountAsync(ConsoleSystem.MarketDataAssets / 2);
+        await Expect(page.GetByTestId("jobs").Locator("tr[data-job='fetch_market_data'] td").Nth(2)).ToHaveTextAsync("succeeded");
+
         await ConsoleSystem.ScreenshotAsync(page, "overview");
     }
 }
