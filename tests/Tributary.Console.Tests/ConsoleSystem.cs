@@ -24,6 +24,9 @@ public sealed class ConsoleSystem : IAsyncLifetime
     /// <summary>The relay listing: what the selection keeps and what it leaves out.</summary>
     public static readonly string[] RelaySelected = ["10001-20261130170000-INTE100F.xlsx", "10001-20261130171000-INTE400F.xlsx"];
 
+    /// <summary>The assets fetch_market_data quotes: three batches of two.</summary>
+    public const int MarketDataAssets = 6;
+
     public static readonly string[] RelayLeftOut = ["10001-20261127170000-INTE100F.xlsx", "notes.txt"];
 
     private readonly List<IBrowserContext> _contexts = [];
@@ -82,9 +85,14 @@ public sealed class ConsoleSystem : IAsyncLifetime
             ["WealthX:MinCallInterval"] = "00:00:00.050",
             ["WealthX:SessionSize"] = "1000",
             ["Relay:DownloadDirectory"] = _downloads,
+            // fetch_market_data, the job the runs tests start: 2 assets a batch, one batch at a time, 2 attempts.
+            ["Jobs:fetch_market_data:BatchSize"] = "2",
+            ["Jobs:fetch_market_data:MaxParallelBatches"] = "1",
+            ["Jobs:fetch_market_data:MaxAttempts"] = "2",
+            ["Jobs:fetch_market_data:RetryBaseDelay"] = "00:00:00.050",
             ["Vestr:FullSyncFrom"] = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-40).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         };
-        foreach (var part in new[] { Simulator.WealthXSettings(), Simulator.TrueLayerSettings(), Simulator.VestrSettings(), Simulator.DropboxSettings(), Sftp.CredinvestSettings() })
+        foreach (var part in new[] { Simulator.WealthXSettings(), Simulator.MarketDataSettings(), Simulator.TrueLayerSettings(), Simulator.VestrSettings(), Simulator.DropboxSettings(), Sftp.CredinvestSettings() })
         {
             foreach (var (key, value) in part)
             {
@@ -135,6 +143,14 @@ public sealed class ConsoleSystem : IAsyncLifetime
         ConnectionId = (await PostAsync(Operator, "/api/truelayer/connections", new { refresh_token = consent.GetProperty("refresh_token").GetString() }, HttpStatusCode.Created))
             .GetProperty("connection_id").GetString()!;
 
+        await PostAsync(Operator, "/api/portfolio/assets", Enumerable.Range(1, MarketDataAssets).Select(i => new
+        {
+            asset_id = $"CON-{i}",
+            symbol = $"CON{i}",
+            name = $"Console asset {i}",
+            asset_class = "equity",
+            currency = "USD",
+        }).ToArray(), HttpStatusCode.OK);
         await WaitForRunAsync(WealthXRunId);
         VestrRunId = (await PostAsync(Operator, "/api/vestr/sync", new { }, HttpStatusCode.Accepted)).GetProperty("run_id").GetString()!;
         await WaitForRunAsync(VestrRunId);
@@ -167,6 +183,9 @@ public sealed class ConsoleSystem : IAsyncLifetime
         Assert.True(response.StatusCode == expected, $"POST {path} answered {(int)response.StatusCode}: {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
     }
+
+    /// <summary>Adds a fault rule to the simulators (<c>/_admin/faults</c>).</summary>
+    public async Task AddFaultAsync(object rule) => await PostAsync(Simulator.Admin, "/_admin/faults", rule, HttpStatusCode.Created);
 
     /// <summary>A new browser page signed in to the console with <paramref name="key"/> (its own cookies).</summary>
     public async Task<IPage> SignInAsync(string key, string? timeZone = null)

@@ -48,27 +48,6 @@ public sealed class PageTests(ConsoleSystem system)
     }
 
     [Fact]
-    public async Task WealthX_shows_the_monitor_and_only_an_admin_sees_reset()
-    {
-        var page = await system.SignInAsync(GatewayHost.OperatorKey);
-        await page.GotoAsync("/console/wealthx");
-        await Expect(page.GetByTestId("records")).ToHaveTextAsync("Records 1000 / 3000");
-        await Expect(page.GetByTestId("completion")).ToHaveTextAsync("Complete 33.33 %");
-        await Expect(page.GetByTestId("sessions")).ToHaveTextAsync("Sessions 1 done, 2 left");
-        await Expect(page.GetByTestId("pages").Locator("tbody tr")).ToHaveCountAsync(2);
-        await Expect(page.GetByTestId("projection")).ToContainTextAsync("total_dossiers");
-        await Expect(page.GetByTestId("run-now")).ToBeVisibleAsync();
-        await Expect(page.GetByTestId("reset")).ToHaveCountAsync(0);
-        await ConsoleSystem.ScreenshotAsync(page, "wealthx-operator");
-
-        var admin = await system.SignInAsync(GatewayHost.AdminKey);
-        await admin.GotoAsync("/console/wealthx");
-        await Expect(admin.GetByTestId("records")).ToHaveTextAsync("Records 1000 / 3000");
-        await Expect(admin.GetByTestId("reset")).ToBeVisibleAsync();
-        await ConsoleSystem.ScreenshotAsync(admin, "wealthx-admin");
-    }
-
-    [Fact]
     public async Task The_import_wizard_runs_an_import_to_100_percent()
     {
         var page = await system.SignInAsync(GatewayHost.OperatorKey);
