@@ -56,4 +56,33 @@ public sealed class SignInTests(ConsoleSystem system)
 
         await ConsoleSystem.ScreenshotAsync(page, "overview");
     }
+
+    [Fact]
+    public async Task An_unknown_console_address_asks_for_sign_in_then_shows_the_consoles_not_found_page()
+    {
+        var context = await system.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = system.Gateway.Address.ToString() });
+        var page = await context.NewPageAsync();
+
+        // Without a session: a redirect to the sign-in page, never the API key's Basic challenge.
+        var bare = await page.APIRequest.GetAsync("/console/no/such/page", new() { MaxRedirects = 0 });
+        Assert.Equal(302, bare.Status);
+        Assert.Equal("/console/signin?ReturnUrl=%2Fconsole%2Fno%2Fsuch%2Fpage", new Uri(bare.Headers["location"]).PathAndQuery);
+        Assert.False(bare.Headers.ContainsKey("www-authenticate"));
+        await page.GotoAsync("/console/no/such/page");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/console/signin\\?ReturnUrl=%2Fconsole%2Fno%2Fsuch%2Fpage$"));
+
+        await page.GetByTestId("api-key").FillAsync(GatewayHost.OperatorKey);
+        await page.GetByTestId("sign-in").ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not found", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("not-found")).ToHaveTextAsync("The console has no page at /console/no/such/page. Back to the overview");
+        await Expect(page.GetByTestId("who")).ToHaveTextAsync($"{GatewayHost.OperatorUser} (operator)");
+
+        var signedIn = await page.GotoAsync("/console/nothing-here");
+        Assert.Equal(404, signedIn!.Status);
+        await Expect(page.GetByTestId("not-found")).ToContainTextAsync("/console/nothing-here");
+        // The console's own pages still answer 200.
+        Assert.Equal(200, (await page.GotoAsync("/console/runs"))!.Status);
+        await ConsoleSystem.ScreenshotAsync(page, "not-found");
+        await context.CloseAsync();
+    }
 }
