@@ -51,6 +51,13 @@ public static partial class SiloProgram
             return await ConfigurationErrorAsync(new OptionsValidationException(SiloHostOptions.Section, typeof(SiloHostOptions), invalid.Failures));
         }
 
+        // In a Kubernetes pod the downward API names the silo and gives its address (deploy/kubernetes/).
+        var pod = KubernetesPod.Detect(Environment.GetEnvironmentVariable, out var podProblems);
+        if (command == "run" && podProblems.Count > 0)
+        {
+            return await ConfigurationErrorAsync(new OptionsValidationException(SiloHostOptions.Section, typeof(KubernetesPod), podProblems));
+        }
+
         // Bound like every other options class, so the check at start covers it too (it was checked above already
         // because the ports are needed before the host is built).
         builder.Services.AddOptions<SiloHostOptions>().Bind(builder.Configuration.GetSection(SiloHostOptions.Section)).ValidateOnStart();
@@ -61,14 +68,14 @@ public static partial class SiloProgram
         if (command == "run")
         {
             // The silo's own HTTP port: probes and metrics, for orchestrators and Prometheus; no API here.
-            builder.WebHost.UseUrls($"http://{(hostOptions.ListenOnAnyHostAddress ? "0.0.0.0" : "127.0.0.1")}:{hostOptions.HealthPort}");
+            builder.WebHost.UseUrls($"http://{(hostOptions.ListenOnAnyHostAddress || pod is not null ? "0.0.0.0" : "127.0.0.1")}:{hostOptions.HealthPort}");
             builder.AddServiceDefaults("tributary-silo");
             builder.Services.AddHealthChecks()
                 .AddCheck<DatabaseHealthCheck>("database")
                 .AddCheck<SiloHealth.MembershipCheck>("silo");
             try
             {
-                builder.UseOrleans(silo => silo.AddTributary(builder.Configuration, connectionString).UseTributaryEndpoints(hostOptions));
+                builder.UseOrleans(silo => silo.AddTributary(builder.Configuration, connectionString).UseTributaryEndpoints(hostOptions, pod));
             }
             catch (OptionsValidationException exception)
             {
