@@ -154,6 +154,12 @@ public static partial class SiloProgram
             // Start-up has no timeout of its own (HostOptions.StartupTimeout is infinite), so only a stop request cancels it.
             LogStoppedWhileStarting(logger);
         }
+        catch (k8s.Exceptions.KubeConfigException exception) when (pod is not null)
+        {
+            // Kubernetes hosting reads the pod's service account to watch the cluster's pods; without it the silo cannot.
+            LogNoKubernetesAccess(logger, pod.Name, exception.Message);
+            return 1;
+        }
 
         return 0;
     }
@@ -213,6 +219,9 @@ public static partial class SiloProgram
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The database {Database} is not ready for the silo: {Reason}")]
     private static partial void LogDatabaseNotReady(ILogger logger, string database, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Silo {Pod} runs in a Kubernetes pod but cannot reach the Kubernetes API with its service account, which Orleans' Kubernetes hosting needs to watch the cluster's pods: give the pod the ServiceAccount tributary-silo with automountServiceAccountToken true and its Role (deploy/kubernetes/base/rbac.yaml). {Reason}")]
+    private static partial void LogNoKubernetesAccess(ILogger logger, string pod, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped on request before start-up had finished")]
     private static partial void LogStoppedWhileStarting(ILogger logger);

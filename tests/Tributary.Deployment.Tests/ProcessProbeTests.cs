@@ -105,6 +105,31 @@ public sealed class ProcessProbeTests
         Assert.DoesNotContain("POD_NAMESPACE is not set", silo.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_silo_in_a_pod_is_named_after_it_and_turns_on_Kubernetes_hosting_which_needs_the_service_account()
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateMigratedDatabaseAsync("k8s_hosting");
+        var settings = new Dictionary<string, string>
+        {
+            ["Database:ConnectionString"] = connectionString,
+            ["Database:MigrateOnStart"] = "false",
+            // A pod as the downward API describes it, but this machine has no service account token to give it.
+            ["KUBERNETES_SERVICE_HOST"] = "127.0.0.1",
+            ["KUBERNETES_SERVICE_PORT"] = "1",
+            ["POD_NAME"] = "tributary-silo-5d8c7-x2x9q",
+            ["POD_NAMESPACE"] = "tributary",
+            ["POD_IP"] = "127.0.0.1",
+        };
+
+        await using var silo = SiloProcess.Start("in-a-pod", settings);
+
+        Assert.Equal(1, await silo.WaitForExitAsync(ExitTimeout));
+        // Named after its pod (Kubernetes hosting's validation requires it) and stopped by Kubernetes hosting itself.
+        Assert.Contains("Starting silo tributary-silo-5d8c7-x2x9q", silo.Output, StringComparison.Ordinal);
+        Assert.Contains("Silo tributary-silo-5d8c7-x2x9q runs in a Kubernetes pod but cannot reach the Kubernetes API with its service account", silo.Output, StringComparison.Ordinal);
+        Assert.Contains("Unable to load in-cluster configuration", silo.Output, StringComparison.Ordinal);
+    }
+
     /// <summary>A container's settings as the pod would have them: its ConfigMaps' data and its literal values.</summary>
     private static Dictionary<string, string> ContainerSettings(IReadOnlyList<RenderedObject> rendered, JsonObject container)
     {
