@@ -80,12 +80,21 @@ public static class TributarySilo
         return silo;
     }
 
-    /// <summary>Silo and gateway ports and the advertised address, from <see cref="SiloHostOptions"/>.</summary>
-    public static ISiloBuilder UseTributaryEndpoints(this ISiloBuilder silo, SiloHostOptions options)
+    /// <summary>
+    /// Silo and gateway ports and the advertised address, from <see cref="SiloHostOptions"/>; in a Kubernetes
+    /// <paramref name="pod"/>, the pod's IP and name, on every interface, with Orleans' Kubernetes hosting on.
+    /// </summary>
+    public static ISiloBuilder UseTributaryEndpoints(this ISiloBuilder silo, SiloHostOptions options, KubernetesPod? pod = null)
     {
-        var address = options.ResolveAdvertisedAddress();
-        silo.ConfigureEndpoints(address, options.SiloPort, options.GatewayPort, options.ListenOnAnyHostAddress);
-        silo.Configure<SiloOptions>(o => o.SiloName = options.Name ?? $"{Dns.GetHostName()}:{options.SiloPort}");
+        var address = pod?.Address ?? options.ResolveAdvertisedAddress();
+        silo.ConfigureEndpoints(address, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: pod is not null || options.ListenOnAnyHostAddress);
+        // Kubernetes hosting requires the silo's name to be the pod's: it finds the silo's pod by that name.
+        silo.Configure<SiloOptions>(o => o.SiloName = pod?.Name ?? options.Name ?? $"{Dns.GetHostName()}:{options.SiloPort}");
+        if (pod is not null)
+        {
+            silo.UseKubernetesHosting();
+        }
+
         return silo;
     }
 }

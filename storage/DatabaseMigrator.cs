@@ -96,6 +96,26 @@ public sealed partial class DatabaseMigrator
         }
     }
 
+    /// <summary>
+    /// The embedded migrations the database has not recorded, without applying any or taking the lock: what a process
+    /// that leaves migrating to another (a Kubernetes migration Job) waits for.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PendingAsync(CancellationToken cancellationToken = default)
+    {
+        var migrations = Migration.LoadEmbedded();
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var exists = new NpgsqlCommand($"SELECT to_regclass('{RecordTable}') IS NOT NULL", connection))
+        {
+            if (await exists.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                return [.. migrations.Select(m => m.Name)];
+            }
+        }
+
+        var recorded = await ReadRecordedAsync(connection, cancellationToken);
+        return [.. migrations.Where(m => !recorded.ContainsKey(m.Version)).Select(m => m.Name)];
+    }
+
     private async Task AcquireLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using (var attempt = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection))

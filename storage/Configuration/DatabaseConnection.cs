@@ -10,10 +10,17 @@ public static class DatabaseConnection
 
     /// <summary>
     /// The connection string from <c>Database:ConnectionString</c>, <c>ConnectionStrings:Tributary</c> or
-    /// <c>DATABASE_URL</c>, in that order.
+    /// <c>DATABASE_URL</c>, in that order, with <c>Database:Password</c> as its password when that is set.
     /// </summary>
     /// <exception cref="InvalidOperationException">None is set, or the URL is not a postgres URL.</exception>
     public static string Resolve(IConfiguration configuration)
+    {
+        var resolved = ResolveWithoutPassword(configuration);
+        var password = configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Password)}"];
+        return string.IsNullOrEmpty(password) ? resolved : new NpgsqlConnectionStringBuilder(resolved) { Password = password }.ConnectionString;
+    }
+
+    private static string ResolveWithoutPassword(IConfiguration configuration)
     {
         var explicitString = configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.ConnectionString)}"];
         if (!string.IsNullOrWhiteSpace(explicitString))

@@ -11,6 +11,12 @@ public sealed class DatabaseOptions
     /// </summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// The password, put into whichever connection string is used in place of any it holds: the connection string can
+    /// then live in plain configuration (a Kubernetes ConfigMap) and only the password in a secret.
+    /// </summary>
+    public string? Password { get; set; }
+
     /// <summary>Apply pending migrations when a silo starts (under a lock, so silos may start together).</summary>
     public bool MigrateOnStart { get; set; } = true;
 }

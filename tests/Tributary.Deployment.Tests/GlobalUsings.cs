@@ -1,0 +1,3 @@
+global using System.Text.Json.Nodes;
+global using Tributary.Testing;
+global using Xunit;
