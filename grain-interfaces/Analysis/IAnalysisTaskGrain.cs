@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Tributary.Analysis;
 
 /// <summary>
@@ -5,6 +7,12 @@ namespace Tributary.Analysis;
 /// sections' results and its status. Its sections are processed by the job <see cref="AnalysisKeys.JobName"/> with the
 /// task id as run key, so tasks run side by side, each resumable on another silo.
 /// </summary>
+/// <remarks>
+/// The section and finish calls interleave: each is one idempotent statement on the task's rows (the grain keeps no state in
+/// memory), so a task's sections report side by side, and the run's end can reach the task while the task waits on the run
+/// (a restart's <see cref="EnsureStarted"/> that finds the run ended tells the task inside that very call: not interleaving,
+/// the two waited on each other until the call timed out).
+/// </remarks>
 [Alias("Tributary.Analysis.IAnalysisTaskGrain")]
 public interface IAnalysisTaskGrain : IGrainWithGuidKey
 {
@@ -17,19 +25,19 @@ public interface IAnalysisTaskGrain : IGrainWithGuidKey
     Task EnsureStarted();
 
     /// <summary>An attempt at a section begins; false when the section is completed already (nothing to do).</summary>
-    [Alias("StartSection")]
+    [Alias("StartSection"), AlwaysInterleave]
     Task<bool> StartSection(string section);
 
     /// <summary>A section's analysis (JSON); a section completed before keeps its first result.</summary>
-    [Alias("CompleteSection")]
+    [Alias("CompleteSection"), AlwaysInterleave]
     Task CompleteSection(string section, string resultJson);
 
     /// <summary>Why an attempt at a section failed; <paramref name="final"/> when no attempt is left.</summary>
-    [Alias("FailSection")]
+    [Alias("FailSection"), AlwaysInterleave]
     Task FailSection(string section, string error, bool final);
 
     /// <summary>The run ended: unfinished sections fail with their reason, the status follows, the token is dropped.</summary>
-    [Alias("Finish")]
+    [Alias("Finish"), AlwaysInterleave]
     Task<string> Finish(string reason);
 }
 

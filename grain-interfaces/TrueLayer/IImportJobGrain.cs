@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Tributary.TrueLayer;
 
 /// <summary>
@@ -18,7 +20,11 @@ public interface IImportJobGrain : IGrainWithGuidKey
     Task<ImportStartResult> Start(string? ownerFilter);
 
     /// <summary>The run ended (told by the job definition; idempotent): final status, failed accounts, enrichment.</summary>
-    [Alias("Finished")]
+    /// <remarks>
+    /// Interleaves: a retried <see cref="Start"/> whose run had ended is told so inside its own call to the job, and would
+    /// otherwise wait on itself until the call timed out. It works on stored rows only, with conditional writes.
+    /// </remarks>
+    [Alias("Finished"), AlwaysInterleave]
     Task Finished(ImportRunOutcome outcome);
 }
 
