@@ -15,15 +15,25 @@ namespace Tributary.Jobs;
 /// fetched and writes it again when the database is back, rather than spending its attempts (and the upstream's quota)
 /// fetching it again, and nothing is dead-lettered because of it.
 /// </remarks>
-public sealed partial class DatabaseOutage(IOptions<JobRuntimeOptions> options, TimeProvider time, ILogger<DatabaseOutage> logger)
+public sealed partial class DatabaseOutage
 {
-    /// <summary>Runs <paramref name="operation"/>, riding out database outages up to the configured tolerance.</summary>
-    /// <param name="what">What the operation does, for the log ("storing batch 3 of run ...").</param>
-    public async Task<T> RideOutAsync<T>(string what, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    /// <summary>What one ride-out is doing and since when its outage lasts, carried to the shared pipeline's callbacks.</summary>
+    private static readonly ResiliencePropertyKey<Outage> OutageKey = new("tributary.database-outage");
+
+    private readonly IOptions<JobRuntimeOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DatabaseOutage> _logger;
+
+    // Built once: a pipeline per call cost a retry strategy's construction and validation (reflection) on every
+    // checkpoint, claim and store, about 4 % of a busy silo's CPU. Each call's own facts travel in its context.
+    private readonly ResiliencePipeline _pipeline;
+
+    public DatabaseOutage(IOptions<JobRuntimeOptions> options, TimeProvider time, ILogger<DatabaseOutage> logger)
     {
-        var began = (DateTimeOffset?)null;
-        var pipeline = new ResiliencePipelineBuilder<T> { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions<T>
+        ArgumentNullException.ThrowIfNull(options);
+        (_options, _time, _logger) = (options, time, logger);
+        _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
             {
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
@@ -33,30 +43,43 @@ public sealed partial class DatabaseOutage(IOptions<JobRuntimeOptions> options, 
                 // An inner ride-out that already waited the whole tolerance is not waited out again here.
                 ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e and not DatabaseOutageExceededException
                     && DatabaseFault.IsUnavailable(e)
-                    && time.GetUtcNow() - (began ??= time.GetUtcNow()) < options.Value.DatabaseOutageTolerance),
+                    && OutageOf(args.Context).Lasted(_time) < _options.Value.DatabaseOutageTolerance),
                 OnRetry = args =>
                 {
-                    var since = began.GetValueOrDefault();
-                    LogWaiting(logger, what, args.RetryDelay, since);
-
+                    var outage = OutageOf(args.Context);
+                    LogWaiting(_logger, outage.What, args.RetryDelay, outage.Began.GetValueOrDefault());
                     return ValueTask.CompletedTask;
                 },
             })
             .Build();
+    }
+
+    /// <summary>Runs <paramref name="operation"/>, riding out database outages up to the configured tolerance.</summary>
+    /// <param name="what">What the operation does, for the log ("storing batch 3 of run ...").</param>
+    public async Task<T> RideOutAsync<T>(string what, Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        var outage = new Outage(what);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(OutageKey, outage);
         T result;
         try
         {
-            result = await pipeline.ExecuteAsync(async token => await operation(token), cancellationToken);
+            result = await _pipeline.ExecuteAsync(static async (context, operation) => await operation(context.CancellationToken), context, operation);
         }
-        catch (Exception exception) when (exception is not DatabaseOutageExceededException && began is not null && DatabaseFault.IsUnavailable(exception))
+        catch (Exception exception) when (exception is not DatabaseOutageExceededException && outage.Began is not null && DatabaseFault.IsUnavailable(exception))
         {
-            throw new DatabaseOutageExceededException(what, options.Value.DatabaseOutageTolerance, exception);
+            throw new DatabaseOutageExceededException(what, _options.Value.DatabaseOutageTolerance, exception);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
 
-        if (began is { } start)
+        if (outage.Began is { } start)
         {
-            var outage = time.GetUtcNow() - start;
-            LogBack(logger, what, outage);
+            var lasted = _time.GetUtcNow() - start;
+            LogBack(_logger, what, lasted);
         }
 
         return result;
@@ -69,6 +92,19 @@ public sealed partial class DatabaseOutage(IOptions<JobRuntimeOptions> options, 
             await operation(token);
             return true;
         }, cancellationToken);
+
+    private static Outage OutageOf(ResilienceContext context) => context.Properties.GetValue(OutageKey, null!);
+
+    /// <summary>One ride-out: what it does, and when its outage began (the first failure that counted as one).</summary>
+    private sealed class Outage(string what)
+    {
+        public string What { get; } = what;
+
+        public DateTimeOffset? Began { get; private set; }
+
+        /// <summary>How long the outage has lasted; a first failure starts it.</summary>
+        public TimeSpan Lasted(TimeProvider time) => time.GetUtcNow() - (Began ??= time.GetUtcNow());
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The database is unreachable while {What}; trying again in {Delay} (unreachable since {Since:O})")]
     private static partial void LogWaiting(ILogger logger, string what, TimeSpan delay, DateTimeOffset since);

@@ -23,6 +23,9 @@ public sealed partial class RunExecutor(
     TimeProvider time,
     ILogger<RunExecutor> logger)
 {
+    /// <summary>The batch an attempt belongs to, for the run's shared retry pipeline.</summary>
+    private static readonly ResiliencePropertyKey<int> BatchIndexKey = new("tributary.batch-index");
+
     /// <summary>Processes the run and returns its final status. Cancellation leaves the run resumable.</summary>
     public async Task<RunStatus> ExecuteAsync(JobRunRecord run, IJobDefinition definition, JobSettings settings, CancellationToken cancellationToken)
     {
@@ -34,6 +37,9 @@ public sealed partial class RunExecutor(
         LogRunResumed(logger, run.Job, run.RunId, done, redo.Count, run.Items.Count - nextOffset);
 
         var sizer = new BatchSizer(settings, run.BatchSize);
+        // One retry pipeline per run (its batches tell it their index): built per batch it cost a strategy's construction
+        // and validation every time.
+        var pipeline = RetryPipeline(run, settings, sizer);
         var carving = new SemaphoreSlim(1, 1);
         var stop = new RunStop();
         if (settings.StopOnDeadLetter && batches.Where(b => b.Status == JobBatchRecord.DeadLettered).MinBy(b => b.BatchIndex) is { } stopped)
@@ -76,7 +82,7 @@ public sealed partial class RunExecutor(
         {
             while (await NextAsync() is { } slice)
             {
-                await ProcessBatchAsync(run, definition, settings, sizer, stop, slice.Index, slice.Offset, slice.Count, cancellationToken);
+                await ProcessBatchAsync(run, definition, settings, pipeline, sizer, stop, slice.Index, slice.Offset, slice.Count, cancellationToken);
             }
         }
 
@@ -102,29 +108,30 @@ public sealed partial class RunExecutor(
         return finished.Status;
     }
 
-    private async Task ProcessBatchAsync(JobRunRecord run, IJobDefinition definition, JobSettings settings, BatchSizer sizer, RunStop stop,
+    private async Task ProcessBatchAsync(JobRunRecord run, IJobDefinition definition, JobSettings settings, ResiliencePipeline pipeline, BatchSizer sizer, RunStop stop,
         int index, int offset, int count, CancellationToken cancellationToken)
     {
         var items = run.Items.Skip(offset).Take(count).ToList();
         var request = new RunRequest(run.Trigger, run.AccountId, run.Parameters, run.ScheduledFor);
         var attempts = 0;
         var started = Stopwatch.GetTimestamp();
-        var pipeline = RetryPipeline(run, settings, sizer, index);
         using var activity = JobsTelemetry.Activities.StartActivity("job batch");
         activity?.SetTag("tributary.job", run.Job);
         activity?.SetTag("tributary.run_id", run.RunId.ToString());
         activity?.SetTag("tributary.batch_index", index);
         activity?.SetTag("tributary.batch_size", items.Count);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(BatchIndexKey, index);
         try
         {
-            var result = await pipeline.ExecuteAsync(async token =>
+            var result = await pipeline.ExecuteAsync(async context =>
             {
                 attempts++;
                 // Our database's outage is neither the upstream's fault nor the batch's: it is waited out here (the
                 // attempt runs again when the database is back) without spending an attempt or tripping the breaker.
                 return await database.RideOutAsync($"running batch {index} of run {run.RunId}",
-                    t => AttemptAsync(run, definition, settings, index, attempts, items, request, t), token);
-            }, cancellationToken);
+                    t => AttemptAsync(run, definition, settings, index, attempts, items, request, t), context.CancellationToken);
+            }, context);
 
             var elapsed = Stopwatch.GetElapsedTime(started);
             sizer.Succeeded(elapsed, attempts);
@@ -161,6 +168,10 @@ public sealed partial class RunExecutor(
             await database.RideOutAsync($"dead-lettering batch {index} of run {run.RunId}",
                 t => store.DeadLetterBatchAsync(run, index, items, reason, attempts, elapsed, letter, t), cancellationToken);
         }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
     }
 
     /// <summary>One attempt at a batch: a slot from the upstream's rate limiter, then the job's work inside the upstream's breaker.</summary>
@@ -195,7 +206,7 @@ public sealed partial class RunExecutor(
         }
     }
 
-    private ResiliencePipeline RetryPipeline(JobRunRecord run, JobSettings settings, BatchSizer sizer, int index)
+    private ResiliencePipeline RetryPipeline(JobRunRecord run, JobSettings settings, BatchSizer sizer)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = time };
         if (settings.MaxAttempts > 1)
@@ -225,7 +236,7 @@ public sealed partial class RunExecutor(
                     }
 
                     JobsTelemetry.BatchRetried(run.Job);
-                    LogBatchRetry(logger, run.Job, run.RunId, index, args.AttemptNumber + 1, args.RetryDelay, exception.Message);
+                    LogBatchRetry(logger, run.Job, run.RunId, args.Context.Properties.GetValue(BatchIndexKey, -1), args.AttemptNumber + 1, args.RetryDelay, exception.Message);
                 },
             });
         }

@@ -21,40 +21,70 @@ public sealed class Outbox(NpgsqlDataSource dataSource)
 
     private static readonly JsonEventFormatter Formatter = new();
 
-    /// <summary>Appends <paramref name="outboxEvent"/> in <paramref name="transaction"/> and returns its sequence.</summary>
+    /// <summary>Appends <paramref name="outboxEvent"/> in <paramref name="transaction"/> and returns its sequence (one round trip).</summary>
     public static async Task<long> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxEvent outboxEvent, CancellationToken cancellationToken)
     {
-        var json = Serialize(outboxEvent);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        AddAppend(batch, outboxEvent);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await ReadSequenceAsync(reader, cancellationToken);
+    }
 
-        // Readers resume after the highest sequence they saw, so sequences must become visible in order. A bigserial
-        // is drawn at insert, not at commit: two transactions could commit 11 before 10 and a reader at 11 would never
-        // see 10. Holding this lock from the insert to the commit makes the draw order the commit order.
-        await using (var serialize = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
-        {
-            serialize.Parameters.AddWithValue("key", AppendLockKey);
-            await serialize.ExecuteNonQueryAsync(cancellationToken);
-        }
+    /// <summary>
+    /// Adds the append of <paramref name="outboxEvent"/> to <paramref name="batch"/>, so that a store can write its state
+    /// and the event that announces it in one round trip; <see cref="ReadSequenceAsync"/> reads the sequence back.
+    /// </summary>
+    /// <remarks>
+    /// Readers resume after the highest sequence they saw, so sequences must become visible in order. A bigserial is
+    /// drawn at insert, not at commit: two transactions could commit 11 before 10 and a reader at 11 would never see 10.
+    /// Holding the append lock from the insert to the commit makes the draw order the commit order. Every writer holds it
+    /// until its commit, so the fewer client round trips between the lock and the commit, the less the writers queue:
+    /// the lock, the insert and the notification travel together, last in their batch.
+    /// </remarks>
+    public static void AddAppend(NpgsqlBatch batch, OutboxEvent outboxEvent)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(outboxEvent);
+        var serialize = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
+        serialize.Parameters.Add(new NpgsqlParameter { Value = AppendLockKey });
+        batch.BatchCommands.Add(serialize);
 
-        await using var command = new NpgsqlCommand(
+        var insert = new NpgsqlBatchCommand(
             """
             INSERT INTO event_outbox (event_id, type, source, subject, job, time, event)
-            VALUES (@id, @type, @source, @subject, @job, @time, @event)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
             RETURNING sequence
-            """, connection, transaction);
-        command.Parameters.AddWithValue("id", outboxEvent.Id);
-        command.Parameters.AddWithValue("type", outboxEvent.Type);
-        command.Parameters.AddWithValue("source", outboxEvent.Source);
-        command.Parameters.AddWithValue("subject", (object?)outboxEvent.Subject ?? DBNull.Value);
-        command.Parameters.AddWithValue("job", (object?)outboxEvent.Job ?? DBNull.Value);
-        command.Parameters.AddWithValue("time", outboxEvent.Time.ToUniversalTime());
-        command.Parameters.Add(new NpgsqlParameter("event", NpgsqlDbType.Jsonb) { Value = json });
-        var sequence = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+            """);
+        insert.Parameters.Add(new NpgsqlParameter { Value = outboxEvent.Id });
+        insert.Parameters.Add(new NpgsqlParameter { Value = outboxEvent.Type });
+        insert.Parameters.Add(new NpgsqlParameter { Value = outboxEvent.Source });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)outboxEvent.Subject ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)outboxEvent.Job ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        insert.Parameters.Add(new NpgsqlParameter { Value = outboxEvent.Time.ToUniversalTime() });
+        insert.Parameters.Add(new NpgsqlParameter { Value = Serialize(outboxEvent), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        batch.BatchCommands.Add(insert);
 
         // Wakes stream readers at commit; they still read the table, so a missed notification costs only latency.
-        await using var notify = new NpgsqlCommand($"SELECT pg_notify('{Channel}', @sequence::text)", connection, transaction);
-        notify.Parameters.AddWithValue("sequence", sequence);
-        await notify.ExecuteNonQueryAsync(cancellationToken);
-        return sequence;
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            $"SELECT pg_notify('{Channel}', currval(pg_get_serial_sequence('event_outbox', 'sequence'))::text)"));
+    }
+
+    /// <summary>Reads the sequence <see cref="AddAppend"/> drew, consuming the batch's results (so its errors surface here).</summary>
+    /// <remarks>Found by its column's name: a reader skips the statements that return no rows, so positions do not tell.</remarks>
+    public static async Task<long> ReadSequenceAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        long? sequence = null;
+        do
+        {
+            if (reader.FieldCount == 1 && reader.GetName(0) == "sequence" && await reader.ReadAsync(cancellationToken))
+            {
+                sequence = reader.GetInt64(0);
+            }
+        }
+        while (await reader.NextResultAsync(cancellationToken));
+
+        return sequence ?? throw new InvalidOperationException("The outbox insert returned no sequence.");
     }
 
     /// <summary>Events after <paramref name="afterSequence"/>, oldest first, optionally of some types or jobs.</summary>

@@ -171,38 +171,58 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await UpdateBatchAsync(connection, transaction, runId, batchIndex, JobBatchRecord.Succeeded, itemsProcessed, attempts, duration, null, cancellationToken, details);
-        await UpdateProgressAsync(connection, transaction, runId, cancellationToken);
-        await Outbox.AppendAsync(connection, transaction, progress, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(UpdateBatch(runId, batchIndex, JobBatchRecord.Succeeded, itemsProcessed, attempts, duration, null, details));
+        batch.BatchCommands.Add(UpdateProgress(runId));
+        await CommitWithEventAsync(batch, transaction, progress, runId, batchIndex, cancellationToken);
     }
 
     /// <summary>Marks a batch dead-lettered, stores what is needed to replay it, and appends the event, in one transaction.</summary>
     public async Task DeadLetterBatchAsync(JobRunRecord run, int batchIndex, IReadOnlyList<string> items, string error, int attempts, TimeSpan duration, OutboxEvent progress, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(run);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await UpdateBatchAsync(connection, transaction, run.RunId, batchIndex, JobBatchRecord.DeadLettered, 0, attempts, duration, error, cancellationToken);
-        await using (var insert = new NpgsqlCommand(
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(UpdateBatch(run.RunId, batchIndex, JobBatchRecord.DeadLettered, 0, attempts, duration, error));
+        var letter = new NpgsqlBatchCommand(
             """
             INSERT INTO job_dead_letters (job, run_id, batch_index, items, account_id, parameters, error, attempts)
-            VALUES (@job, @run, @index, @items, @account, @parameters, @error, @attempts)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (run_id, batch_index) DO UPDATE SET error = excluded.error, attempts = excluded.attempts
-            """, connection, transaction))
+            """);
+        letter.Parameters.Add(new NpgsqlParameter { Value = run.Job });
+        letter.Parameters.Add(new NpgsqlParameter { Value = run.RunId });
+        letter.Parameters.Add(new NpgsqlParameter { Value = batchIndex });
+        letter.Parameters.Add(new NpgsqlParameter { Value = items.ToArray() });
+        letter.Parameters.Add(new NpgsqlParameter { Value = (object?)run.AccountId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        letter.Parameters.Add(new NpgsqlParameter { Value = JsonSerializer.Serialize(run.Parameters), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        letter.Parameters.Add(new NpgsqlParameter { Value = error });
+        letter.Parameters.Add(new NpgsqlParameter { Value = attempts });
+        batch.BatchCommands.Add(letter);
+        batch.BatchCommands.Add(UpdateProgress(run.RunId));
+        await CommitWithEventAsync(batch, transaction, progress, run.RunId, batchIndex, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends a batch's checkpoint statements (the first updates the batch's row) with its event in one round trip, then
+    /// commits; a batch that was never claimed changes nothing.
+    /// </summary>
+    private static async Task CommitWithEventAsync(NpgsqlBatch batch, NpgsqlTransaction transaction, OutboxEvent progress, Guid runId, int batchIndex,
+        CancellationToken cancellationToken)
+    {
+        Outbox.AddAppend(batch, progress);
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
-            insert.Parameters.AddWithValue("job", run.Job);
-            insert.Parameters.AddWithValue("run", run.RunId);
-            insert.Parameters.AddWithValue("index", batchIndex);
-            insert.Parameters.AddWithValue("items", items.ToArray());
-            insert.Parameters.AddWithValue("account", (object?)run.AccountId ?? DBNull.Value);
-            insert.Parameters.Add(new NpgsqlParameter("parameters", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(run.Parameters) });
-            insert.Parameters.AddWithValue("error", error);
-            insert.Parameters.AddWithValue("attempts", attempts);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            await Outbox.ReadSequenceAsync(reader, cancellationToken);
         }
 
-        await UpdateProgressAsync(connection, transaction, run.RunId, cancellationToken);
-        await Outbox.AppendAsync(connection, transaction, progress, cancellationToken);
+        if (batch.BatchCommands[0].RecordsAffected != 1)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            throw new InvalidOperationException($"Batch {batchIndex} of run {runId} was never claimed.");
+        }
+
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -281,43 +301,39 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
     /// Keeps a running run's totals current (batches done, dead-lettered, items processed) so listings show progress
     /// before the run ends; <see cref="FinishRunAsync"/> sets the same totals once more, from every batch.
     /// </summary>
-    private static async Task UpdateProgressAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid runId, CancellationToken cancellationToken)
+    private static NpgsqlBatchCommand UpdateProgress(Guid runId)
     {
-        await using var command = new NpgsqlCommand(
+        var command = new NpgsqlBatchCommand(
             """
             UPDATE job_runs r SET total_batches = b.done, failed_batches = b.failed, items_processed = b.items
             FROM (SELECT count(*) FILTER (WHERE status <> 'running')::int AS done,
                          count(*) FILTER (WHERE status = 'dead_lettered')::int AS failed,
                          coalesce(sum(items_processed), 0)::int AS items
-                  FROM job_run_batches WHERE run_id = @run) b
-            WHERE r.run_id = @run AND r.status NOT IN ('succeeded', 'partially_succeeded', 'failed')
-            """, connection, transaction);
-        command.Parameters.AddWithValue("run", runId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+                  FROM job_run_batches WHERE run_id = $1) b
+            WHERE r.run_id = $1 AND r.status NOT IN ('succeeded', 'partially_succeeded', 'failed')
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = runId });
+        return command;
     }
 
-    private static async Task UpdateBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid runId, int batchIndex, string status,
-        int itemsProcessed, int attempts, TimeSpan duration, string? error, CancellationToken cancellationToken, string? details = null)
+    private static NpgsqlBatchCommand UpdateBatch(Guid runId, int batchIndex, string status, int itemsProcessed, int attempts, TimeSpan duration, string? error,
+        string? details = null)
     {
-        await using var command = new NpgsqlCommand(
+        var command = new NpgsqlBatchCommand(
             """
             UPDATE job_run_batches
-            SET status = @status, items_processed = @items, attempts = @attempts, duration_ms = @duration, error = @error, finished_at = now(),
-                details = @details::jsonb
-            WHERE run_id = @run AND batch_index = @index
-            """, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter("details", NpgsqlDbType.Text) { Value = (object?)details ?? DBNull.Value });
-        command.Parameters.AddWithValue("status", status);
-        command.Parameters.AddWithValue("items", itemsProcessed);
-        command.Parameters.AddWithValue("attempts", attempts);
-        command.Parameters.AddWithValue("duration", (int)Math.Min(int.MaxValue, duration.TotalMilliseconds));
-        command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
-        command.Parameters.AddWithValue("run", runId);
-        command.Parameters.AddWithValue("index", batchIndex);
-        if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
-        {
-            throw new InvalidOperationException($"Batch {batchIndex} of run {runId} was never claimed.");
-        }
+            SET status = $1, items_processed = $2, attempts = $3, duration_ms = $4, error = $5, finished_at = now(), details = $6::jsonb
+            WHERE run_id = $7 AND batch_index = $8
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = status });
+        command.Parameters.Add(new NpgsqlParameter { Value = itemsProcessed });
+        command.Parameters.Add(new NpgsqlParameter { Value = attempts });
+        command.Parameters.Add(new NpgsqlParameter { Value = (int)Math.Min(int.MaxValue, duration.TotalMilliseconds) });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)details ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = runId });
+        command.Parameters.Add(new NpgsqlParameter { Value = batchIndex });
+        return command;
     }
 
     private static JobRunRecord ReadRun(NpgsqlDataReader r) => new(
