@@ -531,38 +531,84 @@ public sealed class VestrFeeStore
         """;
 
     /// <summary>
-    /// Rebuilds every daily and monthly summary and every product total from <c>vestr_fee_records</c>, in one
+    /// Rebuilds every daily and monthly summary and every product total from <c>vestr_fee_records</c>, swapped in by one
     /// transaction.
     /// </summary>
     /// <remarks>
     /// <para>
     /// The three tables are built anew beside the old ones (<c>CREATE TABLE AS</c>, which writes in bulk; their keys
-    /// indexed once the rows are in, by sorting) and swapped in for them at the end, in the same transaction: readers
-    /// keep reading the old tables while the rebuild runs, wait only for the swap, and never see a table half-built.
-    /// The new tables are declared exactly as the migrations declare them (<see cref="RebuildTableSql"/>; a test
-    /// compares the two).
+    /// indexed once the rows are in, by sorting) and swapped in for them at the end, in one transaction: readers keep
+    /// reading the old tables while the rebuild runs, wait only for the swap, and never see a table half-built. The new
+    /// tables are declared exactly as the migrations declare them (<see cref="RebuildTableSql"/>; a test compares the two).
     /// </para>
     /// <para>
-    /// Daily groups are about as many as records, far more than the planner guesses, so they are summed as they stream
-    /// from a covering index (<c>vestr_fee_records_day_group</c>) in key order rather than hashed. Monthly rows are summed
-    /// from the new daily rows a month at a time (a small hash each), totals from the monthly rows: the same numbers as
-    /// from the records, from fewer rows. The transaction raises <c>work_mem</c> and <c>maintenance_work_mem</c> for
-    /// itself so its sorts and hashes stay in memory, turns JIT compilation off (it costs more than it saves here) and
-    /// does not wait for its commit to reach the disk (a crash before that loses only the rebuild, not the old tables).
+    /// Two connections build at once, reading the same snapshot of the records (the first exports it, the second takes
+    /// it): the first the daily rows, the second the monthly rows and, from them, the totals; the first swaps all three in
+    /// once both are built. Daily groups are about as many as records, far more than the planner guesses, so they are
+    /// summed as they stream from a covering index (<c>vestr_fee_records_day_group</c>) in key order rather than hashed;
+    /// monthly rows are summed from the records a month at a time (a small hash each, from the same index), totals from
+    /// the monthly rows. Each transaction raises <c>work_mem</c> and <c>maintenance_work_mem</c> for itself so its sorts
+    /// and hashes stay in memory, turns JIT compilation off (it costs more than it saves here) and does not wait for its
+    /// commit to reach the disk (a crash before that loses only the rebuild, not the old tables). The second connection's
+    /// tables are committed under their build names before the swap; a rebuild that then fails leaves them behind, and the
+    /// next rebuild drops them first.
     /// </para>
     /// </remarks>
     public async Task RebuildAllAggregatesAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        string snapshot;
+        await using (var start = new NpgsqlBatch(connection, transaction))
+        {
+            foreach (var sql in RebuildStartSql)
+            {
+                start.BatchCommands.Add(new NpgsqlBatchCommand(sql));
+            }
+
+            start.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_export_snapshot()"));
+            await using var reader = await start.ExecuteReaderAsync(cancellationToken);
+            string? exported = null;
+            do
+            {
+                if (reader.FieldCount == 1 && reader.GetName(0) == "pg_export_snapshot" && await reader.ReadAsync(cancellationToken))
+                {
+                    exported = reader.GetString(0);
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+
+            snapshot = exported ?? throw new InvalidOperationException("pg_export_snapshot() returned nothing.");
+        }
+
+        var monthly = BuildMonthlyAndTotalsAsync(snapshot, cancellationToken);
+        var daily = ExecuteAllAsync(connection, transaction, RebuildDailySql, cancellationToken);
+        // Both end before anything else happens on either connection, even when one of them fails.
+        await Task.WhenAll(daily, monthly);
+        await ExecuteAllAsync(connection, transaction, RebuildSwapSql, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The second connection of a rebuild: monthly rows and totals from the first's snapshot, committed under their build names.</summary>
+    private async Task BuildMonthlyAndTotalsAsync(string snapshot, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        // SET TRANSACTION SNAPSHOT must come first in the transaction, and takes no parameter; the text is PostgreSQL's own.
+        await ExecuteAllAsync(connection, transaction, [$"SET TRANSACTION SNAPSHOT '{snapshot.Replace("'", "''", StringComparison.Ordinal)}'", .. RebuildMonthlySql],
+            cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task ExecuteAllAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<string> statements, CancellationToken cancellationToken)
+    {
         await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var sql in RebuildAggregatesSql)
+        foreach (var sql in statements)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(sql));
         }
 
         await batch.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>The suffix of the tables a rebuild builds before they replace the live ones.</summary>
@@ -570,15 +616,24 @@ public sealed class VestrFeeStore
 
     private static readonly string[] RebuiltTables = ["vestr_fee_daily_summaries", "vestr_fee_monthly_summaries", "vestr_fee_product_totals"];
 
-    private static readonly string[] RebuildAggregatesSql =
+    private static readonly string[] SessionSettings =
     [
-        $"SELECT pg_advisory_xact_lock({AggregatesLockKey})",
         "SET LOCAL work_mem = '256MB'",
         "SET LOCAL maintenance_work_mem = '256MB'",
         "SET LOCAL jit = off",
         "SET LOCAL synchronous_commit = off",
+    ];
+
+    private static readonly string[] RebuildStartSql =
+    [
+        $"SELECT pg_advisory_xact_lock({AggregatesLockKey})",
+        .. SessionSettings,
         // Left over only by a rebuild whose transaction never committed, which leaves nothing behind; but cheap to be sure.
-        $"DROP TABLE IF EXISTS {string.Join(", ", RebuiltTables.Select(t => t + RebuildSuffix))}",
+        $"DROP TABLE IF EXISTS vestr_fee_daily_summaries{RebuildSuffix}",
+    ];
+
+    private static readonly string[] RebuildDailySql =
+    [
         "SET LOCAL enable_hashagg = off",
         $"""
         CREATE TABLE vestr_fee_daily_summaries{RebuildSuffix} AS
@@ -590,17 +645,24 @@ public sealed class VestrFeeStore
         """,
         "SET LOCAL enable_hashagg = on",
         RebuildTableSql("vestr_fee_daily_summaries"),
+    ];
+
+    private static readonly string[] RebuildMonthlySql =
+    [
+        .. SessionSettings,
+        // Left over by a rebuild that failed after this connection committed (see RebuildAllAggregatesAsync).
+        $"DROP TABLE IF EXISTS vestr_fee_monthly_summaries{RebuildSuffix}, vestr_fee_product_totals{RebuildSuffix}",
         $"""
         CREATE TABLE vestr_fee_monthly_summaries{RebuildSuffix} AS
         SELECT m.month::date AS month, d.product_isin, d.fee_type, d.currency, d.total_amount, d.record_count, now() AS updated_at
         FROM generate_series(
-                (SELECT date_trunc('month', min(day)::timestamp) FROM vestr_fee_daily_summaries{RebuildSuffix}),
-                (SELECT max(day)::timestamp FROM vestr_fee_daily_summaries{RebuildSuffix}),
+                (SELECT date_trunc('month', min(booking_date)::timestamp) FROM vestr_fee_records),
+                (SELECT max(booking_date)::timestamp FROM vestr_fee_records),
                 interval '1 month') AS m(month)
         CROSS JOIN LATERAL (
-            SELECT s.product_isin, s.fee_type, s.currency, sum(s.total_amount) AS total_amount, sum(s.record_count)::integer AS record_count
-            FROM vestr_fee_daily_summaries{RebuildSuffix} s
-            WHERE s.day >= m.month AND s.day < m.month + interval '1 month'
+            SELECT s.product_isin, s.fee_type, s.currency, sum(s.amount) AS total_amount, count(*)::integer AS record_count
+            FROM vestr_fee_records s
+            WHERE s.booking_date >= m.month AND s.booking_date < m.month + interval '1 month'
             GROUP BY s.product_isin, s.fee_type, s.currency
         ) d
         """,
@@ -628,6 +690,10 @@ public sealed class VestrFeeStore
         ) t
         """,
         RebuildTableSql("vestr_fee_product_totals"),
+    ];
+
+    private static readonly string[] RebuildSwapSql =
+    [
         $"DROP TABLE {string.Join(", ", RebuiltTables)}",
         .. RebuiltTables.SelectMany(SwapInSql),
         // Every day is recomputed from the records: none is owed a refresh any more.
