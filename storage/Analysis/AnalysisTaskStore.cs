@@ -21,46 +21,37 @@ public sealed class AnalysisTaskStore
         _dataSource = dataSource;
     }
 
-    /// <summary>Creates the task with its sections pending, in one transaction; false when the task exists already.</summary>
+    /// <summary>Creates the task with its sections pending, in one statement; false when the task exists already (nothing changes).</summary>
     public async Task<bool> CreateAsync(AnalysisTaskRecord task, IReadOnlyList<string> sections, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(sections);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var insert = new NpgsqlCommand(
-            """
-            INSERT INTO analysis_tasks (task_id, owner, status, provider, data, protected_token, created_at)
-            VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)
-            ON CONFLICT (task_id) DO NOTHING
-            """, connection, transaction))
+        if (sections.Count == 0)
         {
-            insert.Parameters.Add(new NpgsqlParameter { Value = task.TaskId });
-            insert.Parameters.Add(new NpgsqlParameter { Value = task.Owner });
-            insert.Parameters.Add(new NpgsqlParameter { Value = task.Status });
-            insert.Parameters.Add(new NpgsqlParameter { Value = task.Provider });
-            insert.Parameters.Add(new NpgsqlParameter { Value = task.Data });
-            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)task.ProtectedToken ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            insert.Parameters.Add(new NpgsqlParameter { Value = task.CreatedAt });
-            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                return false;
-            }
+            throw new ArgumentException("A task has at least one section.", nameof(sections));
         }
 
-        await using (var sectionRows = new NpgsqlCommand(
+        // The sections are inserted only beside a task row this statement inserted: one that existed keeps its own.
+        await using var command = _dataSource.CreateCommand(
             """
+            WITH task AS (
+                INSERT INTO analysis_tasks (task_id, owner, status, provider, data, protected_token, created_at)
+                VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)
+                ON CONFLICT (task_id) DO NOTHING
+                RETURNING task_id)
             INSERT INTO analysis_task_sections (task_id, section, position, status)
-            SELECT $1, s.section, s.position::int, 'pending' FROM unnest($2::text[]) WITH ORDINALITY AS s(section, position)
-            """, connection, transaction))
-        {
-            sectionRows.Parameters.Add(new NpgsqlParameter { Value = task.TaskId });
-            sectionRows.Parameters.Add(new NpgsqlParameter { Value = sections.ToArray() });
-            await sectionRows.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return true;
+            SELECT task.task_id, s.section, s.position::int, 'pending'
+            FROM task, unnest($8::text[]) WITH ORDINALITY AS s(section, position)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = task.TaskId });
+        command.Parameters.Add(new NpgsqlParameter { Value = task.Owner });
+        command.Parameters.Add(new NpgsqlParameter { Value = task.Status });
+        command.Parameters.Add(new NpgsqlParameter { Value = task.Provider });
+        command.Parameters.Add(new NpgsqlParameter { Value = task.Data });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)task.ProtectedToken ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = task.CreatedAt });
+        command.Parameters.Add(new NpgsqlParameter { Value = sections.ToArray() });
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
     public async Task<AnalysisTaskRecord?> GetAsync(Guid taskId, CancellationToken cancellationToken)
