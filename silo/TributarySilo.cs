@@ -44,18 +44,18 @@ public static class TributarySilo
         silo.UseAdoNetClustering(options =>
         {
             options.Invariant = Invariant;
-            options.ConnectionString = connectionString;
+            options.ConnectionString = TributaryDataSource.Tune(connectionString);
         });
         silo.AddAdoNetGrainStorage(StorageNames.GrainState, options =>
         {
             options.Invariant = Invariant;
-            options.ConnectionString = connectionString;
+            options.ConnectionString = TributaryDataSource.Tune(connectionString);
         });
         silo.TranslateDatabaseErrors(StorageNames.GrainState);
         silo.UseAdoNetReminderService(options =>
         {
             options.Invariant = Invariant;
-            options.ConnectionString = connectionString;
+            options.ConnectionString = TributaryDataSource.Tune(connectionString);
         });
 
         var hostOptions = configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();

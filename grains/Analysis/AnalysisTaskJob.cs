@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Tributary.Jobs;
@@ -24,6 +25,13 @@ public sealed partial class AnalysisTaskJob(
 {
     /// <summary>The run parameter naming the task.</summary>
     public const string TaskIdParameter = "task_id";
+
+    /// <summary>At most this many tasks' records are kept read; past it the cache starts over (a run resumed elsewhere never evicts its entry here).</summary>
+    private const int MaxCachedTasks = 10_000;
+
+    // A task's record and sections, read once per run on this silo for all its sections (the data never changes after the
+    // submit), instead of once per section; dropped when the run ends.
+    private readonly ConcurrentDictionary<Guid, Lazy<Task<(AnalysisTaskRecord Record, IReadOnlyList<DetectedSection> Sections)>>> _tasks = new();
 
     public string Name => AnalysisKeys.JobName;
 
@@ -67,9 +75,8 @@ public sealed partial class AnalysisTaskJob(
         {
             try
             {
-                var record = await store.GetAsync(taskId, cancellationToken)
-                    ?? throw new PermanentBatchException($"Task {taskId} no longer exists (deleted by retention?).");
-                var detected = SectionDetector.Detect((JsonArray)JsonNode.Parse(record.Data)!, options.Value.Rules).SingleOrDefault(s => s.Name == section)
+                var (record, sections) = await TaskOfAsync(taskId);
+                var detected = sections.SingleOrDefault(s => s.Name == section)
                     ?? throw new PermanentBatchException($"Section {section}: no item of the task's data holds its keys (Tasks:Sections changed since the submit?).");
                 JsonObject result;
                 // A worker of this silo is held for the analysis only: queued sections show as pending, analysed ones as running.
@@ -109,9 +116,38 @@ public sealed partial class AnalysisTaskJob(
             return;
         }
 
-        var status = await grains.GetGrain<IAnalysisTaskGrain>(TaskIdOf(new RunRequest(run.Trigger, Parameters: run.Parameters)))
+        var taskId = TaskIdOf(new RunRequest(run.Trigger, Parameters: run.Parameters));
+        _tasks.TryRemove(taskId, out _);
+        var status = await grains.GetGrain<IAnalysisTaskGrain>(taskId)
             .Finish(outcome.Error ?? "the section's run ended without it");
         LogTaskEnded(logger, outcome.RunId, status);
+    }
+
+    /// <summary>The task's record and detected sections, read at most once per run on this silo; a failed read is not kept.</summary>
+    private async Task<(AnalysisTaskRecord Record, IReadOnlyList<DetectedSection> Sections)> TaskOfAsync(Guid taskId)
+    {
+        if (_tasks.Count >= MaxCachedTasks)
+        {
+            _tasks.Clear();
+        }
+
+        var entry = _tasks.GetOrAdd(taskId, id => new Lazy<Task<(AnalysisTaskRecord, IReadOnlyList<DetectedSection>)>>(() => ReadTaskAsync(id)));
+        try
+        {
+            return await entry.Value;
+        }
+        catch
+        {
+            _tasks.TryRemove(KeyValuePair.Create(taskId, entry));
+            throw;
+        }
+    }
+
+    private async Task<(AnalysisTaskRecord, IReadOnlyList<DetectedSection>)> ReadTaskAsync(Guid taskId)
+    {
+        var record = await store.GetAsync(taskId, CancellationToken.None)
+            ?? throw new PermanentBatchException($"Task {taskId} no longer exists (deleted by retention?).");
+        return (record, SectionDetector.Detect((JsonArray)JsonNode.Parse(record.Data)!, options.Value.Rules));
     }
 
     private static Guid TaskIdOf(RunRequest request) =>
