@@ -120,18 +120,18 @@ public sealed partial class RunExecutor(
         activity?.SetTag("tributary.run_id", run.RunId.ToString());
         activity?.SetTag("tributary.batch_index", index);
         activity?.SetTag("tributary.batch_size", items.Count);
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(BatchIndexKey, index);
+        var batchContext = ResilienceContextPool.Shared.Get(cancellationToken);
+        batchContext.Properties.Set(BatchIndexKey, index);
         try
         {
-            var result = await pipeline.ExecuteAsync(async context =>
+            var result = await pipeline.ExecuteAsync(async attempt =>
             {
                 attempts++;
                 // Our database's outage is neither the upstream's fault nor the batch's: it is waited out here (the
                 // attempt runs again when the database is back) without spending an attempt or tripping the breaker.
                 return await database.RideOutAsync($"running batch {index} of run {run.RunId}",
-                    t => AttemptAsync(run, definition, settings, index, attempts, items, request, t), context.CancellationToken);
-            }, context);
+                    t => AttemptAsync(run, definition, settings, index, attempts, items, request, t), attempt.CancellationToken);
+            }, batchContext);
 
             var elapsed = Stopwatch.GetElapsedTime(started);
             sizer.Succeeded(elapsed, attempts);
@@ -170,7 +170,7 @@ public sealed partial class RunExecutor(
         }
         finally
         {
-            ResilienceContextPool.Shared.Return(context);
+            ResilienceContextPool.Shared.Return(batchContext);
         }
     }
 
