@@ -24,7 +24,8 @@ namespace Tributary.Storage.Vestr;
 /// <para>
 /// Sums are numeric in PostgreSQL, never floating point, and grouped by currency: no row adds two currencies.
 /// Writers of derived rows hold a transaction-level advisory lock (<see cref="AggregatesLockKey"/>,
-/// <see cref="SnapshotsLockKey"/>), so two refreshes of the same rows never interleave their delete and insert.
+/// <see cref="SnapshotsLockKey"/>), so two refreshes of the same rows never interleave their delete and insert; the full
+/// rebuild of the summaries holds the same key as a session lock, taken before its transaction begins.
 /// </para>
 /// </remarks>
 public sealed class VestrFeeStore
@@ -557,36 +558,40 @@ public sealed class VestrFeeStore
     public async Task RebuildAllAggregatesAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        string snapshot;
-        await using (var start = new NpgsqlBatch(connection, transaction))
+        // The lock is taken before the transaction begins: a REPEATABLE READ transaction's snapshot is taken at its first
+        // statement, so one that waited for the lock inside it could miss records a refresh it waited for had summed.
+        await using (var wait = new NpgsqlCommand($"SELECT pg_advisory_lock({AggregatesLockKey})", connection) { CommandTimeout = 0 })
         {
-            foreach (var sql in RebuildStartSql)
-            {
-                start.BatchCommands.Add(new NpgsqlBatchCommand(sql));
-            }
-
-            start.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_export_snapshot()"));
-            await using var reader = await start.ExecuteReaderAsync(cancellationToken);
-            string? exported = null;
-            do
-            {
-                if (reader.FieldCount == 1 && reader.GetName(0) == "pg_export_snapshot" && await reader.ReadAsync(cancellationToken))
-                {
-                    exported = reader.GetString(0);
-                }
-            }
-            while (await reader.NextResultAsync(cancellationToken));
-
-            snapshot = exported ?? throw new InvalidOperationException("pg_export_snapshot() returned nothing.");
+            await wait.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var monthly = BuildMonthlyAndTotalsAsync(snapshot, cancellationToken);
-        var daily = ExecuteAllAsync(connection, transaction, RebuildDailySql, cancellationToken);
-        // Both end before anything else happens on either connection, even when one of them fails.
-        await Task.WhenAll(daily, monthly);
-        await ExecuteAllAsync(connection, transaction, RebuildSwapSql, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        try
+        {
+            await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+            await ExecuteAllAsync(connection, transaction, RebuildStartSql, cancellationToken);
+            string snapshot;
+            await using (var export = new NpgsqlCommand("SELECT pg_export_snapshot()", connection, transaction))
+            {
+                snapshot = (string)(await export.ExecuteScalarAsync(cancellationToken))!;
+            }
+
+            var monthly = BuildMonthlyAndTotalsAsync(snapshot, cancellationToken);
+            var daily = ExecuteAllAsync(connection, transaction, RebuildDailySql, cancellationToken);
+            // Both end before anything else happens on either connection, even when one of them fails.
+            await Task.WhenAll(daily, monthly);
+            await ExecuteAllAsync(connection, transaction, RebuildSwapSql, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            // A session lock outlives the transaction: released here, or the pooled connection would keep it (a broken
+            // connection took it with its session).
+            if (connection.FullState == System.Data.ConnectionState.Open)
+            {
+                await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({AggregatesLockKey})", connection);
+                await release.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+        }
     }
 
     /// <summary>The second connection of a rebuild: monthly rows and totals from the first's snapshot, committed under their build names.</summary>
@@ -626,7 +631,6 @@ public sealed class VestrFeeStore
 
     private static readonly string[] RebuildStartSql =
     [
-        $"SELECT pg_advisory_xact_lock({AggregatesLockKey})",
         .. SessionSettings,
         // Left over only by a rebuild whose transaction never committed, which leaves nothing behind; but cheap to be sure.
         $"DROP TABLE IF EXISTS vestr_fee_daily_summaries{RebuildSuffix}",
