@@ -16,11 +16,11 @@ namespace Tributary.Analysis;
 [Alias("Tributary.Analysis.IAnalysisTaskGrain")]
 public interface IAnalysisTaskGrain : IGrainWithGuidKey
 {
-    /// <summary>Creates the task and starts it; a task that exists already is answered as it stands.</summary>
+    /// <summary>Creates the task, pending in the queue until a silo's workers take it; a task that exists already is answered as it stands.</summary>
     [Alias("Submit")]
     Task<TaskSubmitted> Submit(TaskSubmission submission);
 
-    /// <summary>Starts the task's run again if it is not finished and no run drives it (after a full restart); idempotent.</summary>
+    /// <summary>Starts the task's run again if a silo took it off the queue, it is not finished and no run drives it (that silo died); idempotent.</summary>
     [Alias("EnsureStarted")]
     Task EnsureStarted();
 

@@ -10,7 +10,7 @@ using Tributary.Storage.Secrets;
 
 namespace Tributary.Analysis;
 
-/// <summary>Registers the analysis tasks: their store, provider, workers, the section job, its recovery and the daily retention.</summary>
+/// <summary>Registers the analysis tasks: their store, provider, workers, the queue's dispatcher, the section job, its recovery and the daily retention.</summary>
 public static class AnalysisDomain
 {
     /// <summary>Always on: the built-in provider needs no upstream (<c>Tasks:Provider=platform</c> needs <c>AiPlatform:*</c>).</summary>
@@ -39,6 +39,8 @@ public static class AnalysisDomain
         services.AddJob<AnalysisRetentionJob>();
         services.AddJobScheduleDefault(new JobScheduleDefault(AnalysisKeys.RetentionJobName,
             new ScheduleChange(AnalysisRetentionJob.DefaultCron, "UTC", MisfirePolicy.Once, null, Enabled: true)));
+        services.TryAddSingleton<AnalysisTaskDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<AnalysisTaskDispatcher>());
         services.AddHostedService<AnalysisTaskRecovery>();
         return silo;
     }

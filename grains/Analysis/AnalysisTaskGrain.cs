@@ -1,9 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Tributary.Jobs;
 using Tributary.Storage.Analysis;
-using Tributary.Storage.Jobs;
 
 namespace Tributary.Analysis;
 
@@ -13,6 +11,7 @@ namespace Tributary.Analysis;
 public sealed partial class AnalysisTaskGrain(
     AnalysisTaskStore store,
     IAnalysisProvider provider,
+    AnalysisTaskDispatcher dispatcher,
     IOptions<TaskOptions> options,
     TimeProvider time,
     ILogger<AnalysisTaskGrain> logger) : Grain, IAnalysisTaskGrain
@@ -58,23 +57,23 @@ public sealed partial class AnalysisTaskGrain(
             time.GetUtcNow(), null, null), [.. sections.Select(s => s.Name)], CancellationToken.None);
         LogSubmitted(logger, TaskId, submission.Owner, sections.Count, provider.Name);
 
-        // The task is stored: the submit is answered now and the run starts beside it (a run that fails to start is
-        // started by the recovery sweep, Tasks:RecoveryPeriod). The caller waits for the task, not for its scheduling.
-        var count = sections.Count;
-        _ = StartBesideAsync(count);
+        // The task is stored, pending: it is answered now, and a silo with free workers takes it off the queue (this one
+        // looks at once). The caller waits for the task, not for its scheduling.
+        dispatcher.Submitted();
         return new TaskSubmitted(TaskId, TaskStatuses.Pending, true, submission.Owner);
     }
 
     public async Task EnsureStarted()
     {
-        if (await store.GetAsync(TaskId, CancellationToken.None) is not { } task || TaskStatuses.IsFinal(task.Status))
+        // Only a task a silo took off the queue has a run to make sure of: a pending one waits for its turn.
+        if (await store.GetAsync(TaskId, CancellationToken.None) is not { Status: TaskStatuses.Running })
         {
             return;
         }
 
         // A run that is still going is joined (single-flight per task); a run that ended without telling the task
         // re-plans the sections not completed (none: it ends at once and finishes the task).
-        await StartRunAsync((await store.GetSectionsAsync(TaskId, CancellationToken.None)).Count);
+        await AnalysisTaskJob.StartRunAsync(GrainFactory, TaskId, (await store.GetSectionsAsync(TaskId, CancellationToken.None)).Count);
     }
 
     public Task<bool> StartSection(string section) => store.StartSectionAsync(TaskId, section, time.GetUtcNow(), CancellationToken.None);
@@ -92,43 +91,11 @@ public sealed partial class AnalysisTaskGrain(
         return status;
     }
 
-    private async Task StartRunAsync(int sections)
-    {
-        var ticket = await GrainFactory.GetGrain<IJobGrain>(JobKey.For(AnalysisKeys.JobName, AnalysisKeys.RunKey(TaskId))).Trigger(new RunRequest(
-            RunTrigger.Manual,
-            Parameters: new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                [AnalysisKeys.SectionsParameter] = sections.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                [AnalysisTaskJob.TaskIdParameter] = TaskId.ToString(),
-            }));
-        if (ticket.NotFound is { } notFound)
-        {
-            throw new InvalidOperationException(notFound);
-        }
-
-        await store.MarkRunningAsync(TaskId, time.GetUtcNow(), CancellationToken.None);
-    }
-
-    private async Task StartBesideAsync(int sections)
-    {
-        try
-        {
-            await StartRunAsync(sections);
-        }
-        catch (Exception exception)
-        {
-            LogStartDeferred(logger, TaskId, exception.Message);
-        }
-    }
-
     private TaskSubmitted Invalid(TaskSubmission submission, string field, string reason) =>
         new(TaskId, TaskStatuses.Failed, false, submission.Owner, InvalidField: field, Invalid: reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Analysis task {TaskId} of {Owner}: {Sections} sections for the {Provider} provider")]
     private static partial void LogSubmitted(ILogger logger, Guid taskId, string owner, int sections, string provider);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Analysis task {TaskId}: its run did not start ({Reason}); the recovery sweep starts it")]
-    private static partial void LogStartDeferred(ILogger logger, Guid taskId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Analysis task {TaskId} ended {Status}")]
     private static partial void LogFinished(ILogger logger, Guid taskId, string status);

@@ -80,7 +80,7 @@ public sealed partial class AnalysisTaskJob(
                     ?? throw new PermanentBatchException($"Section {section}: no item of the task's data holds its keys (Tasks:Sections changed since the submit?).");
                 JsonObject result;
                 // A worker of this silo is held for the analysis only: queued sections show as pending, analysed ones as running.
-                using (await workers.AcquireAsync(cancellationToken))
+                using (await workers.AcquireAsync(taskId, cancellationToken))
                 {
                     if (!await task.StartSection(section))
                     {
@@ -121,6 +121,23 @@ public sealed partial class AnalysisTaskJob(
         var status = await grains.GetGrain<IAnalysisTaskGrain>(taskId)
             .Finish(outcome.Error ?? "the section's run ended without it");
         LogTaskEnded(logger, outcome.RunId, status);
+    }
+
+    /// <summary>Starts the task's run (or joins the one going): the job's run keyed by the task, its sections side by side.</summary>
+    public static async Task StartRunAsync(IGrainFactory grains, Guid taskId, int sections)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        var ticket = await grains.GetGrain<IJobGrain>(JobKey.For(AnalysisKeys.JobName, AnalysisKeys.RunKey(taskId))).Trigger(new RunRequest(
+            RunTrigger.Manual,
+            Parameters: new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                [AnalysisKeys.SectionsParameter] = sections.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [TaskIdParameter] = taskId.ToString(),
+            }));
+        if (ticket.NotFound is { } notFound)
+        {
+            throw new InvalidOperationException(notFound);
+        }
     }
 
     /// <summary>The task's record and detected sections, read at most once per run on this silo; a failed read is not kept.</summary>

@@ -6,9 +6,10 @@ using Tributary.Storage.Analysis;
 namespace Tributary.Analysis;
 
 /// <summary>
-/// Picks up unfinished tasks without a request: at start and every <c>Tasks:RecoveryPeriod</c>, each silo asks the
-/// grain of every task still pending or running (older than a few seconds) to make sure a run drives it. The runtime
-/// resumes runs whose silo died; this covers a task whose run was never started (its silo died right after the submit).
+/// Picks up taken tasks whose run never began, without a request: at start and every <c>Tasks:RecoveryPeriod</c>, each
+/// silo asks the grain of every running task (taken off the queue more than a few seconds before) to make sure a run
+/// drives it. The runtime resumes runs whose silo died; this covers a task whose silo died after taking it and before
+/// its run was stored. Pending tasks, after a full restart too, are <see cref="AnalysisTaskDispatcher"/>'s.
 /// </summary>
 public sealed partial class AnalysisTaskRecovery(
     AnalysisTaskStore store,
@@ -24,7 +25,7 @@ public sealed partial class AnalysisTaskRecovery(
         {
             try
             {
-                foreach (var taskId in await store.ListOpenAsync(time.GetUtcNow().AddSeconds(-10), 1_000, stoppingToken))
+                foreach (var taskId in await store.ListRunningAsync(time.GetUtcNow().AddSeconds(-10), 1_000, stoppingToken))
                 {
                     await grains.GetGrain<IAnalysisTaskGrain>(taskId).EnsureStarted();
                 }

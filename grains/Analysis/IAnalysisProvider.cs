@@ -48,30 +48,3 @@ public sealed class BuiltinAnalysisProvider : IAnalysisProvider
         return Task.FromResult(BuiltinAnalyst.Analyze(section.Name, section.Items));
     }
 }
-
-/// <summary>How many sections this silo analyses at once (<c>Tasks:WorkersPerSilo</c>); the others wait their turn.</summary>
-public sealed class TaskWorkers(Microsoft.Extensions.Options.IOptions<TaskOptions> options) : IDisposable
-{
-    private readonly SemaphoreSlim _slots = new(options.Value.WorkersPerSilo, options.Value.WorkersPerSilo);
-
-    public async Task<IDisposable> AcquireAsync(CancellationToken cancellationToken)
-    {
-        await _slots.WaitAsync(cancellationToken);
-        return new Slot(_slots);
-    }
-
-    public void Dispose() => _slots.Dispose();
-
-    private sealed class Slot(SemaphoreSlim slots) : IDisposable
-    {
-        private int _released;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
-            {
-                slots.Release();
-            }
-        }
-    }
-}

@@ -18,8 +18,14 @@ public sealed class TaskOptions
     /// <summary>Tasks older than this are deleted by the daily <c>prune_analysis_tasks</c> job.</summary>
     public int RetentionDays { get; set; } = 30;
 
-    /// <summary>How often each silo looks for unfinished tasks no run drives (after a full restart).</summary>
+    /// <summary>How often each silo looks for tasks it took whose run no longer goes (its silo died before the run began).</summary>
     public TimeSpan RecoveryPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How often a silo with free workers looks at the queue of pending tasks besides being told: a submit wakes the
+    /// silo it lands on at once, the others find the task at their next look (and every silo at start).
+    /// </summary>
+    public TimeSpan QueuePollPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Which keys make a section, in order: an item of <c>data</c> holding every key of a rule belongs to that rule's
@@ -73,6 +79,11 @@ public sealed class TaskOptionsValidator : IValidateOptions<TaskOptions>
         if (options.RecoveryPeriod < TimeSpan.FromSeconds(1))
         {
             problems.Add($"Tasks:RecoveryPeriod must be at least 00:00:01, was {options.RecoveryPeriod}.");
+        }
+
+        if (options.QueuePollPeriod < TimeSpan.FromMilliseconds(50) || options.QueuePollPeriod > TimeSpan.FromHours(1))
+        {
+            problems.Add($"Tasks:QueuePollPeriod must be 00:00:00.050..01:00:00, was {options.QueuePollPeriod}.");
         }
 
         for (var i = 0; i < options.Sections.Count; i++)

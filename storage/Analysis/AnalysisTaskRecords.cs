@@ -50,3 +50,6 @@ public sealed record AnalysisSectionRecord(
 
 /// <summary>How busy the task workers are, from the sections' rows.</summary>
 public sealed record TaskLoad(long TotalTasks, long SectionsRunning, long SectionsQueued);
+
+/// <summary>A task a silo took off the queue, and how many sections its run has.</summary>
+public sealed record TakenTask(Guid TaskId, int Sections);

@@ -83,24 +83,33 @@ public sealed class AnalysisTaskStore
         return await ReadAllAsync(command, ReadTask, cancellationToken);
     }
 
-    /// <summary>Tasks not finished that were created before <paramref name="before"/>: what a silo picks up after a restart.</summary>
-    public async Task<IReadOnlyList<Guid>> ListOpenAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes the oldest pending task off the queue for the calling silo: it becomes running (started now), and no other
+    /// silo takes it. Null when no task is pending.
+    /// </summary>
+    public async Task<TakenTask?> TakeNextAsync(DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(
-            "SELECT task_id FROM analysis_tasks WHERE status IN ('pending', 'running') AND created_at < $1 ORDER BY created_at LIMIT $2");
-        command.Parameters.Add(new NpgsqlParameter { Value = before });
-        command.Parameters.Add(new NpgsqlParameter { Value = limit });
-        return await ReadAllAsync(command, r => r.GetGuid(0), cancellationToken);
+            """
+            WITH next AS (
+                SELECT task_id FROM analysis_tasks WHERE status = 'pending'
+                ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+            UPDATE analysis_tasks t SET status = 'running', started_at = coalesce(t.started_at, $1)
+            FROM next WHERE t.task_id = next.task_id
+            RETURNING t.task_id, (SELECT count(*)::int FROM analysis_task_sections s WHERE s.task_id = t.task_id)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = at });
+        return await ReadSingleAsync(command, r => new TakenTask(r.GetGuid(0), r.GetInt32(1)), cancellationToken);
     }
 
-    /// <summary>The task started running (first time only).</summary>
-    public async Task MarkRunningAsync(Guid taskId, DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>Tasks taken from the queue before <paramref name="takenBefore"/> that have not ended: those whose run may need starting again.</summary>
+    public async Task<IReadOnlyList<Guid>> ListRunningAsync(DateTimeOffset takenBefore, int limit, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand(
-            "UPDATE analysis_tasks SET status = 'running', started_at = coalesce(started_at, $2) WHERE task_id = $1 AND status = 'pending'");
-        command.Parameters.Add(new NpgsqlParameter { Value = taskId });
-        command.Parameters.Add(new NpgsqlParameter { Value = at });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            "SELECT task_id FROM analysis_tasks WHERE status = 'running' AND started_at < $1 ORDER BY created_at LIMIT $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = takenBefore });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        return await ReadAllAsync(command, r => r.GetGuid(0), cancellationToken);
     }
 
     /// <summary>An attempt at a section starts: counted, unless the section is completed already (then false).</summary>

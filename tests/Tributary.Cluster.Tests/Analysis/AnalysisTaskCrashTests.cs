@@ -31,7 +31,7 @@ public sealed class AnalysisTaskCrashTests
         });
         using var client = cluster.Gateway.CreateClient(GatewayHost.OperatorKey);
 
-        // At run-created the silo dies inside the submit: the gateway retries it with its idempotency key.
+        // The submit only stores the task; the silo that takes it off the queue starts its run there and dies at the point.
         var taskId = (await AnalysisTaskTests.SubmitAsync(client, $$"""{"data": {{AnalysisTaskTests.SeedExample}}}""", $"crash-{point}-{hit}")).GetProperty("task_id").GetString()!;
         var status = await AnalysisTaskTests.WaitForEndAsync(client, taskId);
 
