@@ -18,6 +18,7 @@ public sealed class AiPlatformTenant
     private readonly SortedDictionary<string, long> _analysesBySection = new(StringComparer.Ordinal);
     private long _logins;
     private long _analyses;
+    private DateTimeOffset _prunedAt = DateTimeOffset.MinValue;
 
     public AiPlatformTenant(IOptions<AiPlatformOptions> options, TimeProvider time)
     {
@@ -41,10 +42,15 @@ public sealed class AiPlatformTenant
         var now = _time.GetUtcNow();
         lock (_gate)
         {
-            // Expired tokens are dropped here, so a long benchmark's logins do not pile up.
-            foreach (var expired in _tokens.Where(pair => pair.Value <= now).Select(pair => pair.Key).ToList())
+            // Expired tokens are dropped here, at most once a second, so a long benchmark's logins do not pile up and a
+            // login does not walk every live token under the lock.
+            if (now - _prunedAt >= TimeSpan.FromSeconds(1))
             {
-                _tokens.Remove(expired);
+                _prunedAt = now;
+                foreach (var expired in _tokens.Where(pair => pair.Value <= now).Select(pair => pair.Key).ToList())
+                {
+                    _tokens.Remove(expired);
+                }
             }
 
             _tokens[token] = now.AddSeconds(Options.TokenSeconds);
