@@ -44,18 +44,18 @@ public static class TributarySilo
         silo.UseAdoNetClustering(options =>
         {
             options.Invariant = Invariant;
-            options.ConnectionString = TributaryDataSource.Tune(connectionString);
+            options.ConnectionString = TributaryDataSource.ForOrleans(connectionString);
         });
         silo.AddAdoNetGrainStorage(StorageNames.GrainState, options =>
         {
             options.Invariant = Invariant;
-            options.ConnectionString = TributaryDataSource.Tune(connectionString);
+            options.ConnectionString = TributaryDataSource.ForOrleans(connectionString);
         });
         silo.TranslateDatabaseErrors(StorageNames.GrainState);
         silo.UseAdoNetReminderService(options =>
         {
             options.Invariant = Invariant;
-            options.ConnectionString = TributaryDataSource.Tune(connectionString);
+            options.ConnectionString = TributaryDataSource.ForOrleans(connectionString);
         });
 
         var hostOptions = configuration.GetSection(SiloHostOptions.Section).Get<SiloHostOptions>() ?? new SiloHostOptions();

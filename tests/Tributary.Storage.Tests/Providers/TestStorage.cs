@@ -27,18 +27,18 @@ public static class TestStorage
             silo.AddAdoNetGrainStorage(StorageName, o =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = connectionString;
+                o.ConnectionString = TributaryDataSource.ForOrleans(connectionString);
             });
             silo.AddAdoNetGrainStorage(DeletingStorageName, o =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = connectionString;
+                o.ConnectionString = TributaryDataSource.ForOrleans(connectionString);
                 o.DeleteStateOnClear = true;
             });
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = Invariant;
-                o.ConnectionString = connectionString;
+                o.ConnectionString = TributaryDataSource.ForOrleans(connectionString);
             });
             // The default minimum period is a minute; it must be the same on every silo.
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
