@@ -65,9 +65,10 @@ public static class TaskEndpoints
         }
 
         var caller = ApiCaller.From(http.User);
+        _ = RequestIdempotency.KeyOf(http, out var firstUse);
         var taskId = IdempotentIds.For(http, "task", caller.User);
         var submitted = await client.GetGrain<IAnalysisTaskGrain>(taskId)
-            .Submit(new TaskSubmission(caller.User, body.Data!.Value.GetRawText(), body.Username, body.Password));
+            .Submit(new TaskSubmission(caller.User, body.Data!.Value.GetRawText(), body.Username, body.Password, New: firstUse));
         if (submitted.Unauthorized is { } refused)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "The analysis platform refused the login", detail: refused);

@@ -11,15 +11,24 @@ public static class RequestIdempotency
     private const string ItemKey = "tributary.idempotency-key";
 
     /// <summary>The key of this request; the same on every retry of it within the gateway.</summary>
-    public static string KeyOf(HttpContext context)
+    public static string KeyOf(HttpContext context) => KeyOf(context, out _);
+
+    /// <summary>
+    /// The key of this request; <paramref name="made"/> when the gateway made it in this very call: the caller sent none
+    /// and this is the request's first attempt, so nothing anywhere can have been created under it yet.
+    /// </summary>
+    public static string KeyOf(HttpContext context, out bool made)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        made = false;
         if (context.Items.TryGetValue(ItemKey, out var cached) && cached is string key)
         {
             return key;
         }
 
         var given = context.Request.Headers[Header].ToString();
-        key = string.IsNullOrWhiteSpace(given) ? $"gateway:{Guid.NewGuid():N}" : given.Trim();
+        made = string.IsNullOrWhiteSpace(given);
+        key = made ? $"gateway:{Guid.NewGuid():N}" : given.Trim();
         context.Items[ItemKey] = key;
         return key;
     }

@@ -43,12 +43,17 @@ public interface IAnalysisTaskGrain : IGrainWithGuidKey
 
 /// <summary>A submit: the caller's user, the portfolio items (JSON array text) and, for the platform, its login.</summary>
 /// <remarks>The password travels in this message only: it is exchanged for a token and never stored or logged.</remarks>
+/// <param name="New">
+/// The task id was made for this request's first attempt (no Idempotency-Key, not a retry): no task can have it, so the
+/// submit does not look for one first. False is always safe.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Tributary.Analysis.TaskSubmission")]
 public sealed record TaskSubmission(
     [property: Id(0)] string Owner,
     [property: Id(1)] string Data,
     [property: Id(2)] string? Username,
-    [property: Id(3)] string? Password)
+    [property: Id(3)] string? Password,
+    [property: Id(4)] bool New = false)
 {
     /// <summary>Never the password.</summary>
     public override string ToString() => $"TaskSubmission {{ Owner = {Owner}, Username = {Username}, Data = {Data.Length} chars }}";

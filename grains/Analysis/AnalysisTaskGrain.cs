@@ -21,7 +21,8 @@ public sealed partial class AnalysisTaskGrain(
     public async Task<TaskSubmitted> Submit(TaskSubmission submission)
     {
         ArgumentNullException.ThrowIfNull(submission);
-        if (await store.GetAsync(TaskId, CancellationToken.None) is { } existing)
+        // A repeated submit (same Idempotency-Key, or the gateway's retry) is answered with the task, without a login.
+        if (!submission.New && await store.GetAsync(TaskId, CancellationToken.None) is { } existing)
         {
             return new TaskSubmitted(TaskId, existing.Status, false, existing.Owner);
         }
@@ -53,8 +54,14 @@ public sealed partial class AnalysisTaskGrain(
             return new TaskSubmitted(TaskId, TaskStatuses.Failed, false, submission.Owner, Unauthorized: exception.Message);
         }
 
-        await store.CreateAsync(new AnalysisTaskRecord(TaskId, submission.Owner, TaskStatuses.Pending, provider.Name, data.ToJsonString(), token, null,
-            time.GetUtcNow(), null, null), [.. sections.Select(s => s.Name)], CancellationToken.None);
+        // The data is stored as the gateway sent it (a JSON array, checked above); PostgreSQL keeps it as jsonb.
+        if (!await store.CreateAsync(new AnalysisTaskRecord(TaskId, submission.Owner, TaskStatuses.Pending, provider.Name, submission.Data, token, null,
+                time.GetUtcNow(), null, null), [.. sections.Select(s => s.Name)], CancellationToken.None)
+            && await store.GetAsync(TaskId, CancellationToken.None) is { } first)
+        {
+            return new TaskSubmitted(TaskId, first.Status, false, first.Owner);
+        }
+
         LogSubmitted(logger, TaskId, submission.Owner, sections.Count, provider.Name);
 
         // The task is stored, pending: it is answered now, and a silo with free workers takes it off the queue (this one
