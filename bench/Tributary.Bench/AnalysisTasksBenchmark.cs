@@ -16,11 +16,11 @@ namespace Tributary.Bench;
 /// </summary>
 internal static class AnalysisTasksBenchmark
 {
-    private const string Usage = "usage: analysis-tasks [--tasks 1000] [--latency-ms 200] [--workers 10] [--silos 2] [--clients 8] [--warmup 300] [--warmup-rounds 8] [--keep]";
+    private const string Usage = "usage: analysis-tasks [--tasks 1000] [--latency-ms 200] [--workers 10] [--silos 2] [--clients 8 (0: no closed-loop phase)] [--rate 200 (0: no open-loop phase)] [--warmup 300] [--warmup-rounds 8] [--keep]";
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var (tasks, latencyMs, workers, silos, clients, warmup, warmupRounds, keep) = (1_000, 200, 10, 2, 8, 300, 8, false);
+        var (tasks, latencyMs, workers, silos, clients, rate, warmup, warmupRounds, keep) = (1_000, 200, 10, 2, 8, 200, 300, 8, false);
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--keep")
@@ -36,7 +36,8 @@ internal static class AnalysisTasksBenchmark
                 "--latency-ms" => TryInt(value, 1, 10_000, out latencyMs),
                 "--workers" => TryInt(value, 1, 256, out workers),
                 "--silos" => TryInt(value, 1, 4, out silos),
-                "--clients" => TryInt(value, 1, 64, out clients),
+                "--clients" => TryInt(value, 0, 64, out clients),
+                "--rate" => TryInt(value, 0, 100_000, out rate),
                 "--warmup" => TryInt(value, 1, 100_000, out warmup),
                 "--warmup-rounds" => TryInt(value, 1, 100, out warmupRounds),
                 _ => false,
@@ -48,6 +49,12 @@ internal static class AnalysisTasksBenchmark
             }
 
             i++;
+        }
+
+        if (clients == 0 && rate == 0)
+        {
+            Console.Error.WriteLine($"--clients 0 and --rate 0 leave nothing to measure. {Usage}");
+            return 2;
         }
 
         var server = await PostgresServer.GetAsync();
@@ -83,6 +90,11 @@ internal static class AnalysisTasksBenchmark
             await Eventually.TrueAsync(async () => (await client.GetFromJsonAsync<JsonElement>("/api/cluster/silos")).GetArrayLength() == silos,
                 $"the cluster reports its {silos} silos", TimeSpan.FromSeconds(120));
 
+            // A silo joins the cluster before its HTTP port (health, metrics) listens: the benchmark reads its metrics.
+            using var metrics = new HttpClient();
+            await Eventually.TrueAsync(async () => await MetricSumAsync(metrics, processes, "dotnet_gc_pause_time_seconds_total") >= 0,
+                "every silo's /metrics answers", TimeSpan.FromSeconds(60));
+
             var body = $$"""{"username": "{{Simulator.AiPlatformUser}}", "password": "{{Simulator.AiPlatformPassword}}", "data": {{Example}}}""";
             await using var dataSource = NpgsqlDataSource.Create(connectionString);
 
@@ -92,14 +104,13 @@ internal static class AnalysisTasksBenchmark
             // cost lands inside the run. The silos' own metric says when it is over: compilation time in a round under
             // 2 % of the round (or --warmup-rounds rounds).
             var warmStarted = Stopwatch.StartNew();
-            using var metrics = new HttpClient();
             var warmIds = new List<Guid>();
             var (rounds, jitShare) = (0, 1.0);
             while (rounds < warmupRounds && jitShare >= 0.02)
             {
                 var roundStarted = Stopwatch.StartNew();
                 var jitBefore = await JitSecondsAsync(metrics, processes);
-                var round = (await SubmitAllAsync(client, body, warmup, clients)).Select(s => s.TaskId).ToArray();
+                var round = (await SubmitAllAsync(client, body, warmup, clients > 0 ? clients : 8)).Select(s => s.TaskId).ToArray();
                 await WaitAsync(dataSource, "SELECT count(*) FROM analysis_tasks WHERE task_id = ANY($1) AND status = 'completed'", round, warmup,
                     TimeSpan.FromSeconds(Math.Max(300, warmup * 4 * latencyMs / 1000.0 / (workers * silos) * 10)));
                 warmIds.AddRange(round);
@@ -111,39 +122,33 @@ internal static class AnalysisTasksBenchmark
             Console.WriteLine($"Warm-up: {warmIds.Count:N0} tasks submitted and completed in {warmStarted.Elapsed.TotalSeconds:N1} s, not counted.");
 
             Console.WriteLine($"{silos} silo processes (Release), gateway and simulator in this process, {Environment.ProcessorCount} cores; provider: the AI platform at " +
-                              $"{latencyMs} ms per analysis; Tasks:WorkersPerSilo {workers}; {tasks:N0} tasks x 4 sections submitted by {clients} concurrent clients.");
-            var started = Stopwatch.StartNew();
-            var startedAt = DateTimeOffset.UtcNow;
-            var submitted = await SubmitAllAsync(client, body, tasks, clients);
-            var latencies = submitted.Select(s => s.Milliseconds).ToList();
-            var submitSeconds = started.Elapsed.TotalSeconds;
-            var warmed = warmIds.ToArray();
-            var sections = tasks * 4;
-            await WaitAsync(dataSource,
-                "SELECT count(*) FROM analysis_task_sections s JOIN analysis_tasks t USING (task_id) WHERE t.task_id <> ALL($1) AND s.status = 'completed'", warmed,
-                sections, TimeSpan.FromSeconds(Math.Max(300, sections * latencyMs / 1000.0 / (workers * silos) * 10)));
-            // A task takes its status from its sections when its run ends, a moment after its last section.
-            await WaitAsync(dataSource, "SELECT count(*) FROM analysis_tasks WHERE status IN ('pending', 'running') AND task_id <> ALL($1)", warmed, 0, TimeSpan.FromSeconds(60));
-            await using var last = dataSource.CreateCommand("SELECT max(finished_at) FROM analysis_task_sections WHERE task_id <> ALL($1)");
-            last.Parameters.Add(new NpgsqlParameter { Value = warmed });
-            var finishedAt = new DateTimeOffset(DateTime.SpecifyKind((DateTime)(await last.ExecuteScalarAsync())!, DateTimeKind.Utc));
-            var elapsed = (finishedAt - startedAt).TotalSeconds;
-            var rate = sections / elapsed;
+                              $"{latencyMs} ms per analysis; Tasks:WorkersPerSilo {workers}; each phase {tasks:N0} tasks x 4 sections.");
             var ideal = workers * silos / (latencyMs / 1000.0);
-            latencies.Sort();
-            var failedTasks = await ScalarAsync(dataSource, "SELECT count(*) FROM analysis_tasks WHERE status <> 'completed'", warmed);
+            var phases = new List<(string Pattern, Phase Result)>();
+            if (clients > 0)
+            {
+                phases.Add(($"{clients} clients, each submitting as soon as its last submit is answered (closed loop: as fast as the system takes them)",
+                    await MeasureAsync(dataSource, tasks, latencyMs, workers * silos, () => GcPauseSecondsAsync(metrics, processes), () => SubmitAllAsync(client, body, tasks, clients))));
+            }
+
+            if (rate > 0)
+            {
+                phases.Add(($"{rate} a second on a fixed schedule (open loop: each latency counts from the submit's due time)",
+                    await MeasureAsync(dataSource, tasks, latencyMs, workers * silos, () => GcPauseSecondsAsync(metrics, processes), () => SubmitAtRateAsync(client, body, tasks, rate))));
+            }
 
             Console.WriteLine();
-            Console.WriteLine("| measure | value |");
-            Console.WriteLine("|---|---:|");
-            Console.WriteLine($"| sections completed | {sections:N0} in {elapsed:N1} s (first submit to last section) |");
-            Console.WriteLine($"| completed sections per second | {rate:N1} |");
-            Console.WriteLine($"| ideal (workers x silos / latency) | {ideal:N1} |");
-            Console.WriteLine($"| ratio (target >= 0.9) | {rate / ideal:N3} |");
-            Console.WriteLine($"| submit latency p50 / p99 / max (target p99 <= 20 ms) | {Percentile(latencies, 50):N1} / {Percentile(latencies, 99):N1} / {latencies[^1]:N1} ms |");
-            Console.WriteLine($"| submits | {tasks:N0} in {submitSeconds:N1} s |");
-            Console.WriteLine($"| tasks not completed | {failedTasks} |");
-            return failedTasks == 0 ? 0 : 1;
+            Console.WriteLine("| submits | all submitted in | sections completed (first submit to last section) | per second | ideal (workers x silos / latency) | ratio (target >= 0.9) | submit p50 / p90 / p99 / max (target p99 <= 20 ms) | GC pauses while submitting: silos / gateway's process | tasks not completed |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|---|---|---:|");
+            foreach (var (pattern, result) in phases)
+            {
+                var latencies = result.Latencies;
+                Console.WriteLine($"| {pattern} | {result.SubmitSeconds:N1} s | {tasks * 4:N0} in {result.Seconds:N1} s | {tasks * 4 / result.Seconds:N1} | {ideal:N1} | " +
+                                  $"{tasks * 4 / result.Seconds / ideal:N3} | {Percentile(latencies, 50):N1} / {Percentile(latencies, 90):N1} / {Percentile(latencies, 99):N1} / {latencies[^1]:N1} ms | " +
+                                  $"{result.SiloGcMs:N0} / {result.OwnGcMs:N0} ms | {result.NotCompleted} |");
+            }
+
+            return phases.All(p => p.Result.NotCompleted == 0) ? 0 : 1;
         }
         finally
         {
@@ -160,6 +165,33 @@ internal static class AnalysisTasksBenchmark
             await simulator.DisposeAsync();
             await BenchDatabase.ReleaseAsync(server, connectionString, keep);
         }
+    }
+
+    /// <summary>One measured phase: its tasks, their submit latencies (sorted), seconds to submit them all, seconds from the first submit to the last section, tasks not completed.</summary>
+    private sealed record Phase(Guid[] TaskIds, List<double> Latencies, double SubmitSeconds, double Seconds, long NotCompleted, double SiloGcMs, double OwnGcMs);
+
+    /// <summary>Submits a phase's tasks by <paramref name="submit"/>, then waits until every section of them is completed and every one of them has ended.</summary>
+    private static async Task<Phase> MeasureAsync(NpgsqlDataSource dataSource, int tasks, int latencyMs, int workers, Func<Task<double>> siloGcSeconds,
+        Func<Task<List<(Guid TaskId, double Milliseconds)>>> submit)
+    {
+        var (siloGc, ownGc) = (await siloGcSeconds(), GC.GetTotalPauseDuration());
+        var started = Stopwatch.StartNew();
+        var startedAt = DateTimeOffset.UtcNow;
+        var submitted = await submit();
+        var submitSeconds = started.Elapsed.TotalSeconds;
+        (siloGc, ownGc) = (await siloGcSeconds() - siloGc, GC.GetTotalPauseDuration() - ownGc);
+        var ids = submitted.Select(s => s.TaskId).ToArray();
+        var sections = tasks * 4;
+        await WaitAsync(dataSource, "SELECT count(*) FROM analysis_task_sections WHERE task_id = ANY($1) AND status = 'completed'", ids,
+            sections, TimeSpan.FromSeconds(Math.Max(300, sections * latencyMs / 1000.0 / workers * 10)));
+        // A task takes its status from its sections when its run ends, a moment after its last section.
+        await WaitAsync(dataSource, "SELECT count(*) FROM analysis_tasks WHERE status IN ('pending', 'running') AND task_id = ANY($1)", ids, 0, TimeSpan.FromSeconds(60));
+        await using var last = dataSource.CreateCommand("SELECT max(finished_at) FROM analysis_task_sections WHERE task_id = ANY($1)");
+        last.Parameters.Add(new NpgsqlParameter { Value = ids });
+        var finishedAt = new DateTimeOffset(DateTime.SpecifyKind((DateTime)(await last.ExecuteScalarAsync())!, DateTimeKind.Utc));
+        var notCompleted = await ScalarAsync(dataSource, "SELECT count(*) FROM analysis_tasks WHERE status <> 'completed' AND task_id = ANY($1)", ids);
+        return new Phase(ids, [.. submitted.Select(s => s.Milliseconds).Order()], submitSeconds, (finishedAt - startedAt).TotalSeconds, notCompleted,
+            siloGc * 1000, ownGc.TotalMilliseconds);
     }
 
     /// <summary>One task of the seed's four sections.</summary>
@@ -204,15 +236,51 @@ internal static class AnalysisTasksBenchmark
         return submitted;
     }
 
+    /// <summary>
+    /// Submits <paramref name="count"/> tasks at <paramref name="perSecond"/> a second on a fixed schedule, whatever the
+    /// answers' pace: each latency counts from the submit's due time, so a slow answer cannot hide the submits due behind it.
+    /// </summary>
+    private static async Task<List<(Guid TaskId, double Milliseconds)>> SubmitAtRateAsync(HttpClient client, string body, int count, int perSecond)
+    {
+        var clock = Stopwatch.StartNew();
+        var pending = new List<Task<(Guid TaskId, double Milliseconds)>>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var due = TimeSpan.FromSeconds((double)i / perSecond);
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+
+            pending.Add(SubmitDueAsync(client, body, clock, due));
+        }
+
+        return [.. await Task.WhenAll(pending)];
+    }
+
+    private static async Task<(Guid TaskId, double Milliseconds)> SubmitDueAsync(HttpClient client, string body, Stopwatch clock, TimeSpan due)
+    {
+        var (taskId, _) = await SubmitAsync(client, body);
+        return (taskId, (clock.Elapsed - due).TotalMilliseconds);
+    }
+
     /// <summary>Seconds the silos' JIT has spent compiling so far (<c>dotnet.jit.compilation.time</c> on each silo's <c>/metrics</c>).</summary>
-    private static async Task<double> JitSecondsAsync(HttpClient http, IEnumerable<SiloProcess> silos)
+    private static Task<double> JitSecondsAsync(HttpClient http, IEnumerable<SiloProcess> silos) =>
+        MetricSumAsync(http, silos, "dotnet_jit_compilation_time_seconds_total");
+
+    /// <summary>Seconds the silos have been paused for garbage collection so far (<c>dotnet.gc.pause.time</c>).</summary>
+    private static Task<double> GcPauseSecondsAsync(HttpClient http, IEnumerable<SiloProcess> silos) =>
+        MetricSumAsync(http, silos, "dotnet_gc_pause_time_seconds_total");
+
+    /// <summary>A counter summed over the silos' <c>/metrics</c>.</summary>
+    private static async Task<double> MetricSumAsync(HttpClient http, IEnumerable<SiloProcess> silos, string metric)
     {
         var total = 0.0;
         foreach (var silo in silos)
         {
             var text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{silo.HealthPort}/metrics"));
-            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("dotnet_jit_compilation_time_seconds_total", StringComparison.Ordinal))
-                ?? throw new InvalidOperationException($"{silo.Name}'s /metrics has no dotnet_jit_compilation_time_seconds_total.");
+            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(metric, StringComparison.Ordinal))
+                ?? throw new InvalidOperationException($"{silo.Name}'s /metrics has no {metric}.");
             total += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
         }
 
