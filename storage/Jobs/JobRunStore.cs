@@ -12,6 +12,9 @@ namespace Tributary.Storage.Jobs;
 /// </summary>
 public sealed class JobRunStore(NpgsqlDataSource dataSource)
 {
+    /// <summary>The SQLSTATE <c>tributary_require</c> raises (migration 0080).</summary>
+    private const string RequirementFailed = "TR001";
+
     private const string RunColumns =
         "run_id, job, trigger, status, account_id, parameters::text, scheduled_for, replay_of, items, batch_size, " +
         "created_at, started_at, finished_at, total_batches, failed_batches, items_processed, error, run_key";
@@ -169,21 +172,17 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
     public async Task CompleteBatchAsync(Guid runId, int batchIndex, int itemsProcessed, int attempts, TimeSpan duration, OutboxEvent progress, CancellationToken cancellationToken,
         string? details = null)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(UpdateBatch(runId, batchIndex, JobBatchRecord.Succeeded, itemsProcessed, attempts, duration, null, details));
         batch.BatchCommands.Add(UpdateProgress(runId));
-        await CommitWithEventAsync(batch, transaction, progress, runId, batchIndex, cancellationToken);
+        await WriteWithEventAsync(batch, progress, cancellationToken);
     }
 
     /// <summary>Marks a batch dead-lettered, stores what is needed to replay it, and appends the event, in one transaction.</summary>
     public async Task DeadLetterBatchAsync(JobRunRecord run, int batchIndex, IReadOnlyList<string> items, string error, int attempts, TimeSpan duration, OutboxEvent progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(UpdateBatch(run.RunId, batchIndex, JobBatchRecord.DeadLettered, 0, attempts, duration, error));
         var letter = new NpgsqlBatchCommand(
             """
@@ -201,29 +200,31 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
         letter.Parameters.Add(new NpgsqlParameter { Value = attempts });
         batch.BatchCommands.Add(letter);
         batch.BatchCommands.Add(UpdateProgress(run.RunId));
-        await CommitWithEventAsync(batch, transaction, progress, run.RunId, batchIndex, cancellationToken);
+        await WriteWithEventAsync(batch, progress, cancellationToken);
     }
 
     /// <summary>
-    /// Sends a batch's checkpoint statements (the first updates the batch's row) with its event in one round trip, then
-    /// commits; a batch that was never claimed changes nothing.
+    /// Sends a batch's checkpoint statements (the first updates the batch's row) with its event in one round trip and one
+    /// implicit transaction; a batch that was never claimed changes nothing (<see cref="InvalidOperationException"/>).
     /// </summary>
-    private static async Task CommitWithEventAsync(NpgsqlBatch batch, NpgsqlTransaction transaction, OutboxEvent progress, Guid runId, int batchIndex,
-        CancellationToken cancellationToken)
+    /// <remarks>
+    /// No explicit transaction: PostgreSQL runs the statements up to the batch's one Sync as a single transaction and
+    /// commits it there, so the outbox's append lock (<see cref="Outbox.AddAppend"/>) is held while the server runs the
+    /// rest of the batch, not across a further client round trip for the COMMIT. The claim check is therefore made by the
+    /// first statement itself (<c>tributary_require</c>, migration 0080): a failed check aborts the whole transaction.
+    /// </remarks>
+    private static async Task WriteWithEventAsync(NpgsqlBatch batch, OutboxEvent progress, CancellationToken cancellationToken)
     {
         Outbox.AddAppend(batch, progress);
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        try
         {
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             await Outbox.ReadSequenceAsync(reader, cancellationToken);
         }
-
-        if (batch.BatchCommands[0].RecordsAffected != 1)
+        catch (PostgresException exception) when (exception.SqlState == RequirementFailed)
         {
-            await transaction.RollbackAsync(cancellationToken);
-            throw new InvalidOperationException($"Batch {batchIndex} of run {runId} was never claimed.");
+            throw new InvalidOperationException(exception.MessageText, exception);
         }
-
-        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>
@@ -319,11 +320,16 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
     private static NpgsqlBatchCommand UpdateBatch(Guid runId, int batchIndex, string status, int itemsProcessed, int attempts, TimeSpan duration, string? error,
         string? details = null)
     {
+        // Checked in the statement (see WriteWithEventAsync): updating no row fails the batch's transaction.
         var command = new NpgsqlBatchCommand(
             """
-            UPDATE job_run_batches
-            SET status = $1, items_processed = $2, attempts = $3, duration_ms = $4, error = $5, finished_at = now(), details = $6::jsonb
-            WHERE run_id = $7 AND batch_index = $8
+            WITH updated AS (
+                UPDATE job_run_batches
+                SET status = $1, items_processed = $2, attempts = $3, duration_ms = $4, error = $5, finished_at = now(), details = $6::jsonb
+                WHERE run_id = $7 AND batch_index = $8
+                RETURNING 1
+            )
+            SELECT tributary_require(EXISTS (SELECT 1 FROM updated), 'Batch ' || $8 || ' of run ' || $7 || ' was never claimed.') AS claimed
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = status });
         command.Parameters.Add(new NpgsqlParameter { Value = itemsProcessed });

@@ -1,0 +1,88 @@
+using System.Text.Json.Nodes;
+using Npgsql;
+using Tributary.Storage.Events;
+using Tributary.Storage.Jobs;
+
+namespace Tributary.Jobs.Tests;
+
+/// <summary>
+/// A batch's checkpoint (its row, the run's progress, the dead letter, the event) is one round trip and one implicit
+/// transaction: it commits whole, or, for a batch that was never claimed, not at all.
+/// </summary>
+public sealed class CheckpointTests
+{
+    [Fact]
+    public async Task A_claimed_batch_commits_its_row_the_runs_progress_and_its_event_together()
+    {
+        var (dataSource, store, run) = await StartAsync("checkpoint_ok");
+        await using var _ = dataSource;
+        await store.ClaimBatchAsync(run.RunId, 0, 0, 2, CancellationToken.None);
+
+        await store.CompleteBatchAsync(run.RunId, 0, 2, 1, TimeSpan.FromMilliseconds(12), Progress(run.RunId), CancellationToken.None, """{"rows":2}""");
+
+        var batch = Assert.Single(await store.GetBatchesAsync(run.RunId, CancellationToken.None));
+        Assert.Equal((JobBatchRecord.Succeeded, 2, 1, (int?)12), (batch.Status, batch.ItemsProcessed, batch.Attempts, batch.DurationMs));
+        var progress = await store.GetRunAsync(run.RunId, CancellationToken.None);
+        Assert.Equal((1, 0, 2), (progress!.TotalBatches, progress.FailedBatches, progress.ItemsProcessed));
+        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM event_outbox"));
+        Assert.Equal(0L, await CountAsync(dataSource, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"));
+    }
+
+    [Fact]
+    public async Task Completing_a_batch_never_claimed_fails_and_writes_nothing()
+    {
+        var (dataSource, store, run) = await StartAsync("checkpoint_unclaimed");
+        await using var _ = dataSource;
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            store.CompleteBatchAsync(run.RunId, 3, 2, 1, TimeSpan.Zero, Progress(run.RunId), CancellationToken.None));
+
+        Assert.Equal($"Batch 3 of run {run.RunId} was never claimed.", error.Message);
+        Assert.Empty(await store.GetBatchesAsync(run.RunId, CancellationToken.None));
+        Assert.Equal(0L, await CountAsync(dataSource, "SELECT count(*) FROM event_outbox"));
+        Assert.Equal(0, (await store.GetRunAsync(run.RunId, CancellationToken.None))!.ItemsProcessed);
+    }
+
+    [Fact]
+    public async Task Dead_lettering_a_batch_never_claimed_fails_and_stores_no_letter_and_no_event()
+    {
+        var (dataSource, store, run) = await StartAsync("checkpoint_unclaimed_letter");
+        await using var _ = dataSource;
+        await store.ClaimBatchAsync(run.RunId, 0, 0, 2, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            store.DeadLetterBatchAsync(run, 1, ["c", "d"], "upstream said no", 3, TimeSpan.Zero, Progress(run.RunId), CancellationToken.None));
+        Assert.Equal($"Batch 1 of run {run.RunId} was never claimed.", error.Message);
+        Assert.Equal(0L, await CountAsync(dataSource, "SELECT count(*) FROM job_dead_letters"));
+        Assert.Equal(0L, await CountAsync(dataSource, "SELECT count(*) FROM event_outbox"));
+
+        // The claimed batch is dead-lettered with its letter and event, all at once.
+        await store.DeadLetterBatchAsync(run, 0, ["a", "b"], "upstream said no", 3, TimeSpan.Zero, Progress(run.RunId), CancellationToken.None);
+        var letter = Assert.Single(await store.ListDeadLettersAsync(run.Job, includeReplayed: false, 10, CancellationToken.None));
+        Assert.Equal((0, "upstream said no", 3), (letter.BatchIndex, letter.Error, letter.Attempts));
+        Assert.Equal(["a", "b"], letter.Items);
+        Assert.Equal(1, (await store.GetRunAsync(run.RunId, CancellationToken.None))!.FailedBatches);
+        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM event_outbox"));
+    }
+
+    private static async Task<(NpgsqlDataSource DataSource, JobRunStore Store, JobRunRecord Run)> StartAsync(string purpose)
+    {
+        var connectionString = await (await PostgresServer.GetAsync()).CreateMigratedDatabaseAsync(purpose);
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        var store = new JobRunStore(dataSource);
+        var (run, created) = await store.CreateRunAsync(
+            new NewRun(Guid.NewGuid(), "test_checkpoint", RunTrigger.Manual, null, new Dictionary<string, string>(), null, null, ["a", "b", "c", "d"], 2),
+            CancellationToken.None);
+        Assert.True(created);
+        return (dataSource, store, run);
+    }
+
+    private static OutboxEvent Progress(Guid runId) =>
+        new("tributary.job.batch.completed", "/jobs/test_checkpoint", runId.ToString(), "test_checkpoint", DateTimeOffset.UnixEpoch, new JsonObject { ["runId"] = runId.ToString() });
+
+    private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
