@@ -16,16 +16,23 @@ namespace Tributary.Bench;
 /// </summary>
 internal static class AnalysisTasksBenchmark
 {
-    private const string Usage = "usage: analysis-tasks [--tasks 1000] [--latency-ms 200] [--workers 10] [--silos 2] [--clients 8 (0: no closed-loop phase)] [--rate 200 (0: no open-loop phase)] [--warmup 300] [--warmup-rounds 8] [--keep]";
+    private const string Usage = "usage: analysis-tasks [--tasks 1000] [--latency-ms 200] [--workers 10] [--silos 2] [--clients 8 (0: no closed-loop phase)] [--rate 200 (0: no open-loop phase)] [--warmup 300] [--warmup-rounds 8] [--trace FILE (the open loop's submits: index, due ms, latency ms)] [--keep]";
 
     public static async Task<int> RunAsync(string[] args)
     {
         var (tasks, latencyMs, workers, silos, clients, rate, warmup, warmupRounds, keep) = (1_000, 200, 10, 2, 8, 200, 300, 8, false);
+        string? trace = null;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--keep")
             {
                 keep = true;
+                continue;
+            }
+
+            if (args[i] == "--trace" && i + 1 < args.Length)
+            {
+                trace = Path.GetFullPath(args[++i]);
                 continue;
             }
 
@@ -134,7 +141,7 @@ internal static class AnalysisTasksBenchmark
             if (rate > 0)
             {
                 phases.Add(($"{rate} a second on a fixed schedule (open loop: each latency counts from the submit's due time)",
-                    await MeasureAsync(dataSource, tasks, latencyMs, workers * silos, () => GcPauseSecondsAsync(metrics, processes), () => SubmitAtRateAsync(client, body, tasks, rate))));
+                    await MeasureAsync(dataSource, tasks, latencyMs, workers * silos, () => GcPauseSecondsAsync(metrics, processes), () => SubmitAtRateAsync(client, body, tasks, rate, trace))));
             }
 
             Console.WriteLine();
@@ -240,7 +247,7 @@ internal static class AnalysisTasksBenchmark
     /// Submits <paramref name="count"/> tasks at <paramref name="perSecond"/> a second on a fixed schedule, whatever the
     /// answers' pace: each latency counts from the submit's due time, so a slow answer cannot hide the submits due behind it.
     /// </summary>
-    private static async Task<List<(Guid TaskId, double Milliseconds)>> SubmitAtRateAsync(HttpClient client, string body, int count, int perSecond)
+    private static async Task<List<(Guid TaskId, double Milliseconds)>> SubmitAtRateAsync(HttpClient client, string body, int count, int perSecond, string? trace)
     {
         var clock = Stopwatch.StartNew();
         var pending = new List<Task<(Guid TaskId, double Milliseconds)>>(count);
@@ -255,7 +262,16 @@ internal static class AnalysisTasksBenchmark
             pending.Add(SubmitDueAsync(client, body, clock, due));
         }
 
-        return [.. await Task.WhenAll(pending)];
+        var all = await Task.WhenAll(pending);
+        if (trace is not null)
+        {
+            // Where the slow submits fall in time tells a stall of everything (a GC, a burst of background work: a run of
+            // consecutive slow submits) from contention for the cores (slow submits scattered through the phase).
+            await File.WriteAllLinesAsync(trace, ["index due_ms latency_ms", .. all.Select((s, i) => string.Create(CultureInfo.InvariantCulture, $"{i} {i * 1000.0 / perSecond:F1} {s.Milliseconds:F1}"))]);
+            Console.WriteLine($"Wrote each open-loop submit's due time and latency to {trace}.");
+        }
+
+        return [.. all];
     }
 
     private static async Task<(Guid TaskId, double Milliseconds)> SubmitDueAsync(HttpClient client, string body, Stopwatch clock, TimeSpan due)
