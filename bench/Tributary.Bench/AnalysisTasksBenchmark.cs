@@ -249,6 +249,7 @@ internal static class AnalysisTasksBenchmark
     /// </summary>
     private static async Task<List<(Guid TaskId, double Milliseconds)>> SubmitAtRateAsync(HttpClient client, string body, int count, int perSecond, string? trace)
     {
+        var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var pending = new List<Task<(Guid TaskId, double Milliseconds)>>(count);
         for (var i = 0; i < count; i++)
@@ -267,7 +268,9 @@ internal static class AnalysisTasksBenchmark
         {
             // Where the slow submits fall in time tells a stall of everything (a GC, a burst of background work: a run of
             // consecutive slow submits) from contention for the cores (slow submits scattered through the phase).
-            await File.WriteAllLinesAsync(trace, ["index due_ms latency_ms", .. all.Select((s, i) => string.Create(CultureInfo.InvariantCulture, $"{i} {i * 1000.0 / perSecond:F1} {s.Milliseconds:F1}"))]);
+            // The due time also as UTC, to line the submits up with what other tools recorded (GC events, perf samples).
+            await File.WriteAllLinesAsync(trace, ["index due_ms latency_ms due_utc", .. all.Select((s, i) => string.Create(CultureInfo.InvariantCulture,
+                $"{i} {i * 1000.0 / perSecond:F1} {s.Milliseconds:F1} {startedAt.AddSeconds((double)i / perSecond):HH:mm:ss.fff}"))]);
             Console.WriteLine($"Wrote each open-loop submit's due time and latency to {trace}.");
         }
 

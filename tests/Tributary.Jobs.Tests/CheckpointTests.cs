@@ -44,6 +44,30 @@ public sealed class CheckpointTests
     }
 
     [Fact]
+    public async Task A_checkpoint_whose_event_fails_to_append_leaves_the_batch_and_the_run_as_they_were()
+    {
+        var (dataSource, store, run) = await StartAsync("checkpoint_atomic");
+        await using var _ = dataSource;
+        await store.ClaimBatchAsync(run.RunId, 0, 0, 2, CancellationToken.None);
+        await store.ClaimBatchAsync(run.RunId, 1, 2, 2, CancellationToken.None);
+        var first = Progress(run.RunId);
+        await store.CompleteBatchAsync(run.RunId, 0, 2, 1, TimeSpan.Zero, first, CancellationToken.None);
+
+        // The same event id again: the outbox insert, after the batch's row and the run's progress were updated in the
+        // same round trip, violates event_id's uniqueness, and the implicit transaction takes those updates back.
+        var error = await Assert.ThrowsAsync<PostgresException>(() =>
+            store.CompleteBatchAsync(run.RunId, 1, 2, 1, TimeSpan.Zero, Progress(run.RunId) with { Id = first.Id }, CancellationToken.None));
+
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, error.SqlState);
+        var batches = await store.GetBatchesAsync(run.RunId, CancellationToken.None);
+        Assert.Equal([JobBatchRecord.Succeeded, JobBatchRecord.Running], batches.OrderBy(b => b.BatchIndex).Select(b => b.Status));
+        var progress = await store.GetRunAsync(run.RunId, CancellationToken.None);
+        Assert.Equal((1, 2), (progress!.TotalBatches, progress.ItemsProcessed));
+        Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM event_outbox"));
+        Assert.Equal(0L, await CountAsync(dataSource, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"));
+    }
+
+    [Fact]
     public async Task Dead_lettering_a_batch_never_claimed_fails_and_stores_no_letter_and_no_event()
     {
         var (dataSource, store, run) = await StartAsync("checkpoint_unclaimed_letter");
