@@ -67,8 +67,8 @@ internal static class AnalysisTasksBenchmark
         var server = await PostgresServer.GetAsync();
         var connectionString = await server.CreateDatabaseAsync("bench_analysis_tasks");
         // The simulator shares this process with the gateway. Its request log (for tests to read; 100,000 entries by
-        // default) would keep every login and analysis for minutes, objects that outlive two collections and die later:
-        // what makes a GC's gen1 collections long, and each one stalls the gateway's submits with it.
+        // default) would keep every login and analysis for minutes: objects that outlive two collections and die later,
+        // one of the things that lengthen this process's gen1 collections, which stall the gateway's submits with them.
         var simulator = await Simulator.StartAsync(new Dictionary<string, string>
         {
             ["Simulators:AiPlatform:LatencyMs"] = latencyMs.ToString(CultureInfo.InvariantCulture),
