@@ -135,7 +135,8 @@ internal static class AnalysisTasksBenchmark
 
             Console.WriteLine($"Warm-up: {warmIds.Count:N0} tasks submitted and completed in {warmStarted.Elapsed.TotalSeconds:N1} s, not counted.");
 
-            Console.WriteLine($"{silos} silo processes (Release), gateway and simulator in this process, {Environment.ProcessorCount} cores; provider: the AI platform at " +
+            Console.WriteLine($"{silos} silo processes (Release), gateway and simulator in this process, {Environment.ProcessorCount} cores; gen0 budget {Gen0Budget.Current} " +
+                              $"in every process; provider: the AI platform at " +
                               $"{latencyMs} ms per analysis; Tasks:WorkersPerSilo {workers}; each phase {tasks:N0} tasks x 4 sections.");
             var ideal = workers * silos / (latencyMs / 1000.0);
             var phases = new List<(string Pattern, Phase Result)>();

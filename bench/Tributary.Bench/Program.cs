@@ -24,4 +24,6 @@ if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
     return 2;
 }
 
-return await benchmark.Run(args[1..]);
+// The processes measured run with the gen0 budget of a deployment (see Gen0Budget): set before this process started, or
+// this process runs the benchmark again in a child that has it.
+return await Gen0Budget.RunWithDefaultAsync(args) ?? await benchmark.Run(args[1..]);
