@@ -19,7 +19,6 @@ public sealed partial class AnalysisTaskJob(
     IGrainFactory grains,
     IAnalysisProvider provider,
     TaskWorkers workers,
-    JobRunStore runs,
     Microsoft.Extensions.Options.IOptions<TaskOptions> options,
     ILogger<AnalysisTaskJob> logger) : IJobDefinition
 {
@@ -111,7 +110,7 @@ public sealed partial class AnalysisTaskJob(
     public async Task RunFinishedAsync(JobRunOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        if (await runs.GetRunAsync(outcome.RunId, cancellationToken) is not { } run)
+        if (outcome.Run is not { } run)
         {
             return;
         }

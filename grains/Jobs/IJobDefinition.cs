@@ -50,7 +50,8 @@ public interface IJobDefinition
 
 /// <summary>How a run ended, for <see cref="IJobDefinition.RunFinishedAsync"/>.</summary>
 /// <param name="Error">Why it did not succeed; null when it did.</param>
-public sealed record JobRunOutcome(Guid RunId, string Job, RunStatus Status, string? Error, int ItemsProcessed);
+/// <param name="Run">The run as stored when it ended (its trigger, parameters and items), read once for the hook; null if its row is gone.</param>
+public sealed record JobRunOutcome(Guid RunId, string Job, RunStatus Status, string? Error, int ItemsProcessed, JobRunRecord? Run);
 
 /// <summary>Input to <see cref="IJobDefinition.PlanAsync"/>.</summary>
 public sealed record JobPlanContext(Guid RunId, string Job, RunRequest Request)

@@ -29,6 +29,9 @@ public sealed partial class JobGrain(
     private Task? _loop;
     private CancellationTokenSource? _stop;
 
+    // The watchdog as this activation registered it: a run's end unregisters it without reading it back first.
+    private IGrainReminder? _watchdog;
+
     private string Job => JobKey.NameOf(this.GetPrimaryKeyString());
 
     /// <summary>The run key this grain keeps single-flight for; null for the job's default.</summary>
@@ -82,7 +85,7 @@ public sealed partial class JobGrain(
 
         // The heartbeat exists before the run does: whatever instant this silo dies from here on, a tick wakes the
         // grain, which finds the run's row (if it was written) and drives it.
-        await this.RegisterOrUpdateReminder(WatchdogReminder, options.Value.WatchdogPeriod, options.Value.WatchdogPeriod);
+        _watchdog = await this.RegisterOrUpdateReminder(WatchdogReminder, options.Value.WatchdogPeriod, options.Value.WatchdogPeriod);
         var runId = Guid.NewGuid();
         var (items, accountId, parameters, replayOf) = request.Trigger == RunTrigger.Replay
             ? await ReplayPlanAsync(request)
@@ -144,10 +147,13 @@ public sealed partial class JobGrain(
         state.State.CurrentReplayOf = [];
         await state.WriteStateAsync();
         _loop = null;
-        if (await this.GetReminder(WatchdogReminder) is { } reminder)
+        // Read back only when another activation registered it (this one was activated for a run already going).
+        if ((_watchdog ?? await this.GetReminder(WatchdogReminder)) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
+
+        _watchdog = null;
     }
 
     /// <summary>The last run's status; null before the first run ended (or if the stored text is no status's: a row no silo wrote).</summary>
@@ -164,7 +170,7 @@ public sealed partial class JobGrain(
         try
         {
             var run = await store.GetRunAsync(runId, CancellationToken.None);
-            await definition.RunFinishedAsync(new JobRunOutcome(runId, Job, status, run?.Error, run?.ItemsProcessed ?? 0), CancellationToken.None);
+            await definition.RunFinishedAsync(new JobRunOutcome(runId, Job, status, run?.Error, run?.ItemsProcessed ?? 0, run), CancellationToken.None);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -184,6 +190,7 @@ public sealed partial class JobGrain(
         {
             // No run, not even one whose row was written while this grain's state never heard of it: rest.
             await this.UnregisterReminder(reminder);
+            _watchdog = null;
         }
     }
 
@@ -204,7 +211,7 @@ public sealed partial class JobGrain(
             state.State.CurrentRunId = stranded.RunId;
             state.State.CurrentReplayOf = stranded.ReplayOf is { } replayed ? [replayed] : [];
             await state.WriteStateAsync();
-            await this.RegisterOrUpdateReminder(WatchdogReminder, options.Value.WatchdogPeriod, options.Value.WatchdogPeriod);
+            _watchdog = await this.RegisterOrUpdateReminder(WatchdogReminder, options.Value.WatchdogPeriod, options.Value.WatchdogPeriod);
         }
 
         await ResumeAsync();

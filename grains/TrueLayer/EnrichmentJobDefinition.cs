@@ -10,7 +10,7 @@ namespace Tributary.TrueLayer;
 /// batch. A batch pages through the account's transactions and writes their categories; writing is idempotent, so a
 /// batch re-run after a crash writes the same values and the run's count (checkpointed with each batch) stays exact.
 /// </summary>
-public sealed class EnrichmentJobDefinition(EnrichmentStore store, JobRunStore runs, IOptions<EnrichmentOptions> options, TimeProvider time) : IJobDefinition
+public sealed class EnrichmentJobDefinition(EnrichmentStore store, IOptions<EnrichmentOptions> options, TimeProvider time) : IJobDefinition
 {
     public const string JobName = "truelayer_enrichment";
 
@@ -74,7 +74,7 @@ public sealed class EnrichmentJobDefinition(EnrichmentStore store, JobRunStore r
     public async Task RunFinishedAsync(JobRunOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        if (await runs.GetRunAsync(outcome.RunId, cancellationToken) is not { } run)
+        if (outcome.Run is not { } run)
         {
             return;
         }

@@ -152,7 +152,7 @@ public sealed class TrueLayerImportJob(TrueLayerStore store, JobRunStore runs, I
     public async Task RunFinishedAsync(JobRunOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        if (await runs.GetRunAsync(outcome.RunId, cancellationToken) is not { } run)
+        if (outcome.Run is not { } run)
         {
             return;
         }

@@ -23,6 +23,8 @@ public sealed class CursorJobTests
             .Select(e => e.GetProperty("data").GetProperty("details").GetProperty("item").GetString()));
         var outcome = await Eventually.ValueAsync(() => Task.FromResult(cluster.Knobs().Cursor.Outcomes.FirstOrDefault(o => o.RunId == ticket.RunId)), "the job hears its run ended");
         Assert.Equal((RunStatus.Succeeded, (string?)null, 4), (outcome!.Status, outcome.Error, outcome.ItemsProcessed));
+        // The hook gets the run as stored (its trigger, parameters and items), so it need not read it again.
+        Assert.Equal((ticket.RunId, RunTrigger.Manual, RunStatus.Succeeded, 10), (outcome.Run!.RunId, outcome.Run.Trigger, outcome.Run.Status, outcome.Run.Items.Count));
     }
 
     [Fact]

@@ -40,6 +40,21 @@ public sealed class RunTests
     }
 
     [Fact]
+    public async Task A_runs_watchdog_reminder_is_stored_while_it_runs_and_removed_when_it_ends()
+    {
+        await using var cluster = await TributaryTestCluster.StartAsync("run_watchdog", o => o.WithTestJobs());
+        const string Watchdogs = "SELECT count(*) FROM orleans_reminder WHERE reminder_name = 'job-watchdog' AND grain_id LIKE '%test_gated%'";
+
+        var ticket = await cluster.Grains.GetGrain<IJobGrain>(JobKey.For("test_gated")).Trigger(new RunRequest(RunTrigger.Manual));
+        Assert.Equal(1L, await RunAssertions.ScalarAsync<long>(cluster.ConnectionString, Watchdogs));
+
+        cluster.Knobs().Gated.Open();
+        Assert.Equal(RunStatus.Succeeded, (await RunAssertions.WaitForFinalAsync(cluster.ConnectionString, ticket.RunId)).Status);
+        await Eventually.TrueAsync(async () => await RunAssertions.ScalarAsync<long>(cluster.ConnectionString, Watchdogs) == 0,
+            "the ended run's watchdog reminder is unregistered");
+    }
+
+    [Fact]
     public async Task A_failing_batch_is_dead_lettered_its_siblings_commit_and_a_replay_completes_it()
     {
         await using var cluster = await TributaryTestCluster.StartAsync("run_dead_letter", o => o.WithTestJobs());
