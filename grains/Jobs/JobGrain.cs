@@ -16,7 +16,7 @@ namespace Tributary.Jobs;
 /// </remarks>
 [GrainType("job")]
 public sealed partial class JobGrain(
-    [PersistentState("job", StorageNames.GrainState)] IPersistentState<JobState> state,
+    [PersistentState(JobGrain.StateName, StorageNames.GrainState)] IPersistentState<JobState> state,
     JobCatalog catalog,
     JobRunStore store,
     RunExecutor executor,
@@ -25,12 +25,21 @@ public sealed partial class JobGrain(
     TimeProvider time,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IJobRunOwner, IRemindable, IDisposable
 {
+    /// <summary>The name its state is stored under.</summary>
+    public const string StateName = "job";
+
     private const string WatchdogReminder = "job-watchdog";
     private Task? _loop;
     private CancellationTokenSource? _stop;
 
     // The watchdog as this activation registered it: a run's end unregisters it without reading it back first.
     private IGrainReminder? _watchdog;
+
+    // The run as this activation's loop ended it, handed to its definition's hook instead of being read back.
+    private JobRunRecord? _ended;
+
+    // Set while no call has come since activation looked for a stranded run: the first trigger need not look again.
+    private bool _justActivated;
 
     private string Job => JobKey.NameOf(this.GetPrimaryKeyString());
 
@@ -43,6 +52,7 @@ public sealed partial class JobGrain(
         try
         {
             await AdoptOrResumeAsync();
+            _justActivated = true;
         }
         catch (Exception exception) when (DatabaseFault.Portable(exception) is { } portable && !ReferenceEquals(portable, exception))
         {
@@ -60,6 +70,8 @@ public sealed partial class JobGrain(
 
     public async Task<RunTicket> Trigger(RunRequest request)
     {
+        var justActivated = _justActivated;
+        _justActivated = false;
         if (!catalog.TryGet(Job, out var definition, out var settings))
         {
             return RunTicket.UnknownJob(Job);
@@ -77,7 +89,13 @@ public sealed partial class JobGrain(
             return new RunTicket(served.RunId, false, served.Status);
         }
 
-        await AdoptOrResumeAsync();
+        // Looks for a stranded run unless activation just did (a run made since by a stray activation elsewhere still wins
+        // the race for the run key below, and is adopted there).
+        if (!justActivated)
+        {
+            await AdoptOrResumeAsync();
+        }
+
         if (state.State.CurrentRunId is { } current)
         {
             return new RunTicket(current, false, RunStatus.Running);
@@ -169,7 +187,8 @@ public sealed partial class JobGrain(
 
         try
         {
-            var run = await store.GetRunAsync(runId, CancellationToken.None);
+            var run = _ended is { } ended && ended.RunId == runId ? ended : await store.GetRunAsync(runId, CancellationToken.None);
+            _ended = null;
             await definition.RunFinishedAsync(new JobRunOutcome(runId, Job, status, run?.Error, run?.ItemsProcessed ?? 0, run), CancellationToken.None);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -247,11 +266,11 @@ public sealed partial class JobGrain(
         var jobLogger = logger;
         _loop = Task.Run(async () =>
         {
-            RunStatus status;
+            JobRunRecord ended;
             try
             {
                 var effective = definition.SettingsFor(settings, new RunRequest(run.Trigger, run.AccountId, run.Parameters, run.ScheduledFor));
-                status = await executor.ExecuteAsync(run, definition, effective, token);
+                ended = await executor.ExecuteAsync(run, definition, effective, token);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -265,7 +284,9 @@ public sealed partial class JobGrain(
                 return;
             }
 
-            await self.RunFinished(run.RunId, status);
+            // Handed over before the call that reads it; the call is queued after this write.
+            _ended = ended;
+            await self.RunFinished(run.RunId, ended.Status);
         }, CancellationToken.None);
     }
 

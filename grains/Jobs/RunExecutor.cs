@@ -26,8 +26,8 @@ public sealed partial class RunExecutor(
     /// <summary>The batch an attempt belongs to, for the run's shared retry pipeline.</summary>
     private static readonly ResiliencePropertyKey<int> BatchIndexKey = new("tributary.batch-index");
 
-    /// <summary>Processes the run and returns its final status. Cancellation leaves the run resumable.</summary>
-    public async Task<RunStatus> ExecuteAsync(JobRunRecord run, IJobDefinition definition, JobSettings settings, CancellationToken cancellationToken)
+    /// <summary>Processes the run and returns it as it ended (its final status, totals and error). Cancellation leaves the run resumable.</summary>
+    public async Task<JobRunRecord> ExecuteAsync(JobRunRecord run, IJobDefinition definition, JobSettings settings, CancellationToken cancellationToken)
     {
         var batches = await database.RideOutAsync($"reading the checkpoint of run {run.RunId}", t => store.GetBatchesAsync(run.RunId, t), cancellationToken);
         var redo = new Queue<JobBatchRecord>(batches.Where(b => b.Status == JobBatchRecord.Running).OrderBy(b => b.BatchIndex));
@@ -105,7 +105,7 @@ public sealed partial class RunExecutor(
         JobsTelemetry.RunFinished(run.Job, finished.Status);
         var finishedAs = finished.Status.ToText();
         LogRunFinished(logger, run.Job, run.RunId, finishedAs, finished.TotalBatches, finished.FailedBatches);
-        return finished.Status;
+        return finished;
     }
 
     private async Task ProcessBatchAsync(JobRunRecord run, IJobDefinition definition, JobSettings settings, ResiliencePipeline pipeline, BatchSizer sizer, RunStop stop,

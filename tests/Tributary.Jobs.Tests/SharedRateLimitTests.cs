@@ -42,7 +42,7 @@ public sealed class SharedRateLimitTests
             var (run, _) = await services.GetRequiredService<JobRunStore>().CreateRunAsync(
                 new NewRun(runId, "test_quotes", RunTrigger.Manual, null, new Dictionary<string, string>(), null, null, items, jobSettings.BatchSize,
                     RunKey: $"silo-{n}"), CancellationToken.None);
-            return await services.GetRequiredService<RunExecutor>().ExecuteAsync(run, definition, jobSettings, CancellationToken.None);
+            return (await services.GetRequiredService<RunExecutor>().ExecuteAsync(run, definition, jobSettings, CancellationToken.None)).Status;
         }).ToList();
         var statuses = await Task.WhenAll(runs);
 
