@@ -47,6 +47,10 @@ public sealed class RetentionJob(RetentionStore store, IOptions<RetentionOptions
                     break;
                 case GrainState:
                     details["grainStates"] = await store.PruneClearedGrainStateAsync(now.AddDays(-settings.ClearedStateDays), cancellationToken);
+                    // Keyed job grains (a connection's imports, a task's sections) keep their state after their last run; it goes
+                    // with that run, once the runs' retention pruned it.
+                    details["jobStates"] = await store.PruneIdleKeyedJobStatesAsync(JobGrain.StateName, $"{JobKey.Prefix}%{JobKey.RunKeySeparator}%",
+                        now.AddDays(-settings.RunsDays), cancellationToken);
                     break;
                 case Membership:
                     details["silos"] = await store.PruneMembershipAsync(now.AddHours(-settings.DeadSiloHours), cancellationToken);

@@ -76,6 +76,27 @@ public sealed class RetentionStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
+    /// State rows of keyed job grains (<paramref name="keyPattern"/>, a <c>LIKE</c> pattern over the grain key, under state
+    /// <paramref name="stateName"/>): one per bank connection or analysis task, which nothing else ever deletes. A row goes
+    /// once it was last written before <paramref name="before"/>, has no run under way (<c>CurrentRunId</c>) and its last
+    /// run is gone (pruned): then it names nothing that exists, and a grain activated for that key later starts empty.
+    /// </summary>
+    public async Task<int> PruneIdleKeyedJobStatesAsync(string stateName, string keyPattern, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            DELETE FROM orleans_grain_state s
+            WHERE s.state_name = $1 AND s.grain_id_extension LIKE $2 AND s.modified_at < $3 AND s.payload IS NOT NULL
+              AND convert_from(s.payload, 'UTF8')::jsonb ->> 'CurrentRunId' IS NULL
+              AND NOT EXISTS (SELECT 1 FROM job_runs r WHERE r.run_id::text = convert_from(s.payload, 'UTF8')::jsonb ->> 'LastRunId')
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = stateName });
+        command.Parameters.Add(new NpgsqlParameter { Value = keyPattern });
+        command.Parameters.Add(new NpgsqlParameter { Value = before });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// Membership rows of silos dead (status 6), or that never became active (0 none, 1 created, 2 joining), whose last
     /// sign of life is older than <paramref name="before"/>. Active, shutting-down and stopping silos are never touched.
     /// </summary>

@@ -23,12 +23,12 @@ public sealed class RetentionTests
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.Equal(4, run.TotalBatches);
-        Assert.Equal(25, run.ItemsProcessed);
+        Assert.Equal(27, run.ItemsProcessed);
         var completion = Assert.Single(await RunAssertions.EventsAsync(cluster.ConnectionString, ticket.RunId),
             e => e.GetProperty("type").GetString() == "tributary.job.run.completed");
         var counts = completion.GetProperty("data").GetProperty("counts");
         Assert.Equal(
-            new Dictionary<string, long> { ["batches"] = 7, ["deadLetters"] = 1, ["deliveries"] = 3, ["events"] = 5, ["grainStates"] = 2, ["runs"] = 4, ["silos"] = 3 },
+            new Dictionary<string, long> { ["batches"] = 7, ["deadLetters"] = 1, ["deliveries"] = 3, ["events"] = 5, ["grainStates"] = 2, ["jobStates"] = 2, ["runs"] = 4, ["silos"] = 3 },
             counts.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64()));
 
         // What is kept: the recent run, the old run with an open dead letter, the old run still running, and the run itself.
@@ -41,6 +41,10 @@ public sealed class RetentionTests
         Assert.Equal(0L, await RunAssertions.ScalarAsync<long>(cluster.ConnectionString, "SELECT count(*) FROM webhook_deliveries WHERE status <> 'pending'"));
         Assert.Equal(["cleared-recent", "kept-old"],
             await RunAssertions.ScalarsAsync<string>(cluster.ConnectionString, "SELECT grain_id_extension FROM orleans_grain_state WHERE state_name = 'seed' ORDER BY 1"));
+        // A keyed job grain's state goes once it is idle and its last run was pruned (here in the same run, batch "runs"); the
+        // job's own key, a run under way, a last run still kept and a recent write keep theirs.
+        Assert.Equal(["job:keyed#current", "job:keyed#kept-run", "job:keyed#recent", "job:unkeyed"],
+            await RunAssertions.ScalarsAsync<string>(cluster.ConnectionString, "SELECT grain_id_extension FROM orleans_grain_state WHERE service_id = 'seed' AND state_name = 'job' ORDER BY 1"));
         Assert.Equal(["active-old", "dead-recent"],
             await RunAssertions.ScalarsAsync<string>(cluster.ConnectionString, "SELECT silo_name FROM orleans_membership_member WHERE deployment_id = 'seed' ORDER BY silo_name"));
     }
@@ -87,6 +91,14 @@ public sealed class RetentionTests
                    ('seed', 'seed', 0, 0, 'cleared-old-2', NULL, 2, now() - interval '8 days'),
                    ('seed', 'seed', 0, 0, 'cleared-recent', NULL, 2, now() - interval '1 day'),
                    ('seed', 'seed', 0, 0, 'kept-old', '\x7b7d', 1, now() - interval '100 days');
+            INSERT INTO orleans_grain_state (service_id, state_name, grain_id_n0, grain_id_n1, grain_id_extension, payload, version, modified_at)
+            SELECT 'seed', 'job', 0, 0, s.key, convert_to(s.json, 'UTF8'), 3, now() - s.age
+            FROM (VALUES ('job:keyed#pruned-run', '{"$type":"Tributary.Jobs.JobState","LastRunId":"00000000-0000-0000-0000-000000000001","LastStatus":"succeeded"}', interval '40 days'),
+                         ('job:keyed#never-ran', '{"$type":"Tributary.Jobs.JobState"}', interval '40 days'),
+                         ('job:keyed#kept-run', '{"$type":"Tributary.Jobs.JobState","LastRunId":"00000000-0000-0000-0000-000000000006","LastStatus":"succeeded"}', interval '40 days'),
+                         ('job:keyed#current', '{"$type":"Tributary.Jobs.JobState","CurrentRunId":"00000000-0000-0000-0000-000000000007","LastRunId":"00000000-0000-0000-0000-000000000001"}', interval '40 days'),
+                         ('job:keyed#recent', '{"$type":"Tributary.Jobs.JobState","LastRunId":"00000000-0000-0000-0000-000000000002","LastStatus":"succeeded"}', interval '29 days'),
+                         ('job:unkeyed', '{"$type":"Tributary.Jobs.JobState","LastRunId":"00000000-0000-0000-0000-000000000001","LastStatus":"succeeded"}', interval '40 days')) s(key, json, age);
 
             INSERT INTO orleans_membership_version (deployment_id, version) VALUES ('seed', 1);
             INSERT INTO orleans_membership_member (deployment_id, address, port, generation, silo_name, host_name, status, start_time, i_am_alive_time)
