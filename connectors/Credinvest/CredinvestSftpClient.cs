@@ -136,7 +136,10 @@ public sealed class CredinvestSftpClient(IOptions<CredinvestOptions> options)
         var where = $"{settings.Host}:{settings.Port}";
         try
         {
-            await client.ConnectAsync(cancellationToken);
+            // Off the caller's task scheduler: SSH.NET starts its session's message listener with TaskScheduler.Current and
+            // then waits for the key exchange synchronously. Called from a grain, that queued the listener behind the very
+            // turn that waited for it, so the handshake hung for the whole timeout, holding the grain (a job's trigger).
+            await Task.Run(() => client.ConnectAsync(cancellationToken), cancellationToken);
             return client;
         }
         catch (SshConnectionException exception) when (presented is not null && presented != pinned)
