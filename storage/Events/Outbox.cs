@@ -39,34 +39,25 @@ public sealed class Outbox(NpgsqlDataSource dataSource)
     /// drawn at insert, not at commit: two transactions could commit 11 before 10 and a reader at 11 would never see 10.
     /// Holding the append lock from the insert to the commit makes the draw order the commit order. Every writer holds it
     /// until its commit, so the fewer client round trips between the lock and the commit, the less the writers queue:
-    /// the lock, the insert and the notification travel together, last in their batch.
+    /// the append goes last in its batch. It is one statement (<c>tributary_outbox_append</c>, migration 0090): the lock,
+    /// the insert and the notification that wakes stream readers at commit (they still read the table, so a missed
+    /// notification costs only latency).
     /// </remarks>
     public static void AddAppend(NpgsqlBatch batch, OutboxEvent outboxEvent)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(outboxEvent);
-        var serialize = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1)");
-        serialize.Parameters.Add(new NpgsqlParameter { Value = AppendLockKey });
-        batch.BatchCommands.Add(serialize);
-
-        var insert = new NpgsqlBatchCommand(
-            """
-            INSERT INTO event_outbox (event_id, type, source, subject, job, time, event)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
-            RETURNING sequence
-            """);
-        insert.Parameters.Add(new NpgsqlParameter { Value = outboxEvent.Id });
-        insert.Parameters.Add(new NpgsqlParameter { Value = outboxEvent.Type });
-        insert.Parameters.Add(new NpgsqlParameter { Value = outboxEvent.Source });
-        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)outboxEvent.Subject ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)outboxEvent.Job ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        insert.Parameters.Add(new NpgsqlParameter { Value = outboxEvent.Time.ToUniversalTime() });
-        insert.Parameters.Add(new NpgsqlParameter { Value = Serialize(outboxEvent), NpgsqlDbType = NpgsqlDbType.Jsonb });
-        batch.BatchCommands.Add(insert);
-
-        // Wakes stream readers at commit; they still read the table, so a missed notification costs only latency.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(
-            $"SELECT pg_notify('{Channel}', currval(pg_get_serial_sequence('event_outbox', 'sequence'))::text)"));
+        var append = new NpgsqlBatchCommand("SELECT tributary_outbox_append($1, $2, $3, $4, $5, $6, $7, $8, $9) AS sequence");
+        append.Parameters.Add(new NpgsqlParameter { Value = AppendLockKey });
+        append.Parameters.Add(new NpgsqlParameter { Value = Channel });
+        append.Parameters.Add(new NpgsqlParameter { Value = outboxEvent.Id });
+        append.Parameters.Add(new NpgsqlParameter { Value = outboxEvent.Type });
+        append.Parameters.Add(new NpgsqlParameter { Value = outboxEvent.Source });
+        append.Parameters.Add(new NpgsqlParameter { Value = (object?)outboxEvent.Subject ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        append.Parameters.Add(new NpgsqlParameter { Value = (object?)outboxEvent.Job ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        append.Parameters.Add(new NpgsqlParameter { Value = outboxEvent.Time.ToUniversalTime() });
+        append.Parameters.Add(new NpgsqlParameter { Value = Serialize(outboxEvent), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        batch.BatchCommands.Add(append);
     }
 
     /// <summary>Reads the sequence <see cref="AddAppend"/> drew, consuming the batch's results (so its errors surface here).</summary>

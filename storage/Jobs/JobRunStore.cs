@@ -167,6 +167,24 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Claims several batches at once (<see cref="ClaimBatchAsync"/> for each, in one statement): a run's parallel workers' first slices.</summary>
+    public async Task ClaimBatchesAsync(Guid runId, IReadOnlyList<(int Index, int Offset, int Count)> slices, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(slices);
+        await using var command = dataSource.CreateCommand(
+            """
+            INSERT INTO job_run_batches (run_id, batch_index, item_offset, item_count, status)
+            SELECT @run, s.batch_index, s.item_offset, s.item_count, 'running'
+            FROM unnest(@indexes, @offsets, @counts) AS s (batch_index, item_offset, item_count)
+            ON CONFLICT (run_id, batch_index) DO NOTHING
+            """);
+        command.Parameters.AddWithValue("run", runId);
+        command.Parameters.AddWithValue("indexes", slices.Select(s => s.Index).ToArray());
+        command.Parameters.AddWithValue("offsets", slices.Select(s => s.Offset).ToArray());
+        command.Parameters.AddWithValue("counts", slices.Select(s => s.Count).ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Marks a batch done and appends its progress event, in one transaction.</summary>
     /// <param name="details">The batch's own facts as a JSON object (<c>BatchResult.Details</c>), kept with the checkpoint.</param>
     public async Task CompleteBatchAsync(Guid runId, int batchIndex, int itemsProcessed, int attempts, TimeSpan duration, OutboxEvent progress, CancellationToken cancellationToken,
@@ -174,7 +192,6 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
     {
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(UpdateBatch(runId, batchIndex, JobBatchRecord.Succeeded, itemsProcessed, attempts, duration, null, details));
-        batch.BatchCommands.Add(UpdateProgress(runId));
         await WriteWithEventAsync(batch, progress, cancellationToken);
     }
 
@@ -199,7 +216,6 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
         letter.Parameters.Add(new NpgsqlParameter { Value = error });
         letter.Parameters.Add(new NpgsqlParameter { Value = attempts });
         batch.BatchCommands.Add(letter);
-        batch.BatchCommands.Add(UpdateProgress(run.RunId));
         await WriteWithEventAsync(batch, progress, cancellationToken);
     }
 
@@ -299,35 +315,33 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Keeps a running run's totals current (batches done, dead-lettered, items processed) so listings show progress
-    /// before the run ends; <see cref="FinishRunAsync"/> sets the same totals once more, from every batch.
+    /// Ends a batch's row and moves its run's totals (batches done, dead-lettered, items processed) by what this change
+    /// made of the row, in one statement, so listings show progress before the run ends. The totals move only by the
+    /// difference between the row before and after (a batch ended twice counts once), under the run row's lock, so
+    /// concurrent batches of a run never lose each other's counts; <see cref="FinishRunAsync"/> sets them once more, from
+    /// every batch. Checked in the statement (see <see cref="WriteWithEventAsync"/>): updating no row fails the batch's
+    /// transaction.
     /// </summary>
-    private static NpgsqlBatchCommand UpdateProgress(Guid runId)
-    {
-        var command = new NpgsqlBatchCommand(
-            """
-            UPDATE job_runs r SET total_batches = b.done, failed_batches = b.failed, items_processed = b.items
-            FROM (SELECT count(*) FILTER (WHERE status <> 'running')::int AS done,
-                         count(*) FILTER (WHERE status = 'dead_lettered')::int AS failed,
-                         coalesce(sum(items_processed), 0)::int AS items
-                  FROM job_run_batches WHERE run_id = $1) b
-            WHERE r.run_id = $1 AND r.status NOT IN ('succeeded', 'partially_succeeded', 'failed')
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = runId });
-        return command;
-    }
-
     private static NpgsqlBatchCommand UpdateBatch(Guid runId, int batchIndex, string status, int itemsProcessed, int attempts, TimeSpan duration, string? error,
         string? details = null)
     {
-        // Checked in the statement (see WriteWithEventAsync): updating no row fails the batch's transaction.
         var command = new NpgsqlBatchCommand(
             """
-            WITH updated AS (
-                UPDATE job_run_batches
+            WITH before AS (
+                SELECT status, items_processed FROM job_run_batches WHERE run_id = $7 AND batch_index = $8 FOR UPDATE
+            ), updated AS (
+                UPDATE job_run_batches b
                 SET status = $1, items_processed = $2, attempts = $3, duration_ms = $4, error = $5, finished_at = now(), details = $6::jsonb
-                WHERE run_id = $7 AND batch_index = $8
-                RETURNING 1
+                FROM before
+                WHERE b.run_id = $7 AND b.batch_index = $8
+                RETURNING before.status AS was, before.items_processed AS had
+            ), progress AS (
+                UPDATE job_runs r SET
+                    total_batches = r.total_batches + (u.was = 'running')::int,
+                    failed_batches = r.failed_batches + ($1 = 'dead_lettered')::int - (u.was = 'dead_lettered')::int,
+                    items_processed = r.items_processed + $2 - u.had
+                FROM updated u
+                WHERE r.run_id = $7 AND r.status NOT IN ('succeeded', 'partially_succeeded', 'failed')
             )
             SELECT tributary_require(EXISTS (SELECT 1 FROM updated), 'Batch ' || $8 || ' of run ' || $7 || ' was never claimed.') AS claimed
             """);

@@ -93,6 +93,45 @@ public sealed class CheckpointTests
         Assert.Equal(1L, await CountAsync(dataSource, "SELECT count(*) FROM event_outbox"));
     }
 
+    [Fact]
+    public async Task A_batch_ended_twice_counts_once_in_its_runs_progress()
+    {
+        var (dataSource, store, run) = await StartAsync("checkpoint_twice");
+        await using var _ = dataSource;
+        await store.ClaimBatchesAsync(run.RunId, [(0, 0, 2), (1, 2, 2)], CancellationToken.None);
+        await store.CompleteBatchAsync(run.RunId, 0, 2, 1, TimeSpan.Zero, Progress(run.RunId), CancellationToken.None);
+
+        // A second end of the same batch (another activation that ran it too) replaces its row; the totals move by the difference.
+        await store.CompleteBatchAsync(run.RunId, 0, 1, 2, TimeSpan.Zero, Progress(run.RunId), CancellationToken.None);
+        Assert.Equal((1, 0, 1), Totals(await store.GetRunAsync(run.RunId, CancellationToken.None)));
+
+        await store.DeadLetterBatchAsync(run, 1, ["c", "d"], "upstream said no", 3, TimeSpan.Zero, Progress(run.RunId), CancellationToken.None);
+        Assert.Equal((2, 1, 1), Totals(await store.GetRunAsync(run.RunId, CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task Batches_of_a_run_ending_at_the_same_time_are_all_counted_in_its_progress()
+    {
+        var (dataSource, store, run) = await StartAsync("checkpoint_concurrent");
+        await using var _ = dataSource;
+        const int Batches = 24;
+        var slices = Enumerable.Range(0, Batches).Select(i => (i, i, 1)).ToList();
+        await store.ClaimBatchesAsync(run.RunId, slices, CancellationToken.None);
+        // Claiming again changes nothing: a claim is idempotent.
+        await store.ClaimBatchesAsync(run.RunId, slices.Take(3).ToList(), CancellationToken.None);
+        Assert.Equal(Batches, (await store.GetBatchesAsync(run.RunId, CancellationToken.None)).Count(b => b.Status == JobBatchRecord.Running));
+
+        await Task.WhenAll(Enumerable.Range(0, Batches).Select(i => Task.Run(() =>
+            store.CompleteBatchAsync(run.RunId, i, i + 1, 1, TimeSpan.Zero, Progress(run.RunId), CancellationToken.None))));
+
+        // Every batch moved the totals under the run row's lock: none lost another's count.
+        Assert.Equal((Batches, 0, Batches * (Batches + 1) / 2), Totals(await store.GetRunAsync(run.RunId, CancellationToken.None)));
+        Assert.Equal((long)Batches, await CountAsync(dataSource, "SELECT count(*) FROM event_outbox"));
+    }
+
+    private static (int Total, int Failed, int Items) Totals(JobRunRecord? run) =>
+        run is null ? throw new InvalidOperationException("The run is gone.") : (run.TotalBatches, run.FailedBatches, run.ItemsProcessed);
+
     private static async Task<(NpgsqlDataSource DataSource, JobRunStore Store, JobRunRecord Run)> StartAsync(string purpose)
     {
         var connectionString = await (await PostgresServer.GetAsync()).CreateMigratedDatabaseAsync(purpose);
