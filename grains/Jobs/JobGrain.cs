@@ -129,7 +129,7 @@ public sealed partial class JobGrain(
         var trigger = request.Trigger.ToText();
         LogRunStarted(logger, Job, run.RunId, trigger, items.Count);
         JobsTelemetry.RunStarted(Job, request.Trigger);
-        StartLoop(run, definition, settings);
+        StartLoop(run, definition, settings, fresh: true);
         return new RunTicket(run.RunId, true, RunStatus.Running);
     }
 
@@ -257,7 +257,8 @@ public sealed partial class JobGrain(
 
     public void Dispose() => _stop?.Dispose();
 
-    private void StartLoop(JobRunRecord run, IJobDefinition definition, JobSettings settings)
+    /// <param name="fresh">The run was created by this call: it has no checkpoint to read.</param>
+    private void StartLoop(JobRunRecord run, IJobDefinition definition, JobSettings settings, bool fresh = false)
     {
         _stop?.Dispose();
         _stop = new CancellationTokenSource();
@@ -270,7 +271,7 @@ public sealed partial class JobGrain(
             try
             {
                 var effective = definition.SettingsFor(settings, new RunRequest(run.Trigger, run.AccountId, run.Parameters, run.ScheduledFor));
-                ended = await executor.ExecuteAsync(run, definition, effective, token);
+                ended = await executor.ExecuteAsync(run, definition, effective, token, fresh);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {

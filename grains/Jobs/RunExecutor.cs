@@ -27,14 +27,26 @@ public sealed partial class RunExecutor(
     private static readonly ResiliencePropertyKey<int> BatchIndexKey = new("tributary.batch-index");
 
     /// <summary>Processes the run and returns it as it ended (its final status, totals and error). Cancellation leaves the run resumable.</summary>
-    public async Task<JobRunRecord> ExecuteAsync(JobRunRecord run, IJobDefinition definition, JobSettings settings, CancellationToken cancellationToken)
+    /// <param name="fresh">The caller created the run a moment ago and nothing else drives it: it has no batches yet, so its checkpoint is not read.</param>
+    public async Task<JobRunRecord> ExecuteAsync(JobRunRecord run, IJobDefinition definition, JobSettings settings, CancellationToken cancellationToken, bool fresh = false)
     {
-        var batches = await database.RideOutAsync($"reading the checkpoint of run {run.RunId}", t => store.GetBatchesAsync(run.RunId, t), cancellationToken);
-        var redo = new Queue<JobBatchRecord>(batches.Where(b => b.Status == JobBatchRecord.Running).OrderBy(b => b.BatchIndex));
+        var batches = fresh
+            ? []
+            : await database.RideOutAsync($"reading the checkpoint of run {run.RunId}", t => store.GetBatchesAsync(run.RunId, t), cancellationToken);
+        var redo = new Queue<(int Index, int Offset, int Count)>(batches.Where(b => b.Status == JobBatchRecord.Running).OrderBy(b => b.BatchIndex)
+            .Select(b => (b.BatchIndex, b.ItemOffset, b.ItemCount)));
         var nextIndex = batches.Count == 0 ? 0 : batches.Max(b => b.BatchIndex) + 1;
         var nextOffset = batches.Count == 0 ? 0 : batches.Max(b => b.End);
         var done = batches.Count - redo.Count;
-        LogRunResumed(logger, run.Job, run.RunId, done, redo.Count, run.Items.Count - nextOffset);
+        if (!fresh)
+        {
+            LogRunResumed(logger, run.Job, run.RunId, done, redo.Count, run.Items.Count - nextOffset);
+        }
+
+        // Only a limiter that spaces calls from the end of the previous one needs to hear when each call ended; asked once
+        // per run, so the others cost one call per attempt (the reservation) instead of two.
+        var limiter = LimiterOf(settings);
+        var reportEnds = limiter is not null && (await limiter.GetState()).SpacedFromCompletion;
 
         var sizer = new BatchSizer(settings, run.BatchSize);
         // One retry pipeline per run (its batches tell it their index): built per batch it cost a strategy's construction
@@ -48,6 +60,28 @@ public sealed partial class RunExecutor(
             stop.Failed(stopped.BatchIndex, stopped.Error ?? "dead-lettered");
         }
 
+        if (redo.Count == 0 && !stop.Requested && settings.MaxParallelBatches > 1 && run.Items.Count - nextOffset > sizer.Current)
+        {
+            // The workers start together, so their first slices are carved and claimed together: one statement instead of
+            // one per worker. Claimed and not finished, they are what a resume re-runs, like any claim.
+            var first = new List<(int Index, int Offset, int Count)>();
+            for (var offset = nextOffset; first.Count < settings.MaxParallelBatches && offset < run.Items.Count; offset += first[^1].Count)
+            {
+                first.Add((nextIndex + first.Count, offset, Math.Min(sizer.Current, run.Items.Count - offset)));
+            }
+
+            await database.RideOutAsync($"claiming batches {first[0].Index}-{first[^1].Index} of run {run.RunId}",
+                t => store.ClaimBatchesAsync(run.RunId, first, t), cancellationToken);
+            foreach (var slice in first)
+            {
+                crash.Reached(CrashPoints.BatchClaimed);
+                redo.Enqueue(slice);
+            }
+
+            nextIndex += first.Count;
+            nextOffset = first[^1].Offset + first[^1].Count;
+        }
+
         async Task<(int Index, int Offset, int Count)?> NextAsync()
         {
             await carving.WaitAsync(cancellationToken);
@@ -55,7 +89,7 @@ public sealed partial class RunExecutor(
             {
                 if (redo.TryDequeue(out var unfinished))
                 {
-                    return (unfinished.BatchIndex, unfinished.ItemOffset, unfinished.ItemCount);
+                    return unfinished;
                 }
 
                 if (nextOffset >= run.Items.Count || stop.Requested)
@@ -82,7 +116,7 @@ public sealed partial class RunExecutor(
         {
             while (await NextAsync() is { } slice)
             {
-                await ProcessBatchAsync(run, definition, settings, pipeline, sizer, stop, slice.Index, slice.Offset, slice.Count, cancellationToken);
+                await ProcessBatchAsync(run, definition, settings, reportEnds, pipeline, sizer, stop, slice.Index, slice.Offset, slice.Count, cancellationToken);
             }
         }
 
@@ -108,7 +142,7 @@ public sealed partial class RunExecutor(
         return finished;
     }
 
-    private async Task ProcessBatchAsync(JobRunRecord run, IJobDefinition definition, JobSettings settings, ResiliencePipeline pipeline, BatchSizer sizer, RunStop stop,
+    private async Task ProcessBatchAsync(JobRunRecord run, IJobDefinition definition, JobSettings settings, bool reportEnds, ResiliencePipeline pipeline, BatchSizer sizer, RunStop stop,
         int index, int offset, int count, CancellationToken cancellationToken)
     {
         var items = run.Items.Skip(offset).Take(count).ToList();
@@ -130,7 +164,7 @@ public sealed partial class RunExecutor(
                 // Our database's outage is neither the upstream's fault nor the batch's: it is waited out here (the
                 // attempt runs again when the database is back) without spending an attempt or tripping the breaker.
                 return await database.RideOutAsync($"running batch {index} of run {run.RunId}",
-                    t => AttemptAsync(run, definition, settings, index, attempts, items, request, t), attempt.CancellationToken);
+                    t => AttemptAsync(run, definition, settings, reportEnds, index, attempts, items, request, t), attempt.CancellationToken);
             }, batchContext);
 
             var elapsed = Stopwatch.GetElapsedTime(started);
@@ -175,7 +209,8 @@ public sealed partial class RunExecutor(
     }
 
     /// <summary>One attempt at a batch: a slot from the upstream's rate limiter, then the job's work inside the upstream's breaker.</summary>
-    private async Task<BatchResult> AttemptAsync(JobRunRecord run, IJobDefinition definition, JobSettings settings, int index, int attempt,
+    /// <param name="reportEnds">The limiter spaces calls from the end of the previous one: tell it when the call ended.</param>
+    private async Task<BatchResult> AttemptAsync(JobRunRecord run, IJobDefinition definition, JobSettings settings, bool reportEnds, int index, int attempt,
         IReadOnlyList<string> items, RunRequest request, CancellationToken cancellationToken)
     {
         var limiter = LimiterOf(settings);
@@ -188,7 +223,7 @@ public sealed partial class RunExecutor(
 
         // The end of the attempt's call, reported once: by the job as soon as its reply is read, else here.
         var reported = 0;
-        Task CallEnded() => limiter is not null && Interlocked.Exchange(ref reported, 1) == 0
+        Task CallEnded() => reportEnds && limiter is not null && Interlocked.Exchange(ref reported, 1) == 0
             ? limiter.Completed(time.GetUtcNow())
             : Task.CompletedTask;
         var context = new JobBatchContext(run.RunId, run.Job, index, attempt, items, request)
