@@ -16,11 +16,12 @@ namespace Tributary.Bench;
 /// </summary>
 internal static class AnalysisTasksBenchmark
 {
-    private const string Usage = "usage: analysis-tasks [--tasks 1000] [--latency-ms 200] [--workers 10] [--silos 2] [--clients 8 (0: no closed-loop phase)] [--rate 200 (0: no open-loop phase)] [--warmup 300] [--warmup-rounds 8] [--trace FILE (the open loop's submits: index, due ms, latency ms)] [--keep]";
+    private const string Usage = "usage: analysis-tasks [--tasks 1000] [--latency-ms 200] [--latency-jitter-ms 0 (each analysis takes latency +- up to this, uniformly; the mean stays the latency)] [--workers 10] [--silos 2] [--clients 8 (0: no closed-loop phase)] [--rate 200 (0: no open-loop phase)] [--warmup 300] [--warmup-rounds 8] [--trace FILE (the open loop's submits: index, due ms, latency ms)] [--keep]";
 
     public static async Task<int> RunAsync(string[] args)
     {
         var (tasks, latencyMs, workers, silos, clients, rate, warmup, warmupRounds, keep) = (1_000, 200, 10, 2, 8, 200, 300, 8, false);
+        var jitterMs = 0;
         string? trace = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -41,6 +42,7 @@ internal static class AnalysisTasksBenchmark
             {
                 "--tasks" => TryInt(value, 1, 100_000, out tasks),
                 "--latency-ms" => TryInt(value, 1, 10_000, out latencyMs),
+                "--latency-jitter-ms" => TryInt(value, 0, 10_000, out jitterMs),
                 "--workers" => TryInt(value, 1, 256, out workers),
                 "--silos" => TryInt(value, 1, 4, out silos),
                 "--clients" => TryInt(value, 0, 64, out clients),
@@ -58,6 +60,12 @@ internal static class AnalysisTasksBenchmark
             i++;
         }
 
+        if (jitterMs > latencyMs)
+        {
+            Console.Error.WriteLine($"--latency-jitter-ms {jitterMs} is more than --latency-ms {latencyMs}: an analysis cannot take less than no time. {Usage}");
+            return 2;
+        }
+
         if (clients == 0 && rate == 0)
         {
             Console.Error.WriteLine($"--clients 0 and --rate 0 leave nothing to measure. {Usage}");
@@ -72,6 +80,7 @@ internal static class AnalysisTasksBenchmark
         var simulator = await Simulator.StartAsync(new Dictionary<string, string>
         {
             ["Simulators:AiPlatform:LatencyMs"] = latencyMs.ToString(CultureInfo.InvariantCulture),
+            ["Simulators:AiPlatform:LatencyJitterMs"] = jitterMs.ToString(CultureInfo.InvariantCulture),
             ["Simulators:RequestLog:Capacity"] = "1000",
         });
         var processes = new List<SiloProcess>();
@@ -137,7 +146,7 @@ internal static class AnalysisTasksBenchmark
 
             Console.WriteLine($"{silos} silo processes (Release), gateway and simulator in this process, {Environment.ProcessorCount} cores; gen0 budget {Gen0Budget.Current} " +
                               $"in every process; provider: the AI platform at " +
-                              $"{latencyMs} ms per analysis; Tasks:WorkersPerSilo {workers}; each phase {tasks:N0} tasks x 4 sections.");
+                              $"{latencyMs} ms per analysis{(jitterMs > 0 ? $" (+- up to {jitterMs} ms, uniformly)" : " (exactly)")}; Tasks:WorkersPerSilo {workers}; each phase {tasks:N0} tasks x 4 sections.");
             var ideal = workers * silos / (latencyMs / 1000.0);
             var phases = new List<(string Pattern, Phase Result)>();
             if (clients > 0)

@@ -80,7 +80,7 @@ public static class AiPlatformEndpoints
             reply = SectionAnalyst.Analyse(section, data);
         }
 
-        await WaitAtLeastAsync(time, TimeSpan.FromMilliseconds(tenant.Options.LatencyMs), context.RequestAborted);
+        await WaitAtLeastAsync(time, tenant.NextLatency(), context.RequestAborted);
         tenant.CountAnalysis(reply.Section);
         return TypedResults.Json(reply, AiPlatformJsonContext.Default.AnalysisReply);
     }

@@ -30,4 +30,15 @@ public sealed class AiPlatformOptions
     /// <see cref="TimeProvider"/>; 0 answers at once. The knob the analysis-task benchmark turns.
     /// </summary>
     public int LatencyMs { get; set; }
+
+    /// <summary>
+    /// How far each analysis's latency may stray from <see cref="LatencyMs"/>, either way (0..LatencyMs): each takes
+    /// <c>LatencyMs + u</c> with <c>u</c> drawn uniformly from <c>-LatencyJitterMs..LatencyJitterMs</c>, so the mean stays
+    /// <see cref="LatencyMs"/>. 0 (the default) gives every analysis exactly <see cref="LatencyMs"/>. A real model's time
+    /// varies; a fixed time keeps concurrent callers in lockstep (every call started together ends together).
+    /// </summary>
+    public int LatencyJitterMs { get; set; }
+
+    /// <summary>Seeds the sequence of latency offsets: the same seed gives the same latencies in the same order.</summary>
+    public int LatencyJitterSeed { get; set; } = 1;
 }

@@ -14,6 +14,7 @@ public sealed class AiPlatformOptionsValidator : IValidateOptions<AiPlatformOpti
         Required(failures, "TenantId", options.TenantId, $"the value clients send in the '{AiPlatformRoutes.TenantHeader}' header");
         Range(failures, "TokenSeconds", options.TokenSeconds, 1, AiPlatformOptions.MaxTokenSeconds);
         Range(failures, "LatencyMs", options.LatencyMs, 0, AiPlatformOptions.MaxLatencyMs);
+        Range(failures, "LatencyJitterMs", options.LatencyJitterMs, 0, Math.Max(0, options.LatencyMs));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

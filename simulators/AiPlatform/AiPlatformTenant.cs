@@ -24,9 +24,27 @@ public sealed class AiPlatformTenant
     {
         Options = options.Value;
         _time = time;
+        _jitter = new Random(Options.LatencyJitterSeed);
     }
 
+    // The latency offsets' sequence (under _gate: Random is not thread-safe).
+    private readonly Random _jitter;
+
     public AiPlatformOptions Options { get; }
+
+    /// <summary>How long the next analysis takes: <see cref="AiPlatformOptions.LatencyMs"/>, moved by the next offset of the seeded jitter sequence.</summary>
+    public TimeSpan NextLatency()
+    {
+        if (Options.LatencyJitterMs == 0)
+        {
+            return TimeSpan.FromMilliseconds(Options.LatencyMs);
+        }
+
+        lock (_gate)
+        {
+            return TimeSpan.FromMilliseconds(Options.LatencyMs + _jitter.Next(-Options.LatencyJitterMs, Options.LatencyJitterMs + 1));
+        }
+    }
 
     /// <summary>Whether both the API key and the tenant are this platform's (compared in constant time).</summary>
     public bool KeyMatches(string apiKey, string tenantId) =>

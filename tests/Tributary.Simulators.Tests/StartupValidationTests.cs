@@ -15,6 +15,7 @@ public sealed class StartupValidationTests
     [InlineData("Simulators:AiPlatform:ApiKey= ", "Simulators:AiPlatform:ApiKey must be set: the value clients send in the 'X-API-Key' header.")]
     [InlineData("Simulators:AiPlatform:TokenSeconds=0", "Simulators:AiPlatform:TokenSeconds must be 1..86400, was 0.")]
     [InlineData("Simulators:AiPlatform:LatencyMs=-1", "Simulators:AiPlatform:LatencyMs must be 0..600000, was -1.")]
+    [InlineData("Simulators:AiPlatform:LatencyJitterMs=10", "Simulators:AiPlatform:LatencyJitterMs must be 0..0, was 10.")]
     public async Task AnInvalidSettingFailsStartUp(string setting, string message)
     {
         await using var app = SimulatorInstance.Build(

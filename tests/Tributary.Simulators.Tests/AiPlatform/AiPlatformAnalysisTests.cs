@@ -144,6 +144,32 @@ public sealed class AiPlatformAnalysisTests
     }
 
     [Fact]
+    public async Task WithJitterEachAnalysisTakesTheNextLatencyOfItsSeededSequence()
+    {
+        await using var platform = await AiPlatformInstance.StartAsync(
+            "Simulators:AiPlatform:LatencyMs=250", "Simulators:AiPlatform:LatencyJitterMs=50", "Simulators:AiPlatform:LatencyJitterSeed=7");
+        var token = await platform.TokenAsync();
+        // The same seed gives the same offsets, in order: 250 ms moved by each, within 200..300 ms.
+        var sequence = new Random(7);
+        var expected = Enumerable.Range(0, 3).Select(_ => TimeSpan.FromMilliseconds(250 + sequence.Next(-50, 51))).ToList();
+        Assert.All(expected, latency => Assert.InRange(latency.TotalMilliseconds, 200, 300));
+
+        foreach (var latency in expected)
+        {
+            var waiting = platform.Clock.TimerCreated(latency);
+            var analysis = platform.AnalyseAsync(token, Summary);
+            await waiting;
+            platform.Clock.Advance(latency - TimeSpan.FromMilliseconds(1));
+            var doneEarly = analysis.IsCompleted;
+            platform.Clock.Advance(TimeSpan.FromMilliseconds(1));
+            using var response = await analysis;
+
+            Assert.False(doneEarly, $"the analysis answered before its {latency.TotalMilliseconds} ms");
+            Assert.Equal(Expected(Summary), (await AiPlatformInstance.ReadAsync(response, HttpStatusCode.OK)).GetRawText());
+        }
+    }
+
+    [Fact]
     public async Task ResetForgetsTokensAndZeroesTheCounts()
     {
         await using var platform = await AiPlatformInstance.StartAsync();
