@@ -15,6 +15,17 @@ public sealed class TaskOptions
     /// <summary>Sections one silo analyses at once; the rest wait in its queue.</summary>
     public int WorkersPerSilo { get; set; } = 10;
 
+    /// <summary>
+    /// With a provider that calls an upstream (<c>platform</c>), the starts of a silo's analyses are at least this far
+    /// apart: workers freed together do not all call the upstream at the same instant. An upstream that takes about the
+    /// same time for every call ends together the calls that started together, so without it a silo's workers stay in
+    /// lockstep, completing sections, ending runs and starting the next ones in one burst per round (in which everything
+    /// else on the silo, submits included, waits). It caps a silo at one start per spacing (100 a second at 10 ms, twice
+    /// what 10 workers need at 200 ms a call); <c>00:00:00</c> turns it off. The built-in provider has no upstream and is
+    /// never spaced.
+    /// </summary>
+    public TimeSpan UpstreamStartSpacing { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Tasks older than this are deleted by the daily <c>prune_analysis_tasks</c> job.</summary>
     public int RetentionDays { get; set; } = 30;
 
@@ -69,6 +80,11 @@ public sealed class TaskOptionsValidator : IValidateOptions<TaskOptions>
         if (options.WorkersPerSilo is < 1 or > 256)
         {
             problems.Add($"Tasks:WorkersPerSilo must be 1..256, was {options.WorkersPerSilo}.");
+        }
+
+        if (options.UpstreamStartSpacing < TimeSpan.Zero || options.UpstreamStartSpacing > TimeSpan.FromSeconds(1))
+        {
+            problems.Add($"Tasks:UpstreamStartSpacing must be 00:00:00..00:00:01, was {options.UpstreamStartSpacing}.");
         }
 
         if (options.RetentionDays is < 1 or > 3_650)

@@ -6,6 +6,8 @@ namespace Tributary.Analysis;
 /// This silo's workers (<c>Tasks:WorkersPerSilo</c>): how many sections it analyses at once. It also knows the silo's
 /// demand on them: sections being analysed, sections waiting for a worker, and sections of tasks this silo took from the
 /// queue that have not asked for a worker yet. <see cref="AnalysisTaskDispatcher"/> takes the next task by that demand.
+/// With an upstream provider, a worker is handed out no sooner than <c>Tasks:UpstreamStartSpacing</c> after the one
+/// before it, so workers freed together start their calls spread out rather than in one burst.
 /// </summary>
 public sealed class TaskWorkers : IDisposable
 {
@@ -16,17 +18,27 @@ public sealed class TaskWorkers : IDisposable
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, (int Sections, long Since)> _expected = [];
+    private readonly long _spacingTicks;
     private int _expectedSections;
     private int _waiting;
 
-    public TaskWorkers(IOptions<TaskOptions> options, TimeProvider time)
+    // The earliest timestamp (TimeProvider ticks) the next worker may start at, when starts are spaced.
+    private long _nextStart;
+
+    public TaskWorkers(IOptions<TaskOptions> options, IAnalysisProvider provider, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(time);
         Count = options.Value.WorkersPerSilo;
         _slots = new SemaphoreSlim(Count, Count);
         _time = time;
+        Spacing = provider.Upstream is null ? TimeSpan.Zero : options.Value.UpstreamStartSpacing;
+        _spacingTicks = (long)(Spacing.TotalSeconds * time.TimestampFrequency);
     }
+
+    /// <summary>The least time between two starts on this silo: <c>Tasks:UpstreamStartSpacing</c> with an upstream provider, else none.</summary>
+    public TimeSpan Spacing { get; }
 
     /// <summary>Raised on the releasing thread whenever a worker is given back.</summary>
     public event Action? Freed;
@@ -91,7 +103,39 @@ public sealed class TaskWorkers : IDisposable
             Interlocked.Decrement(ref _waiting);
         }
 
-        return new Slot(this);
+        var slot = new Slot(this);
+        if (_spacingTicks > 0)
+        {
+            try
+            {
+                await SpaceAsync(cancellationToken);
+            }
+            catch
+            {
+                slot.Dispose();
+                throw;
+            }
+        }
+
+        return slot;
+    }
+
+    /// <summary>Waits for this start's turn: one spacing after the start before it.</summary>
+    private async Task SpaceAsync(CancellationToken cancellationToken)
+    {
+        long wait;
+        lock (_lock)
+        {
+            var now = _time.GetTimestamp();
+            var start = Math.Max(now, _nextStart);
+            _nextStart = start + _spacingTicks;
+            wait = start - now;
+        }
+
+        if (wait > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(wait / (double)_time.TimestampFrequency), _time, cancellationToken);
+        }
     }
 
     public void Dispose() => _slots.Dispose();
