@@ -152,22 +152,10 @@ public sealed class JobRunStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Records that a batch (a slice of the run's items) is being processed: the checkpoint before the work.</summary>
-    public async Task ClaimBatchAsync(Guid runId, int batchIndex, int itemOffset, int itemCount, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(
-            """
-            INSERT INTO job_run_batches (run_id, batch_index, item_offset, item_count, status)
-            VALUES (@run, @index, @offset, @count, 'running')
-            ON CONFLICT (run_id, batch_index) DO NOTHING
-            """);
-        command.Parameters.AddWithValue("run", runId);
-        command.Parameters.AddWithValue("index", batchIndex);
-        command.Parameters.AddWithValue("offset", itemOffset);
-        command.Parameters.AddWithValue("count", itemCount);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task ClaimBatchAsync(Guid runId, int batchIndex, int itemOffset, int itemCount, CancellationToken cancellationToken) =>
+        ClaimBatchesAsync(runId, [(batchIndex, itemOffset, itemCount)], cancellationToken);
 
-    /// <summary>Claims several batches at once (<see cref="ClaimBatchAsync"/> for each, in one statement): a run's parallel workers' first slices.</summary>
+    /// <summary>Claims several batches at once, in one statement (a run's parallel workers' first slices); a batch claimed before stays as it is.</summary>
     public async Task ClaimBatchesAsync(Guid runId, IReadOnlyList<(int Index, int Offset, int Count)> slices, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(slices);
